@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# rcmgr: the kernel module (built per test kernel by Kbuild), librcmgr, the
+# rcmgr CLI and the selftests.
+#
+#   make check   install what is missing, build everything, run the host unit
+#                tests and the selftests in VMs on every test kernel
+#   make run     the demo: load the module and show the system scope
+#   make regen   regenerate uapi/linux/rcmgr.h from the YNL spec
+
+VERSION		:= 0.1
+BUILD		?= $(CURDIR)/build
+KERNELS		?= 6.1 6.12 debug
+CC		?= gcc
+CFLAGS		?= -O2 -g
+WARNINGS	:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wno-unused-parameter
+KSFT_DIR	= $(shell scripts/ksrc.sh 6.1)/tools/testing/selftests
+CPPFLAGS	+= -I$(CURDIR)/uapi -I$(CURDIR)/ulib/include -D_GNU_SOURCE \
+		   -DRCMGR_VERSION='"$(VERSION)"'
+# The kselftest harness is not written for our stricter warnings.
+TEST_WARNINGS	:= $(WARNINGS) -Wno-sign-compare -Wno-missing-prototypes
+MNL_LIBS	:= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+
+LIB_SRCS	:= ulib/msg.c ulib/nl.c ulib/rcmgr.c
+LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_SO		:= $(BUILD)/ulib/librcmgr.so.1
+LIB_A		:= $(BUILD)/ulib/librcmgr-internal.a
+LIB_TESTS	:= $(patsubst ulib/tests/%.c,$(BUILD)/ulib/tests/%,$(wildcard ulib/tests/*.c))
+CLI		:= $(BUILD)/tools/rcmgr/rcmgr
+
+.PHONY: all setup modules ulib tools selftests unit-tests vm-tests check run \
+	regen check-regen checkpatch clean
+
+all: ulib tools selftests
+
+setup:
+	@scripts/setup.sh
+
+# librcmgr: a versioned shared object with hidden internals, plus an
+# internal archive so the unit tests can reach the pure message functions.
+ulib: $(LIB_SO) $(BUILD)/ulib/librcmgr.pc
+
+$(BUILD)/ulib/%.o: ulib/%.c ulib/internal.h ulib/include/rcmgr/rcmgr.h uapi/linux/rcmgr.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIB_SO): $(LIB_OBJS) ulib/librcmgr.map
+	$(CC) $(CFLAGS) -shared -Wl,-soname,librcmgr.so.1 \
+		-Wl,--version-script=ulib/librcmgr.map -Wl,-z,defs \
+		-o $@ $(LIB_OBJS) $(MNL_LIBS) -lpthread
+	ln -sf librcmgr.so.1 $(BUILD)/ulib/librcmgr.so
+
+$(LIB_A): $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/ulib/librcmgr.pc: ulib/librcmgr.pc.in
+	sed -e 's|@prefix@|/usr/local|; s|@libdir@|/usr/local/lib|' \
+	    -e 's|@includedir@|/usr/local/include|; s|@version@|$(VERSION)|' $< > $@
+
+$(BUILD)/ulib/tests/%: ulib/tests/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iulib -I$(KSFT_DIR) $(CFLAGS) $(TEST_WARNINGS) -o $@ $< $(LIB_A) $(MNL_LIBS) -lpthread
+
+unit-tests: $(LIB_TESTS)
+	@scripts/unit-tests.sh $(LIB_TESTS)
+
+tools: $(CLI)
+
+$(CLI): tools/rcmgr/rcmgr.c ulib/include/rcmgr/rcmgr.h $(LIB_SO)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $< -L$(BUILD)/ulib -lrcmgr \
+		-Wl,-rpath,'$$ORIGIN/../../ulib'
+
+selftests: $(LIB_SO)
+	$(MAKE) -C selftests OUTPUT=$(BUILD)/selftests LIBDIR=$(BUILD)/ulib
+
+modules:
+	@for k in $(KERNELS); do scripts/build-module.sh $$k $(BUILD)/kmod-$$k || exit 1; done
+
+vm-tests: all
+	@selftests/vm/run-all.sh $(BUILD) $(KERNELS)
+
+regen:
+	scripts/ynl-regen.sh
+
+check-regen:
+	@scripts/ynl-regen.sh --check
+
+checkpatch:
+	@scripts/checkpatch.sh
+
+check: setup
+	@$(MAKE) --no-print-directory check-regen checkpatch all unit-tests
+	@selftests/vm/run-all.sh $(BUILD) $(KERNELS)
+
+run: setup all
+	@scripts/demo.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcmgr: the libp2p resource manager in the kernel.  This file only orders
+ * initialisation and teardown.
+ */
+#include <linux/module.h>
+
+#include "rcmgr.h"
+
+static int __init rcmgr_init(void)
+{
+	int ret;
+
+	ret = register_pernet_subsys(&rcmgr_net_ops);
+	if (ret)
+		goto err_pernet;
+
+	/* Last: no request may arrive before the state it needs exists. */
+	ret = rcmgr_genl_register();
+	if (ret)
+		goto err_genl;
+
+	pr_info("rcmgr: resource manager loaded\n");
+	return 0;
+
+err_genl:
+	unregister_pernet_subsys(&rcmgr_net_ops);
+err_pernet:
+	return ret;
+}
+
+static void __exit rcmgr_exit(void)
+{
+	rcmgr_genl_unregister();
+	unregister_pernet_subsys(&rcmgr_net_ops);
+	pr_info("rcmgr: resource manager unloaded\n");
+}
+
+module_init(rcmgr_init);
+module_exit(rcmgr_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("libp2p-style resource manager over generic netlink");
+MODULE_AUTHOR("rcmgr developers");
+MODULE_ALIAS_GENL_FAMILY(RCMGR_FAMILY_NAME);

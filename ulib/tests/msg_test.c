@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * librcmgr message building and parsing, with no kernel: requests are
+ * checked byte by byte, replies are forged the way the kernel builds them.
+ */
+#include <errno.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "kselftest_harness.h"
+#include "internal.h"
+
+#define FAMILY 0x1234
+
+static struct nlmsghdr *reply_start(void *buf)
+{
+	return rcmgr_msg_start(buf, FAMILY, RCMGR_CMD_SCOPE_GET,
+			       RCMGR_FAMILY_VERSION, 0, 7);
+}
+
+static void put_res(struct nlmsghdr *nlh, int type, uint64_t base)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	for (int a = RCMGR_A_RESOURCES_MEMORY; a <= RCMGR_A_RESOURCES_FD; a++)
+		mnl_attr_put_u64(nlh, a, base + a);
+	mnl_attr_put_u32(nlh, 200, 1);	/* from a newer kernel: skipped */
+	mnl_attr_nest_end(nlh, nest);
+}
+
+TEST(scope_get_request)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	struct nlattr *a;
+	int n = 0;
+
+	nlh = rcmgr_msg_scope_get(buf, FAMILY, 42, RCMGR_SCOPE_KIND_TRANSIENT);
+	EXPECT_EQ(FAMILY, nlh->nlmsg_type);
+	EXPECT_EQ(NLM_F_REQUEST | NLM_F_ACK, nlh->nlmsg_flags);
+	EXPECT_EQ(42, nlh->nlmsg_seq);
+	g = mnl_nlmsg_get_payload(nlh);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_GET, g->cmd);
+	EXPECT_EQ(RCMGR_FAMILY_VERSION, g->version);
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		EXPECT_EQ(RCMGR_A_SCOPE_KIND, mnl_attr_get_type(a));
+		EXPECT_EQ(RCMGR_SCOPE_KIND_TRANSIENT, mnl_attr_get_u32(a));
+		n++;
+	}
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(mnl_nlmsg_size(sizeof(*g) + MNL_ALIGN(sizeof(*a) + 4)),
+		  nlh->nlmsg_len);
+}
+
+TEST(scope_reply_parsed_unknown_skipped)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_scope_msg m;
+	struct nlmsghdr *nlh;
+	struct rcmgr_limit l;
+	struct rcmgr_stat st;
+
+	nlh = reply_start(buf);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, RCMGR_SCOPE_KIND_SYSTEM);
+	mnl_attr_put_strz(nlh, 300, "future");
+	put_res(nlh, RCMGR_A_SCOPE_USAGE, 100);
+	put_res(nlh, RCMGR_A_SCOPE_LIMIT, 1000);
+
+	ASSERT_EQ(0, rcmgr_parse_scope(nlh, &m));
+	EXPECT_EQ(RCMGR_SCOPE_KIND_SYSTEM, m.kind);
+	rcmgr_res_to_stat(&m.usage, &st);
+	EXPECT_EQ(100 + RCMGR_A_RESOURCES_MEMORY, st.memory);
+	EXPECT_EQ(100 + RCMGR_A_RESOURCES_STREAMS_INBOUND, st.num_streams_inbound);
+	EXPECT_EQ(100 + RCMGR_A_RESOURCES_STREAMS_OUTBOUND, st.num_streams_outbound);
+	EXPECT_EQ(100 + RCMGR_A_RESOURCES_CONNS_INBOUND, st.num_conns_inbound);
+	EXPECT_EQ(100 + RCMGR_A_RESOURCES_CONNS_OUTBOUND, st.num_conns_outbound);
+	EXPECT_EQ(100 + RCMGR_A_RESOURCES_FD, st.num_fd);
+	rcmgr_res_to_limit(&m.limit, &l);
+	EXPECT_EQ(1000 + RCMGR_A_RESOURCES_STREAMS, l.streams);
+	EXPECT_EQ(1000 + RCMGR_A_RESOURCES_CONNS, l.conns);
+	EXPECT_EQ(1000 + RCMGR_A_RESOURCES_FD, l.fd);
+	EXPECT_EQ(1000 + RCMGR_A_RESOURCES_MEMORY, l.memory);
+}
+
+TEST(scope_reply_unlimited_clamped)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_scope_msg m;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct rcmgr_limit l;
+
+	nlh = reply_start(buf);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, RCMGR_SCOPE_KIND_SYSTEM);
+	nest = mnl_attr_nest_start(nlh, RCMGR_A_SCOPE_LIMIT);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_MEMORY, INT64_MAX);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_FD, UINT64_MAX);
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_EQ(0, rcmgr_parse_scope(nlh, &m));
+	rcmgr_res_to_limit(&m.limit, &l);
+	EXPECT_EQ(RCMGR_LIMIT_UNLIMITED, l.memory);
+	EXPECT_EQ(RCMGR_LIMIT_UNLIMITED, l.fd);
+}
+
+TEST(scope_reply_bad_width_rejected)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_scope_msg m;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = reply_start(buf);
+	mnl_attr_put_u16(nlh, RCMGR_A_SCOPE_KIND, 1);
+	EXPECT_EQ(-EINVAL, rcmgr_parse_scope(nlh, &m));
+
+	nlh = reply_start(buf);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, 1);
+	nest = mnl_attr_nest_start(nlh, RCMGR_A_SCOPE_USAGE);
+	mnl_attr_put_u32(nlh, RCMGR_A_RESOURCES_MEMORY, 5);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, rcmgr_parse_scope(nlh, &m));
+}
+
+TEST(scope_reply_without_kind_rejected)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_scope_msg m;
+	struct nlmsghdr *nlh;
+
+	nlh = reply_start(buf);
+	put_res(nlh, RCMGR_A_SCOPE_USAGE, 0);
+	EXPECT_EQ(-EINVAL, rcmgr_parse_scope(nlh, &m));
+}
+
+static struct nlmsghdr *error_msg(void *buf, int error, const char *text)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsgerr *err;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED | (text ? NLM_F_ACK_TLVS : 0);
+	err = mnl_nlmsg_put_extra_header(nlh, sizeof(*err));
+	err->error = error;
+	err->msg.nlmsg_len = 64;	/* the capped request's header */
+	if (text)
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
+	return nlh;
+}
+
+TEST(error_with_extack)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_error e;
+
+	EXPECT_EQ(-EDQUOT, rcmgr_parse_error(error_msg(buf, -EDQUOT,
+				"peer x: inbound streams 16/16"), &e));
+	EXPECT_EQ(EDQUOT, e.error);
+	EXPECT_STREQ("peer x: inbound streams 16/16", e.message);
+}
+
+TEST(error_plain_and_ack)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_error e;
+
+	EXPECT_EQ(-ENOENT, rcmgr_parse_error(error_msg(buf, -ENOENT, NULL), &e));
+	EXPECT_STREQ("", e.message);
+	EXPECT_EQ(0, rcmgr_parse_error(error_msg(buf, 0, NULL), &e));
+	EXPECT_EQ(0, e.error);
+}
+
+TEST(error_truncated)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rcmgr_error e;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	EXPECT_EQ(-EBADMSG, rcmgr_parse_error(nlh, &e));
+}
+
+TEST(getfamily_roundtrip)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *a;
+	uint16_t id;
+
+	nlh = rcmgr_msg_getfamily(buf, 3, "rcmgr");
+	EXPECT_EQ(GENL_ID_CTRL, nlh->nlmsg_type);
+	a = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	EXPECT_EQ(CTRL_ATTR_FAMILY_NAME, mnl_attr_get_type(a));
+	EXPECT_STREQ("rcmgr", mnl_attr_get_str(a));
+
+	nlh = rcmgr_msg_start(buf, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, 2, 0, 3);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "rcmgr");
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x2a);
+	EXPECT_EQ(0, rcmgr_parse_family(nlh, &id));
+	EXPECT_EQ(0x2a, id);
+
+	nlh = rcmgr_msg_start(buf, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, 2, 0, 3);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "rcmgr");
+	EXPECT_EQ(-ENOENT, rcmgr_parse_family(nlh, &id));
+}
+
+TEST_HARNESS_MAIN
