@@ -24,7 +24,6 @@ static int __net_init rcmgr_net_init(struct net *net)
 {
 	struct rcmgr_net *rn = rcmgr_net(net);
 
-	mutex_init(&rn->lock);
 	rcmgr_limit_init_system(&rn->system_limit);
 	rcmgr_limit_init_transient(&rn->transient_limit);
 	rcmgr_scope_init(&rn->system, RCMGR_SCOPE_KIND_SYSTEM, &rn->system_limit);
@@ -33,16 +32,8 @@ static int __net_init rcmgr_net_init(struct net *net)
 	return 0;
 }
 
-static void __net_exit rcmgr_net_exit(struct net *net)
-{
-	struct rcmgr_net *rn = rcmgr_net(net);
-
-	mutex_destroy(&rn->lock);
-}
-
 struct pernet_operations rcmgr_net_ops = {
 	.init = rcmgr_net_init,
-	.exit = rcmgr_net_exit,
 	.id = &rcmgr_net_id,
 	.size = sizeof(struct rcmgr_net),
 };

@@ -7,7 +7,6 @@
 #define _RCMGR_H
 
 #include <linux/atomic.h>
-#include <linux/mutex.h>
 #include <linux/types.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -40,8 +39,8 @@ enum rcmgr_res {
  * struct rcmgr_limit - the limits of one scope class or one named scope
  * @max: per resource; %RCMGR_UNLIMITED is unlimited, 0 blocks all.
  *
- * Written with WRITE_ONCE() under &rcmgr_net.lock and read locklessly with
- * READ_ONCE() on every check, so a change applies at once to live scopes.
+ * Written with WRITE_ONCE() and read locklessly with READ_ONCE() on every
+ * check, so a change applies at once to live scopes.
  */
 struct rcmgr_limit {
 	s64 max[RCMGR_NR_RES];
@@ -95,14 +94,12 @@ void rcmgr_scope_stat(const struct rcmgr_scope *s, struct rcmgr_stat *st);
 
 /**
  * struct rcmgr_net - the per network namespace state
- * @lock: serialises changes of limits.
  * @system: the root scope.
  * @transient: where connections and streams wait for a peer or protocol.
  * @system_limit: limits of @system.
  * @transient_limit: limits of @transient.
  */
 struct rcmgr_net {
-	struct mutex lock;
 	struct rcmgr_scope system;
 	struct rcmgr_scope transient;
 	struct rcmgr_limit system_limit;

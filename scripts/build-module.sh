@@ -9,7 +9,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 name=${1:?usage: build-module.sh NAME OUTDIR}
-out=${2:?usage: build-module.sh NAME OUTDIR}
+out=$(realpath -m "${2:?usage: build-module.sh NAME OUTDIR}")
 read -r _ _ _ kdir < <("$top/scripts/kernels.sh" "$name")
 
 mkdir -p "$out"

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for rcmgr selftests: a raw generic netlink client that sends any
+ * message, well-formed or not, and reports the kernel's answer in full
+ * (errno, extack message, offending attribute offset, missing attribute).
+ */
+#ifndef _RCMGR_TEST_H
+#define _RCMGR_TEST_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/rcmgr.h>
+
+struct raw_nl {
+	struct mnl_socket *nl;
+	uint16_t family;
+	uint32_t seq;
+};
+
+/* The kernel's answer to one request. */
+struct raw_ans {
+	int error;		/* negative errno, 0 for success */
+	char msg[256];		/* extack message */
+	uint32_t bad_offs;	/* NLMSGERR_ATTR_OFFS, 0 if absent */
+	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE, 0 if absent */
+	char reply[16384];	/* last non-error message */
+	int reply_len;
+};
+
+static int raw_err_attr(const struct nlattr *a, void *data)
+{
+	struct raw_ans *ans = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case NLMSGERR_ATTR_MSG:
+		snprintf(ans->msg, sizeof(ans->msg), "%s", mnl_attr_get_str(a));
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		ans->bad_offs = mnl_attr_get_u32(a);
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		ans->miss_type = mnl_attr_get_u32(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static inline struct nlmsghdr *raw_start(struct raw_nl *r, void *buf,
+					 uint16_t type, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++r->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = 1;
+	return nlh;
+}
+
+/* Send @nlh, collect the answer until the ACK or error. */
+static inline int raw_talk(struct raw_nl *r, struct nlmsghdr *nlh,
+			   struct raw_ans *ans)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int n;
+
+	memset(ans, 0, sizeof(*ans));
+	if (mnl_socket_sendto(r->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *m = (struct nlmsghdr *)buf;
+
+		n = mnl_socket_recvfrom(r->nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		for (; mnl_nlmsg_ok(m, n); m = mnl_nlmsg_next(m, &n)) {
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
+
+				ans->error = e->error;
+				if (m->nlmsg_flags & NLM_F_ACK_TLVS)
+					mnl_attr_parse(m, sizeof(*e), raw_err_attr, ans);
+				return 0;
+			}
+			if (m->nlmsg_type == NLMSG_DONE)
+				return 0;
+			memcpy(ans->reply, m, m->nlmsg_len);
+			ans->reply_len = m->nlmsg_len;
+		}
+	}
+}
+
+static int raw_family_attr(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+		*(uint16_t *)data = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+/* Open a socket with extended, capped ACKs and strict checking. */
+static inline int raw_open(struct raw_nl *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct raw_ans ans;
+	int one = 1;
+
+	memset(r, 0, sizeof(*r));
+	r->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!r->nl || mnl_socket_bind(r->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+	mnl_socket_setsockopt(r->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(r->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(r->nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+
+	nlh = raw_start(r, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RCMGR_FAMILY_NAME);
+	if (raw_talk(r, nlh, &ans) < 0)
+		return -errno;
+	if (ans.error)
+		return ans.error;
+	mnl_attr_parse((struct nlmsghdr *)ans.reply, sizeof(struct genlmsghdr),
+		       raw_family_attr, &r->family);
+	return r->family ? 0 : -ENOENT;
+}
+
+static inline void raw_close(struct raw_nl *r)
+{
+	if (r->nl)
+		mnl_socket_close(r->nl);
+}
+
+#endif /* _RCMGR_TEST_H */
