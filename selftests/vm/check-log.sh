@@ -26,7 +26,7 @@ if [ "$mode" = test ]; then
 	grep -q '^# Totals: ' "$tap" || verdict "no TAP totals from the selftests"
 fi
 
-splat='BUG:|WARNING:|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|lockdep|refcount_t:|list_add corruption|list_del corruption|general protection fault|Oops|Kernel panic|Call Trace:|sleeping function called from invalid context|ODEBUG'
+splat='BUG:|WARNING:|KASAN:|UBSAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: |refcount_t:|list_add corruption|list_del corruption|general protection fault|Oops|Kernel panic|Call Trace:|sleeping function called from invalid context|ODEBUG'
 if grep -Eq "$splat" "$log"; then
 	verdict "kernel splat:"
 	grep -En "$splat" "$log" | head -n 20 | sed 's/^/#   /'
