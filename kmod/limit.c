@@ -1,14 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Limits: the module's defaults per scope class.
+ * Limits: a default per scope class, and per-name limits for services,
+ * protocols and peers (and their pairs, by service or protocol).
  *
  * The defaults are go-libp2p's DefaultLimits scaled for a small host
- * (Scale(128 MiB, 512 fds)), so a node that moves to rcmgr sees the limits it
- * is used to.  Admins change them at run time over netlink.
+ * (Scale(128 MiB, 512 fds)), so a node that moves to rcmgr sees the limits
+ * it is used to.  Limits are configuration, not scope state: a per-name
+ * limit outlives the scope it applies to and applies again when a scope of
+ * that name comes back.
  */
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
 #include "rcmgr.h"
 
 #define MIB(x)	((s64)(x) << 20)
+
+static u32 key_hashfn(const void *data, u32 len, u32 seed)
+{
+	return rcmgr_key_hash(data, seed);
+}
+
+static int key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	return rcmgr_key_cmp(arg->key, obj);
+}
+
+const struct rhashtable_params rcmgr_limit_params = {
+	.head_offset = offsetof(struct rcmgr_override, key.node),
+	.hashfn = key_hashfn,
+	.obj_hashfn = key_hashfn,
+	.obj_cmpfn = key_cmpfn,
+	.automatic_shrinking = true,
+};
 
 static void set_limit(struct rcmgr_limit *l, s64 mem, s64 s_in, s64 s_out,
 		      s64 s, s64 c_in, s64 c_out, s64 c, s64 fd)
@@ -24,19 +48,153 @@ static void set_limit(struct rcmgr_limit *l, s64 mem, s64 s_in, s64 s_out,
 }
 
 /**
- * rcmgr_limit_init_system() - set the system scope's default limits
- * @l: limits to overwrite
+ * rcmgr_limit_defaults() - set every class default to the module's default
+ * @rn: the namespace state
  */
-void rcmgr_limit_init_system(struct rcmgr_limit *l)
+void rcmgr_limit_defaults(struct rcmgr_net *rn)
 {
-	set_limit(l, MIB(128), 1024, 2048, 2048, 64, 128, 128, 512);
+	struct rcmgr_limit *l = rn->class_limit;
+
+	set_limit(&l[RCMGR_LIMIT_CLASS_SYSTEM],
+		  MIB(128), 1024, 2048, 2048, 64, 128, 128, 512);
+	set_limit(&l[RCMGR_LIMIT_CLASS_TRANSIENT],
+		  MIB(32), 128, 256, 256, 32, 64, 64, 128);
+	set_limit(&l[RCMGR_LIMIT_CLASS_SERVICE],
+		  MIB(64), 1024, 4096, 4096, 0, 0, 0, 0);
+	set_limit(&l[RCMGR_LIMIT_CLASS_SERVICE_PEER],
+		  MIB(16), 128, 256, 256, 0, 0, 0, 0);
+	set_limit(&l[RCMGR_LIMIT_CLASS_PROTOCOL],
+		  MIB(64), 512, 2048, 2048, 0, 0, 0, 0);
+	set_limit(&l[RCMGR_LIMIT_CLASS_PROTOCOL_PEER],
+		  MIB(16), 64, 128, 256, 0, 0, 0, 0);
+	set_limit(&l[RCMGR_LIMIT_CLASS_PEER],
+		  MIB(64), 256, 512, 512, 8, 8, 8, 8);
+	set_limit(&l[RCMGR_LIMIT_CLASS_CONN],
+		  MIB(32), 0, 0, 0, 1, 1, 1, 1);
+	set_limit(&l[RCMGR_LIMIT_CLASS_STREAM],
+		  MIB(16), 1, 1, 1, 0, 0, 0, 0);
 }
 
 /**
- * rcmgr_limit_init_transient() - set the transient scope's default limits
- * @l: limits to overwrite
+ * rcmgr_limit_find() - the per-name limit of a class and name
+ * @rn: the namespace state
+ * @class: &enum rcmgr_limit_class
+ * @name: the name
+ * @len: its length
+ *
+ * Context: RCU read lock or &rcmgr_net.lock held.
+ * Return: the limit, or NULL when the name has none of its own.
  */
-void rcmgr_limit_init_transient(struct rcmgr_limit *l)
+const struct rcmgr_limit *rcmgr_limit_find(struct rcmgr_net *rn, u32 class,
+					   const u8 *name, u16 len)
 {
-	set_limit(l, MIB(32), 128, 256, 256, 32, 64, 64, 128);
+	struct rcmgr_key k = {
+		.kind = class, .name = name, .name_len = len,
+	};
+	struct rcmgr_override *o;
+
+	o = rhashtable_lookup_fast(&rn->overrides, &k, rcmgr_limit_params);
+	return o ? &o->limit : NULL;
+}
+
+static struct rcmgr_limit *override_add(struct rcmgr_net *rn, u32 class,
+					const u8 *name, u16 len)
+{
+	struct rcmgr_override *o;
+	int r, ret;
+
+	o = kzalloc(struct_size(o, data, len), GFP_KERNEL_ACCOUNT);
+	if (!o)
+		return ERR_PTR(-ENOMEM);
+	o->key.kind = class;
+	o->key.name = o->data;
+	o->key.name_len = len;
+	memcpy(o->data, name, len);
+	for (r = 0; r < RCMGR_NR_RES; r++)
+		o->limit.max[r] = READ_ONCE(rn->class_limit[class].max[r]);
+	ret = rhashtable_insert_fast(&rn->overrides, &o->key.node,
+				     rcmgr_limit_params);
+	if (ret) {
+		kfree(o);
+		return ERR_PTR(ret);
+	}
+	list_add_tail(&o->list, &rn->override_list);
+	return &o->limit;
+}
+
+/**
+ * rcmgr_limit_set() - change the limits of a class, or of one name
+ * @rn: the namespace state
+ * @class: &enum rcmgr_limit_class
+ * @name: the service, protocol or peer, or NULL for the class default
+ * @len: length of @name
+ * @max: the new values, per resource
+ * @present: which of @max to apply; the others stay as they are
+ *
+ * A name without limits of its own starts from the class default.  Live
+ * scopes see the change at once; usage above a lowered limit stays.
+ *
+ * Context: process; takes &rcmgr_net.lock.
+ * Return: 0 or -ENOMEM.
+ */
+int rcmgr_limit_set(struct rcmgr_net *rn, u32 class, const u8 *name, u16 len,
+		    const s64 *max, const bool *present)
+{
+	struct rcmgr_limit *l = &rn->class_limit[class];
+	bool added = false;
+	int r;
+
+	mutex_lock(&rn->lock);
+	if (name) {
+		l = (struct rcmgr_limit *)rcmgr_limit_find(rn, class, name, len);
+		if (!l) {
+			l = override_add(rn, class, name, len);
+			if (IS_ERR(l)) {
+				mutex_unlock(&rn->lock);
+				return PTR_ERR(l);
+			}
+			added = true;
+		}
+	}
+	for (r = 0; r < RCMGR_NR_RES; r++)
+		if (present[r])
+			WRITE_ONCE(l->max[r], max[r]);
+	if (added)
+		rcmgr_named_relimit(rn);
+	mutex_unlock(&rn->lock);
+	return 0;
+}
+
+/**
+ * rcmgr_limit_reset() - back to the module's defaults, without any
+ *	per-name limit
+ * @rn: the namespace state
+ *
+ * Context: process; takes &rcmgr_net.lock.
+ */
+void rcmgr_limit_reset(struct rcmgr_net *rn)
+{
+	struct rcmgr_override *o, *tmp;
+	LIST_HEAD(gone);
+
+	mutex_lock(&rn->lock);
+	list_for_each_entry(o, &rn->override_list, list)
+		rhashtable_remove_fast(&rn->overrides, &o->key.node,
+				       rcmgr_limit_params);
+	list_splice_init(&rn->override_list, &gone);
+	/* Nothing finds them now: move live scopes off them, then free. */
+	rcmgr_named_relimit(rn);
+	rcmgr_limit_defaults(rn);
+	mutex_unlock(&rn->lock);
+	list_for_each_entry_safe(o, tmp, &gone, list)
+		kfree_rcu(o, rcu);
+}
+
+/**
+ * rcmgr_limit_flush() - free every per-name limit of a dying namespace
+ * @rn: the namespace state; no scope uses a per-name limit any more
+ */
+void rcmgr_limit_flush(struct rcmgr_net *rn)
+{
+	rcmgr_limit_reset(rn);
 }

@@ -15,6 +15,10 @@ static int __init rcmgr_init(void)
 	if (ret)
 		goto err_pernet;
 
+	ret = rcmgr_notifier_register();
+	if (ret)
+		goto err_notifier;
+
 	/* Last: no request may arrive before the state it needs exists. */
 	ret = rcmgr_genl_register();
 	if (ret)
@@ -24,6 +28,8 @@ static int __init rcmgr_init(void)
 	return 0;
 
 err_genl:
+	rcmgr_notifier_unregister();
+err_notifier:
 	unregister_pernet_subsys(&rcmgr_net_ops);
 err_pernet:
 	return ret;
@@ -32,7 +38,11 @@ err_pernet:
 static void __exit rcmgr_exit(void)
 {
 	rcmgr_genl_unregister();
+	/* Before the state it would release goes. */
+	rcmgr_notifier_unregister();
 	unregister_pernet_subsys(&rcmgr_net_ops);
+	/* Scopes, owners and limits are freed after a grace period. */
+	rcu_barrier();
 	pr_info("rcmgr: resource manager unloaded\n");
 }
 

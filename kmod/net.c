@@ -3,6 +3,7 @@
  * Per network namespace state: every process of a namespace shares one DAG
  * of scopes, rooted at that namespace's system scope.
  */
+#include <linux/rhashtable.h>
 #include <net/netns/generic.h>
 
 #include "rcmgr.h"
@@ -20,20 +21,104 @@ struct rcmgr_net *rcmgr_net(const struct net *net)
 	return net_generic(net, rcmgr_net_id);
 }
 
+/**
+ * rcmgr_net_add() - give a scope the next id and make it visible by it
+ * @rn: the namespace state
+ * @s: the scope
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int rcmgr_net_add(struct rcmgr_net *rn, struct rcmgr_scope *s)
+{
+	int ret;
+
+	s->id = atomic64_inc_return(&rn->next_id);
+	ret = xa_err(xa_store(&rn->scopes, s->id, s, GFP_KERNEL_ACCOUNT));
+	atomic_inc(&rn->gen);
+	return ret;
+}
+
+/**
+ * rcmgr_net_del() - make a scope's id unknown
+ * @rn: the namespace state
+ * @s: the scope
+ */
+void rcmgr_net_del(struct rcmgr_net *rn, struct rcmgr_scope *s)
+{
+	xa_erase(&rn->scopes, s->id);
+	atomic_inc(&rn->gen);
+}
+
 static int __net_init rcmgr_net_init(struct net *net)
 {
 	struct rcmgr_net *rn = rcmgr_net(net);
+	int ret;
 
-	rcmgr_limit_init_system(&rn->system_limit);
-	rcmgr_limit_init_transient(&rn->transient_limit);
-	rcmgr_scope_init(&rn->system, RCMGR_SCOPE_KIND_SYSTEM, &rn->system_limit);
-	rcmgr_scope_init(&rn->transient, RCMGR_SCOPE_KIND_TRANSIENT,
-			 &rn->transient_limit);
+	mutex_init(&rn->lock);
+	INIT_LIST_HEAD(&rn->override_list);
+	xa_init(&rn->scopes);
+	xa_init(&rn->owners);
+	atomic64_set(&rn->next_id, 0);
+	rn->max_handles = 262144;
+	rn->max_owner_handles = 65536;
+	rn->max_scopes = 262144;
+	rcmgr_limit_defaults(rn);
+	rcmgr_scope_init(&rn->system, rn, RCMGR_SCOPE_KIND_SYSTEM,
+			 &rn->class_limit[RCMGR_LIMIT_CLASS_SYSTEM]);
+	rcmgr_scope_init(&rn->transient, rn, RCMGR_SCOPE_KIND_TRANSIENT,
+			 &rn->class_limit[RCMGR_LIMIT_CLASS_TRANSIENT]);
+	rn->transient.edges[0] = &rn->system;
+	rn->transient.nr_edges = 1;
+
+	ret = rhashtable_init(&rn->named, &rcmgr_named_params);
+	if (ret)
+		goto err_named;
+	ret = rhashtable_init(&rn->overrides, &rcmgr_limit_params);
+	if (ret)
+		goto err_overrides;
+	/* Ids 1 and 2. */
+	ret = rcmgr_net_add(rn, &rn->system);
+	if (ret)
+		goto err_scopes;
+	ret = rcmgr_net_add(rn, &rn->transient);
+	if (ret)
+		goto err_scopes;
 	return 0;
+
+err_scopes:
+	xa_destroy(&rn->scopes);
+	rhashtable_destroy(&rn->overrides);
+err_overrides:
+	rhashtable_destroy(&rn->named);
+err_named:
+	return ret;
+}
+
+static void __net_exit rcmgr_net_exit(struct net *net)
+{
+	struct rcmgr_net *rn = rcmgr_net(net);
+
+	/* Every socket of the namespace is gone: so are their owners. */
+	rcmgr_owner_flush(rn);
+	rcmgr_named_flush(rn);
+	rcmgr_limit_flush(rn);
+	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->transient));
+	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->system));
+	rcmgr_net_del(rn, &rn->transient);
+	rcmgr_net_del(rn, &rn->system);
+	WARN_ON_ONCE(!xa_empty(&rn->scopes));
+	xa_destroy(&rn->scopes);
+	xa_destroy(&rn->owners);
+	rhashtable_destroy(&rn->overrides);
+	rhashtable_destroy(&rn->named);
+	mutex_destroy(&rn->system.lock);
+	mutex_destroy(&rn->transient.lock);
+	mutex_destroy(&rn->lock);
 }
 
 struct pernet_operations rcmgr_net_ops = {
 	.init = rcmgr_net_init,
+	.exit = rcmgr_net_exit,
 	.id = &rcmgr_net_id,
 	.size = sizeof(struct rcmgr_net),
 };

@@ -2,12 +2,22 @@
 /*
  * rcmgr: private declarations shared by the module's files, grouped by the
  * file that defines them.
+ *
+ * Lock order: a handle tree's lock (&rcmgr_scope.lock of its root), then
+ * &rcmgr_owner.lock, then &rcmgr_net.lock.  Counters are atomics and are
+ * charged under no lock at all.
  */
 #ifndef _RCMGR_H
 #define _RCMGR_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <linux/rcmgr.h>
@@ -32,28 +42,76 @@ enum rcmgr_res {
 };
 
 #define RCMGR_UNLIMITED		S64_MAX
+#define RCMGR_PRIO_ALWAYS	255
+#define RCMGR_NR_CLASSES	(RCMGR_LIMIT_CLASS_STREAM + 1)
+#define RCMGR_MAX_EDGES		6
+
+struct rcmgr_net;
+struct rcmgr_scope;
+
+/**
+ * struct rcmgr_key - what names a named scope or a per-name limit
+ * @node: in &rcmgr_net.named or &rcmgr_net.overrides.
+ * @kind: &enum rcmgr_scope_kind, or &enum rcmgr_limit_class for limits.
+ * @name_len: length of @name.
+ * @peer_len: length of @peer.
+ * @name: the service or protocol, or NULL.
+ * @peer: the peer, or NULL.
+ *
+ * First member of both objects it names, so the hash functions can treat
+ * the object pointer as a key pointer.
+ */
+struct rcmgr_key {
+	struct rhash_head node;
+	u32 kind;
+	u16 name_len;
+	u16 peer_len;
+	const u8 *name;
+	const u8 *peer;
+};
 
 /* limit.c */
 
 /**
- * struct rcmgr_limit - the limits of one scope class or one named scope
- * @max: per resource; %RCMGR_UNLIMITED is unlimited, 0 blocks all.
- *
- * Written with WRITE_ONCE() and read locklessly with READ_ONCE() on every
- * check, so a change applies at once to live scopes.
+ * struct rcmgr_limit - limits of a class, or of one name
+ * @max: per resource; %RCMGR_UNLIMITED is unlimited, 0 blocks all.  Written
+ *	with WRITE_ONCE() under &rcmgr_net.lock, read with READ_ONCE() at
+ *	every check, so a change applies at once to live scopes.
  */
 struct rcmgr_limit {
 	s64 max[RCMGR_NR_RES];
 };
 
-void rcmgr_limit_init_system(struct rcmgr_limit *l);
-void rcmgr_limit_init_transient(struct rcmgr_limit *l);
+/**
+ * struct rcmgr_override - the limits of one name of a class
+ * @key: the class (as kind) and the name.
+ * @limit: the limits.
+ * @list: in &rcmgr_net.override_list.
+ * @rcu: frees it.
+ * @data: storage of @key.name.
+ */
+struct rcmgr_override {
+	struct rcmgr_key key;
+	struct rcmgr_limit limit;
+	struct list_head list;
+	struct rcu_head rcu;
+	u8 data[];
+};
+
+extern const struct rhashtable_params rcmgr_limit_params;
+void rcmgr_limit_defaults(struct rcmgr_net *rn);
+const struct rcmgr_limit *rcmgr_limit_find(struct rcmgr_net *rn, u32 class,
+					   const u8 *name, u16 len);
+int rcmgr_limit_set(struct rcmgr_net *rn, u32 class, const u8 *name, u16 len,
+		    const s64 *max, const bool *present);
+void rcmgr_limit_reset(struct rcmgr_net *rn);
+void rcmgr_limit_flush(struct rcmgr_net *rn);
 
 /* scope.c */
 
 /**
  * struct rcmgr_counter - usage of one resource in one scope
- * @usage: what is held now; never above the limit that applied when it was
+ * @usage: what is held now; at most the limit that applied when it was
  *	charged (a limit lowered later may leave it above).
  * @peak: high watermark of @usage.
  * @failcnt: reservations this counter refused.
@@ -65,53 +123,239 @@ struct rcmgr_counter {
 };
 
 /**
- * struct rcmgr_scope - an accounting scope
- * @kind: &enum rcmgr_scope_kind.
- * @res: one counter per &enum rcmgr_res.
- * @limit: the limits that apply; never NULL.
+ * struct rcmgr_delta - what one request charges or uncharges
+ * @v: per resource, >= 0.
+ * @prio: priority of the memory part.
  */
-struct rcmgr_scope {
-	enum rcmgr_scope_kind kind;
-	struct rcmgr_counter res[RCMGR_NR_RES];
-	const struct rcmgr_limit *limit;
+struct rcmgr_delta {
+	s64 v[RCMGR_NR_RES];
+	u8 prio;
 };
 
 /**
- * struct rcmgr_stat - a snapshot of a scope's usage and limits
- * @usage: per resource.
- * @limit: per resource.
+ * struct rcmgr_refusal - which limit refused a reservation
+ * @scope: the scope whose limit it was; referenced by the request's chain.
+ * @res: the resource.
+ * @usage: what @scope held of it.
+ * @attempted: what the request tried to add.
+ * @limit: @scope's limit for @res.
+ * @prio: the request's memory priority.
  */
-struct rcmgr_stat {
-	s64 usage[RCMGR_NR_RES];
-	s64 limit[RCMGR_NR_RES];
+struct rcmgr_refusal {
+	const struct rcmgr_scope *scope;
+	enum rcmgr_res res;
+	s64 usage;
+	s64 attempted;
+	s64 limit;
+	u8 prio;
 };
 
-void rcmgr_scope_init(struct rcmgr_scope *s, enum rcmgr_scope_kind kind,
+enum {
+	RCMGR_SCOPE_DONE,	/* flags: released everything, takes nothing */
+};
+
+/**
+ * struct rcmgr_scope - an accounting scope
+ * @key: kind and names; in &rcmgr_net.named for named scopes.
+ * @id: never reused within the namespace; the handle of conns, streams
+ *	and spans; index in &rcmgr_net.scopes.
+ * @ref: references; for named scopes a count of users (an unused scope
+ *	that still holds usage stays at zero until its usage goes).
+ * @flags: %RCMGR_SCOPE_DONE.
+ * @rn: the namespace state.
+ * @res: one counter per &enum rcmgr_res.
+ * @limit: the limits that apply (RCU; NULL for spans, which use their
+ *	parent's).  Changed under &rcmgr_net.lock.
+ * @lock: for a root of handles (a conn, a stream, or any scope spans hang
+ *	off): serialises reservations, moves and done in its tree, so edges
+ *	and done flags are stable while a tree charges.
+ * @tree: the lock of this scope's tree root; &lock for a root.
+ * @owner: owner of a handle.
+ * @owner_node: in &rcmgr_owner.handles.
+ * @parent: what a span charges (referenced).
+ * @edges: what a conn or stream charges after itself, in order (referenced).
+ * @nr_edges: entries in @edges.
+ * @peer: the peer scope of a conn or stream (referenced, in @edges).
+ * @protocol: the protocol scope of a stream (referenced, in @edges).
+ * @service: the service scope of a stream (referenced, in @edges).
+ * @dir: &enum rcmgr_dir of a conn or stream.
+ * @usefd: a conn holding a file descriptor.
+ * @endpoint: a conn's remote endpoint, or NULL.
+ * @rcu: frees the scope.
+ * @data: storage of the names of a named scope.
+ */
+struct rcmgr_scope {
+	struct rcmgr_key key;
+	u64 id;
+	refcount_t ref;
+	unsigned long flags;
+	struct rcmgr_net *rn;
+	struct rcmgr_counter res[RCMGR_NR_RES];
+	const struct rcmgr_limit __rcu *limit;
+	struct mutex lock;		/* see @lock above */
+	struct mutex *tree;		/* see @tree above */
+	struct rcmgr_owner *owner;
+	struct list_head owner_node;
+	struct rcmgr_scope *parent;
+	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
+	unsigned int nr_edges;
+	struct rcmgr_scope *peer;
+	struct rcmgr_scope *protocol;
+	struct rcmgr_scope *service;
+	u8 dir;
+	bool usefd;
+	char *endpoint;
+	struct rcu_head rcu;
+	u8 data[];
+};
+
+static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
+{
+	return s->key.kind == RCMGR_SCOPE_KIND_CONN ||
+	       s->key.kind == RCMGR_SCOPE_KIND_STREAM ||
+	       s->key.kind == RCMGR_SCOPE_KIND_SPAN;
+}
+
+static inline bool rcmgr_scope_done(const struct rcmgr_scope *s)
+{
+	return test_bit(RCMGR_SCOPE_DONE, &s->flags);
+}
+
+void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 		      const struct rcmgr_limit *limit);
-void rcmgr_scope_stat(const struct rcmgr_scope *s, struct rcmgr_stat *st);
+s64 rcmgr_scope_max(const struct rcmgr_scope *s, enum rcmgr_res r);
+int rcmgr_charge(struct rcmgr_scope **chain, unsigned int n,
+		 const struct rcmgr_delta *d, struct rcmgr_refusal *why);
+void rcmgr_uncharge(struct rcmgr_scope **chain, unsigned int n,
+		    const struct rcmgr_delta *d);
+void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d);
+bool rcmgr_scope_empty(const struct rcmgr_scope *s);
+const char *rcmgr_kind_name(u32 kind);
+const char *rcmgr_res_name(enum rcmgr_res r);
+
+/* named.c */
+
+extern const struct rhashtable_params rcmgr_named_params;
+u32 rcmgr_key_hash(const struct rcmgr_key *k, u32 seed);
+int rcmgr_key_cmp(const struct rcmgr_key *a, const struct rcmgr_key *b);
+struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
+				    const struct rcmgr_key *k,
+				    struct netlink_ext_ack *extack);
+void rcmgr_scope_get(struct rcmgr_scope *s);
+void rcmgr_scope_put(struct rcmgr_scope *s);
+void rcmgr_named_relimit(struct rcmgr_net *rn);
+void rcmgr_named_flush(struct rcmgr_net *rn);
+
+/* handle.c */
+
+/**
+ * struct rcmgr_owner - the netlink socket owning handles
+ * @sk: the socket (held), told apart from a later socket that reuses
+ *	its port id by %SOCK_DEAD once it is released.
+ * @portid: its port id; index in &rcmgr_net.owners.
+ * @rn: the namespace state.
+ * @lock: protects @handles.
+ * @handles: the live handles it opened.
+ * @nr_handles: entries in @handles, against &rcmgr_net.max_owner_handles.
+ * @rcu: frees the owner.
+ */
+struct rcmgr_owner {
+	struct sock *sk;
+	u32 portid;
+	struct rcmgr_net *rn;
+	struct mutex lock;		/* protects @handles */
+	struct list_head handles;
+	atomic_t nr_handles;
+	struct rcu_head rcu;
+};
+
+struct rcmgr_owner *rcmgr_owner_find(struct rcmgr_net *rn,
+				     const struct sock *sk, u32 portid);
+void rcmgr_owner_release(struct rcmgr_net *rn, u32 portid);
+void rcmgr_owner_flush(struct rcmgr_net *rn);
+struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
+				     struct rcmgr_owner *owner, u64 id);
+struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
+				    u32 portid, u8 dir, bool usefd,
+				    const char *endpoint,
+				    struct rcmgr_refusal *why,
+				    struct netlink_ext_ack *extack);
+struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
+				      u32 portid, const struct rcmgr_key *peer,
+				      u8 dir, struct rcmgr_refusal *why,
+				      struct netlink_ext_ack *extack);
+struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
+				     struct sock *sk, u32 portid,
+				     struct netlink_ext_ack *extack);
+int rcmgr_conn_set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
+			struct rcmgr_refusal *why,
+			struct netlink_ext_ack *extack);
+int rcmgr_stream_set_protocol(struct rcmgr_scope *stream,
+			      const struct rcmgr_key *proto,
+			      struct rcmgr_refusal *why,
+			      struct netlink_ext_ack *extack);
+int rcmgr_stream_set_service(struct rcmgr_scope *stream,
+			     const struct rcmgr_key *svc,
+			     struct rcmgr_refusal *why,
+			     struct netlink_ext_ack *extack);
+int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
+			 struct rcmgr_refusal *why);
+int rcmgr_release_memory(struct rcmgr_scope *s, s64 size);
+void rcmgr_handle_done(struct rcmgr_scope *s);
+void rcmgr_handle_free(struct rcmgr_scope *s);
+void rcmgr_handle_drop(struct rcmgr_scope *s);
 
 /* net.c */
 
 /**
  * struct rcmgr_net - the per network namespace state
+ * @lock: serialises creating and freeing named scopes, owners, and
+ *	changes of limits and bounds.
  * @system: the root scope.
- * @transient: where connections and streams wait for a peer or protocol.
- * @system_limit: limits of @system.
- * @transient_limit: limits of @transient.
+ * @transient: where conns and streams wait for a peer or protocol.
+ * @class_limit: the default limits of each &enum rcmgr_limit_class.
+ * @named: named scopes by &rcmgr_key.
+ * @overrides: per-name limits by &rcmgr_key.
+ * @override_list: the same, in the order they were set.
+ * @scopes: every scope by id, for handles and dumps.
+ * @owners: &struct rcmgr_owner by port id.
+ * @next_id: the last id handed out.
+ * @gen: bumped whenever a scope comes or goes; dumps flag changes.
+ * @nr_handles: live conns, streams and spans.
+ * @nr_scopes: live named scopes.
+ * @max_handles: bound on @nr_handles.
+ * @max_owner_handles: bound on handles of one owner.
+ * @max_scopes: bound on @nr_scopes.
  */
 struct rcmgr_net {
+	struct mutex lock;		/* see @lock above */
 	struct rcmgr_scope system;
 	struct rcmgr_scope transient;
-	struct rcmgr_limit system_limit;
-	struct rcmgr_limit transient_limit;
+	struct rcmgr_limit class_limit[RCMGR_NR_CLASSES];
+	struct rhashtable named;
+	struct rhashtable overrides;
+	struct list_head override_list;
+	struct xarray scopes;
+	struct xarray owners;
+	atomic64_t next_id;
+	atomic_t gen;
+	atomic_t nr_handles;
+	atomic_t nr_scopes;
+	u32 max_handles;
+	u32 max_owner_handles;
+	u32 max_scopes;
 };
 
 extern struct pernet_operations rcmgr_net_ops;
 struct rcmgr_net *rcmgr_net(const struct net *net);
+int rcmgr_net_add(struct rcmgr_net *rn, struct rcmgr_scope *s);
+void rcmgr_net_del(struct rcmgr_net *rn, struct rcmgr_scope *s);
 
 /* netlink.c */
 
 int __init rcmgr_genl_register(void);
 void rcmgr_genl_unregister(void);
+int __init rcmgr_notifier_register(void);
+void rcmgr_notifier_unregister(void);
 
 #endif /* _RCMGR_H */

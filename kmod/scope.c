@@ -1,27 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Scopes: counters and their limits.
+ * Scopes: counters, limits, and charging a chain of scopes all or nothing.
  *
- * Each resource of a scope is an atomic counter in the page_counter style:
- * usage, a high watermark and a count of refusals.  Reads of a scope's
- * counters are lockless and may mix values from concurrent reservations;
- * every single value is exact.
+ * Each resource of a scope is a counter in the page_counter style: usage,
+ * a high watermark and a count of refusals.  A reservation charges a chain
+ * (the scope, then what it charges: its edges, or a span's parent chain)
+ * counter by counter without a lock, and rolls back what it charged if any
+ * counter refuses, so a failed reservation changes nothing.  Concurrent
+ * reservations may see each other's transient charges and fail spuriously
+ * (as in page_counter and go-libp2p); no limit is ever exceeded.
+ *
+ * Each counter is charged with a compare-and-exchange rather than an add
+ * and a roll-back: usage never shows a value above its limit, not even for
+ * an instant, and an addition can never overflow.
+ *
+ * A zero delta is never checked, so a scope above a lowered limit still
+ * accepts moves of what it does not count (go-libp2p checks the totals of
+ * every move; see Documentation/rcmgr.rst).
  */
+#include <linux/math64.h>
+
 #include "rcmgr.h"
 
 /**
  * rcmgr_scope_init() - initialise an empty scope
  * @s: the scope
- * @kind: what it accounts
- * @limit: the limits that apply to it; must outlive the scope
+ * @rn: its namespace
+ * @kind: &enum rcmgr_scope_kind
+ * @limit: the limits that apply to it, or NULL for a span
  */
-void rcmgr_scope_init(struct rcmgr_scope *s, enum rcmgr_scope_kind kind,
+void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 		      const struct rcmgr_limit *limit)
 {
 	int r;
 
-	s->kind = kind;
-	s->limit = limit;
+	s->key.kind = kind;
+	s->rn = rn;
+	refcount_set(&s->ref, 1);
+	RCU_INIT_POINTER(s->limit, limit);
+	mutex_init(&s->lock);
+	s->tree = &s->lock;
+	INIT_LIST_HEAD(&s->owner_node);
 	for (r = 0; r < RCMGR_NR_RES; r++) {
 		atomic64_set(&s->res[r].usage, 0);
 		atomic64_set(&s->res[r].peak, 0);
@@ -30,18 +49,219 @@ void rcmgr_scope_init(struct rcmgr_scope *s, enum rcmgr_scope_kind kind,
 }
 
 /**
- * rcmgr_scope_stat() - snapshot a scope's usage and limits
- * @s: the scope
- * @st: filled in
+ * rcmgr_scope_max() - a scope's limit for one resource, as it is now
+ * @s: the scope; a span uses the limits of what it charges
+ * @r: the resource
  *
- * Context: any; takes no lock.
+ * Context: any; takes the RCU read lock.
+ * Return: the limit; %RCMGR_UNLIMITED when unlimited.
  */
-void rcmgr_scope_stat(const struct rcmgr_scope *s, struct rcmgr_stat *st)
+s64 rcmgr_scope_max(const struct rcmgr_scope *s, enum rcmgr_res r)
+{
+	const struct rcmgr_limit *l;
+	s64 max;
+
+	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN)
+		s = s->parent;
+	rcu_read_lock();
+	l = rcu_dereference(s->limit);
+	max = READ_ONCE(l->max[r]);
+	rcu_read_unlock();
+	return max;
+}
+
+/* Memory may be charged up to (1 + prio) / 256 of the limit, exactly. */
+static s64 threshold(s64 max, enum rcmgr_res r, u8 prio)
+{
+	if (r != RCMGR_RES_MEMORY || max == RCMGR_UNLIMITED || max <= 0)
+		return max;
+	return mul_u64_u32_shr(max, (u32)prio + 1, 8);
+}
+
+static bool counter_try_add(struct rcmgr_counter *c, s64 v, s64 limit,
+			    s64 *seen)
+{
+	s64 old = atomic64_read(&c->usage), new, peak;
+
+	do {
+		/* limit >= 0 and old >= 0: the subtraction cannot overflow. */
+		if (v > limit - old) {
+			*seen = old;
+			atomic64_inc(&c->failcnt);
+			return false;
+		}
+		new = old + v;
+	} while (!atomic64_try_cmpxchg(&c->usage, &old, new));
+
+	/* Racy watermark, as in page_counter: a concurrent peak may win. */
+	peak = atomic64_read(&c->peak);
+	while (new > peak && !atomic64_try_cmpxchg(&c->peak, &peak, new))
+		;
+	return true;
+}
+
+static void counter_sub(struct rcmgr_counter *c, s64 v)
+{
+	s64 new = atomic64_sub_return(v, &c->usage);
+
+	/* Our accounting is broken; keep the counter sane and say so. */
+	if (WARN_ON_ONCE(new < 0))
+		atomic64_set(&c->usage, 0);
+}
+
+static void uncharge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
+			 int end)
 {
 	int r;
 
+	for (r = 0; r < end; r++)
+		if (d->v[r])
+			counter_sub(&s->res[r], d->v[r]);
+}
+
+static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
+		      struct rcmgr_refusal *why)
+{
+	s64 max, seen;
+	int r;
+
 	for (r = 0; r < RCMGR_NR_RES; r++) {
-		st->usage[r] = atomic64_read(&s->res[r].usage);
-		st->limit[r] = READ_ONCE(s->limit->max[r]);
+		if (!d->v[r])
+			continue;
+		max = rcmgr_scope_max(s, r);
+		if (counter_try_add(&s->res[r], d->v[r],
+				    threshold(max, r, d->prio), &seen))
+			continue;
+		uncharge_one(s, d, r);
+		if (why) {
+			why->scope = s;
+			why->res = r;
+			why->usage = seen;
+			why->attempted = d->v[r];
+			why->limit = max;
+			why->prio = d->prio;
+		}
+		return -EDQUOT;
 	}
+	return 0;
+}
+
+/**
+ * rcmgr_charge() - charge a delta to every scope of a chain, or to none
+ * @chain: the scopes, in check order
+ * @n: how many
+ * @d: what to charge; every value >= 0
+ * @why: filled in on refusal; may be NULL
+ *
+ * Context: any; takes no lock.  The caller keeps @chain alive.
+ * Return: 0, or -EDQUOT with nothing charged.
+ */
+int rcmgr_charge(struct rcmgr_scope **chain, unsigned int n,
+		 const struct rcmgr_delta *d, struct rcmgr_refusal *why)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = charge_one(chain[i], d, why);
+		if (ret) {
+			while (i--)
+				uncharge_one(chain[i], d, RCMGR_NR_RES);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * rcmgr_uncharge() - give back a delta charged to every scope of a chain
+ * @chain: the scopes
+ * @n: how many
+ * @d: what was charged
+ */
+void rcmgr_uncharge(struct rcmgr_scope **chain, unsigned int n,
+		    const struct rcmgr_delta *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		uncharge_one(chain[i], d, RCMGR_NR_RES);
+}
+
+/**
+ * rcmgr_scope_usage() - what a scope holds, as a delta
+ * @s: the scope
+ * @d: filled in; its priority is %RCMGR_PRIO_ALWAYS, as for moves
+ */
+void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d)
+{
+	int r;
+
+	for (r = 0; r < RCMGR_NR_RES; r++)
+		d->v[r] = atomic64_read(&s->res[r].usage);
+	d->prio = RCMGR_PRIO_ALWAYS;
+}
+
+/**
+ * rcmgr_scope_empty() - whether a scope holds nothing
+ * @s: the scope
+ *
+ * Return: true if every counter is zero.
+ */
+bool rcmgr_scope_empty(const struct rcmgr_scope *s)
+{
+	int r;
+
+	for (r = 0; r < RCMGR_NR_RES; r++)
+		if (atomic64_read(&s->res[r].usage))
+			return false;
+	return true;
+}
+
+static const char *const kind_names[] = {
+	[RCMGR_SCOPE_KIND_SYSTEM]	 = "system",
+	[RCMGR_SCOPE_KIND_TRANSIENT]	 = "transient",
+	[RCMGR_SCOPE_KIND_SERVICE]	 = "service",
+	[RCMGR_SCOPE_KIND_PROTOCOL]	 = "protocol",
+	[RCMGR_SCOPE_KIND_PEER]		 = "peer",
+	[RCMGR_SCOPE_KIND_PROTOCOL_PEER] = "protocol-peer",
+	[RCMGR_SCOPE_KIND_SERVICE_PEER]	 = "service-peer",
+	[RCMGR_SCOPE_KIND_CONN]		 = "conn",
+	[RCMGR_SCOPE_KIND_STREAM]	 = "stream",
+	[RCMGR_SCOPE_KIND_SPAN]		 = "span",
+};
+
+/**
+ * rcmgr_kind_name() - the name of a scope kind, for messages
+ * @kind: &enum rcmgr_scope_kind
+ *
+ * Return: a static string.
+ */
+const char *rcmgr_kind_name(u32 kind)
+{
+	if (kind < ARRAY_SIZE(kind_names) && kind_names[kind])
+		return kind_names[kind];
+	return "scope";
+}
+
+static const char *const res_names[RCMGR_NR_RES] = {
+	[RCMGR_RES_MEMORY]	= "memory",
+	[RCMGR_RES_STREAMS_IN]	= "inbound streams",
+	[RCMGR_RES_STREAMS_OUT]	= "outbound streams",
+	[RCMGR_RES_STREAMS]	= "streams",
+	[RCMGR_RES_CONNS_IN]	= "inbound connections",
+	[RCMGR_RES_CONNS_OUT]	= "outbound connections",
+	[RCMGR_RES_CONNS]	= "connections",
+	[RCMGR_RES_FD]		= "file descriptors",
+};
+
+/**
+ * rcmgr_res_name() - the name of a resource, for messages
+ * @r: the resource
+ *
+ * Return: a static string.
+ */
+const char *rcmgr_res_name(enum rcmgr_res r)
+{
+	return res_names[r];
 }

@@ -19,7 +19,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/Documentation/netlink/specs"
 : > "$scratch/MAINTAINERS"
-cp "$ksrc/Documentation/netlink/genetlink.yaml" "$scratch/Documentation/netlink/"
+cp "$ksrc"/Documentation/netlink/genetlink*.yaml "$scratch/Documentation/netlink/"
 cp "$top/$spec" "$scratch/$spec"
 
 (cd "$scratch" && /usr/bin/python3 "$ksrc/tools/net/ynl/ynl-gen-c.py" \

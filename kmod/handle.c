@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Handles: connections, streams and spans, owned by the netlink socket that
+ * opened them; and reservations on any scope.
+ *
+ * A conn charges itself and its edges: [transient, system], after set-peer
+ * [peer, system].  A stream charges [peer, transient, system], after
+ * set-protocol [peer, protocol-peer, protocol, system], after set-service
+ * [peer, protocol-peer, service-peer, protocol, service, system].  Streams
+ * are never charged to a conn.  A span charges itself, then everything its
+ * parent charges.
+ *
+ * Everything that changes a tree of handles (reservations, moves, done) runs
+ * under the tree's lock (the lock of the conn, stream or other scope the
+ * spans hang off), so a move never races a reservation through the same
+ * tree; the counters of shared scopes are charged without a lock.
+ */
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "rcmgr.h"
+
+#define RCMGR_MAX_SPAN_DEPTH	16
+#define RCMGR_MAX_CHAIN		(RCMGR_MAX_SPAN_DEPTH + 1 + RCMGR_MAX_EDGES)
+
+enum {
+	RCMGR_SCOPE_DROPPED = RCMGR_SCOPE_DONE + 1,	/* flags: id released */
+};
+
+/**
+ * rcmgr_owner_find() - the owner record of a requesting socket
+ * @rn: the namespace state
+ * @sk: the socket
+ * @portid: its port id
+ *
+ * Context: process, within a request from @sk, which keeps the record
+ * alive: it goes only when @sk is released.
+ * Return: the record, or NULL if @sk owns nothing.
+ */
+struct rcmgr_owner *rcmgr_owner_find(struct rcmgr_net *rn,
+				     const struct sock *sk, u32 portid)
+{
+	struct rcmgr_owner *o;
+
+	rcu_read_lock();
+	o = xa_load(&rn->owners, portid);
+	if (o && o->sk != sk)
+		o = NULL;
+	rcu_read_unlock();
+	return o;
+}
+
+static void owner_destroy(struct rcmgr_owner *o);
+
+/* The owner record of @sk, created on its first handle. */
+static struct rcmgr_owner *owner_get(struct rcmgr_net *rn, struct sock *sk,
+				     u32 portid)
+{
+	struct rcmgr_owner *o, *old = NULL;
+	int ret;
+
+	o = rcmgr_owner_find(rn, sk, portid);
+	if (o)
+		return o;
+
+	o = kzalloc(sizeof(*o), GFP_KERNEL_ACCOUNT);
+	if (!o)
+		return ERR_PTR(-ENOMEM);
+	sock_hold(sk);
+	o->sk = sk;
+	o->portid = portid;
+	o->rn = rn;
+	mutex_init(&o->lock);
+	INIT_LIST_HEAD(&o->handles);
+
+	mutex_lock(&rn->lock);
+	/*
+	 * A record under our port id belongs to a released socket whose
+	 * URELEASE has not run yet (port ids are reused): it goes now.
+	 */
+	old = xa_load(&rn->owners, portid);
+	if (old && !WARN_ON_ONCE(!sock_flag(old->sk, SOCK_DEAD)))
+		xa_erase(&rn->owners, portid);
+	else
+		old = NULL;
+	ret = xa_err(xa_store(&rn->owners, portid, o, GFP_KERNEL_ACCOUNT));
+	mutex_unlock(&rn->lock);
+
+	if (old)
+		owner_destroy(old);
+	if (ret) {
+		sock_put(sk);
+		kfree(o);
+		return ERR_PTR(ret);
+	}
+	return o;
+}
+
+static void owner_destroy(struct rcmgr_owner *o)
+{
+	struct rcmgr_scope *s;
+
+	for (;;) {
+		mutex_lock(&o->lock);
+		s = list_first_entry_or_null(&o->handles, struct rcmgr_scope,
+					     owner_node);
+		if (s)
+			rcmgr_scope_get(s);
+		mutex_unlock(&o->lock);
+		if (!s)
+			break;
+		rcmgr_handle_drop(s);
+		rcmgr_scope_put(s);
+	}
+	sock_put(o->sk);
+	mutex_destroy(&o->lock);
+	kfree_rcu(o, rcu);
+}
+
+/**
+ * rcmgr_owner_release() - a netlink socket was released: drop its handles
+ * @rn: the namespace state
+ * @portid: the socket's port id
+ *
+ * Everything the socket's handles held is released, exactly once, however
+ * the socket went (close, exit, SIGKILL).
+ *
+ * Context: process (the NETLINK_URELEASE notifier).
+ */
+void rcmgr_owner_release(struct rcmgr_net *rn, u32 portid)
+{
+	struct rcmgr_owner *o;
+
+	mutex_lock(&rn->lock);
+	o = xa_load(&rn->owners, portid);
+	/* Only the released socket's record, not a new socket's. */
+	if (o && sock_flag(o->sk, SOCK_DEAD))
+		xa_erase(&rn->owners, portid);
+	else
+		o = NULL;
+	mutex_unlock(&rn->lock);
+	if (o)
+		owner_destroy(o);
+}
+
+/**
+ * rcmgr_owner_flush() - drop every owner of a dying namespace
+ * @rn: the namespace state
+ */
+void rcmgr_owner_flush(struct rcmgr_net *rn)
+{
+	struct rcmgr_owner *o;
+	unsigned long portid;
+
+	xa_for_each(&rn->owners, portid, o) {
+		xa_erase(&rn->owners, portid);
+		owner_destroy(o);
+	}
+}
+
+/**
+ * rcmgr_handle_get() - look up a handle of an owner
+ * @rn: the namespace state
+ * @owner: the requesting socket's owner record, or NULL
+ * @id: the handle
+ *
+ * Another socket's handle is not found: its existence does not leak.
+ *
+ * Return: the handle, referenced, or NULL.
+ */
+struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
+				     struct rcmgr_owner *owner, u64 id)
+{
+	struct rcmgr_scope *s;
+
+	if (!owner || id > ULONG_MAX)
+		return NULL;
+	rcu_read_lock();
+	s = xa_load(&rn->scopes, id);
+	if (s && (!rcmgr_scope_is_handle(s) || s->owner != owner ||
+		  !refcount_inc_not_zero(&s->ref)))
+		s = NULL;
+	rcu_read_unlock();
+	return s;
+}
+
+static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
+				      u32 portid, u32 kind,
+				      const struct rcmgr_limit *limit,
+				      struct netlink_ext_ack *extack)
+{
+	struct rcmgr_owner *o;
+	struct rcmgr_scope *s;
+
+	o = owner_get(rn, sk, portid);
+	if (IS_ERR(o))
+		return ERR_CAST(o);
+	if (atomic_inc_return(&rn->nr_handles) > READ_ONCE(rn->max_handles)) {
+		NL_SET_ERR_MSG(extack, "too many handles in this namespace (max-handles)");
+		goto err_net;
+	}
+	if (atomic_inc_return(&o->nr_handles) > READ_ONCE(rn->max_owner_handles)) {
+		NL_SET_ERR_MSG(extack, "too many handles on this socket (max-owner-handles)");
+		goto err_owner;
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s) {
+		atomic_dec(&o->nr_handles);
+		atomic_dec(&rn->nr_handles);
+		return ERR_PTR(-ENOMEM);
+	}
+	rcmgr_scope_init(s, rn, kind, limit);
+	s->owner = o;
+	return s;
+
+err_owner:
+	atomic_dec(&o->nr_handles);
+err_net:
+	atomic_dec(&rn->nr_handles);
+	return ERR_PTR(-EDQUOT);
+}
+
+/* Give a charged handle its id and list it under its owner. */
+static int handle_publish(struct rcmgr_scope *s)
+{
+	struct rcmgr_owner *o = s->owner;
+	int ret;
+
+	ret = rcmgr_net_add(s->rn, s);
+	if (ret)
+		return ret;
+	mutex_lock(&o->lock);
+	list_add_tail(&s->owner_node, &o->handles);
+	mutex_unlock(&o->lock);
+	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
+		 rcmgr_kind_name(s->key.kind));
+	return 0;
+}
+
+/* Undo handle_new() for a handle that was never published or charged. */
+static void handle_abort(struct rcmgr_scope *s)
+{
+	atomic_dec(&s->owner->nr_handles);
+	atomic_dec(&s->rn->nr_handles);
+	rcmgr_handle_free(s);
+}
+
+/**
+ * rcmgr_handle_free() - free a handle nothing references any more
+ * @s: the handle; done, and its edges already dropped
+ */
+void rcmgr_handle_free(struct rcmgr_scope *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_edges; i++)
+		rcmgr_scope_put(s->edges[i]);
+	if (s->parent)
+		rcmgr_scope_put(s->parent);
+	kfree(s->endpoint);
+	mutex_destroy(&s->lock);
+	kfree_rcu(s, rcu);
+}
+
+/*
+ * The chain a reservation on @s charges, in order: @s, up through the
+ * parents of spans, then the root's edges.  Fails with -ESTALE if any scope
+ * of it is done (a span whose parent is done is a zombie).
+ */
+static int build_chain(struct rcmgr_scope *s, struct rcmgr_scope **chain)
+{
+	unsigned int n = 0, i;
+
+	for (;;) {
+		if (rcmgr_scope_done(s))
+			return -ESTALE;
+		chain[n++] = s;
+		if (s->key.kind != RCMGR_SCOPE_KIND_SPAN)
+			break;
+		s = s->parent;
+	}
+	for (i = 0; i < s->nr_edges; i++)
+		chain[n++] = s->edges[i];
+	return n;
+}
+
+/* The part of @s's chain a release reaches: up to the first done scope. */
+static unsigned int live_chain(struct rcmgr_scope *s,
+			       struct rcmgr_scope **chain)
+{
+	unsigned int n = 0, i;
+
+	for (;;) {
+		if (rcmgr_scope_done(s))
+			return n;
+		chain[n++] = s;
+		if (s->key.kind != RCMGR_SCOPE_KIND_SPAN)
+			break;
+		s = s->parent;
+	}
+	for (i = 0; i < s->nr_edges; i++)
+		chain[n++] = s->edges[i];
+	return n;
+}
+
+/* Named scopes other than span roots charge without the tree lock. */
+static bool needs_tree_lock(const struct rcmgr_scope *s)
+{
+	return rcmgr_scope_is_handle(s);
+}
+
+/**
+ * rcmgr_conn_open() - open a connection in the transient scope
+ * @rn: the namespace state
+ * @sk: the requesting netlink socket, its owner
+ * @portid: its port id
+ * @dir: &enum rcmgr_dir
+ * @usefd: the connection holds a file descriptor
+ * @endpoint: the remote endpoint, or NULL
+ * @why: filled in when a limit refuses
+ * @extack: for other reasons of a failure
+ *
+ * Return: the conn, referenced, or an ERR_PTR (-EDQUOT, -ENOMEM).
+ */
+struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
+				    u32 portid, u8 dir, bool usefd,
+				    const char *endpoint,
+				    struct rcmgr_refusal *why,
+				    struct netlink_ext_ack *extack)
+{
+	struct rcmgr_scope *s, *chain[3];
+	struct rcmgr_delta d = { .prio = RCMGR_PRIO_ALWAYS };
+	int ret;
+
+	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN,
+		       &rn->class_limit[RCMGR_LIMIT_CLASS_CONN], extack);
+	if (IS_ERR(s))
+		return s;
+	s->dir = dir;
+	s->usefd = usefd;
+	if (endpoint) {
+		s->endpoint = kstrdup(endpoint, GFP_KERNEL_ACCOUNT);
+		if (!s->endpoint) {
+			ret = -ENOMEM;
+			goto err;
+		}
+	}
+	s->edges[0] = &rn->transient;
+	s->edges[1] = &rn->system;
+	s->nr_edges = 2;
+
+	d.v[dir == RCMGR_DIR_INBOUND ? RCMGR_RES_CONNS_IN : RCMGR_RES_CONNS_OUT] = 1;
+	d.v[RCMGR_RES_CONNS] = 1;
+	d.v[RCMGR_RES_FD] = usefd;
+	chain[0] = s;
+	chain[1] = s->edges[0];
+	chain[2] = s->edges[1];
+	ret = rcmgr_charge(chain, 3, &d, why);
+	if (ret)
+		goto err;
+	ret = handle_publish(s);
+	if (ret) {
+		rcmgr_uncharge(chain, 3, &d);
+		goto err;
+	}
+	rcmgr_scope_get(s);
+	return s;
+err:
+	handle_abort(s);
+	return ERR_PTR(ret);
+}
+
+/**
+ * rcmgr_stream_open() - open a stream to a peer
+ * @rn: the namespace state
+ * @sk: the requesting netlink socket, its owner
+ * @portid: its port id
+ * @peer: the peer's key
+ * @dir: &enum rcmgr_dir
+ * @why: filled in when a limit refuses
+ * @extack: for other reasons of a failure
+ *
+ * Return: the stream, referenced, or an ERR_PTR (-EDQUOT, -ENOMEM).
+ */
+struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
+				      u32 portid, const struct rcmgr_key *peer,
+				      u8 dir, struct rcmgr_refusal *why,
+				      struct netlink_ext_ack *extack)
+{
+	struct rcmgr_delta d = { .prio = RCMGR_PRIO_ALWAYS };
+	struct rcmgr_scope *s, *p, *chain[4];
+	int ret;
+
+	p = rcmgr_named_get(rn, peer, extack);
+	if (IS_ERR(p))
+		return p;
+	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_STREAM,
+		       &rn->class_limit[RCMGR_LIMIT_CLASS_STREAM], extack);
+	if (IS_ERR(s)) {
+		rcmgr_scope_put(p);
+		return s;
+	}
+	s->dir = dir;
+	s->peer = p;
+	s->edges[0] = p;
+	s->edges[1] = &rn->transient;
+	s->edges[2] = &rn->system;
+	s->nr_edges = 3;
+
+	d.v[dir == RCMGR_DIR_INBOUND ? RCMGR_RES_STREAMS_IN : RCMGR_RES_STREAMS_OUT] = 1;
+	d.v[RCMGR_RES_STREAMS] = 1;
+	chain[0] = s;
+	memcpy(&chain[1], s->edges, 3 * sizeof(*chain));
+	ret = rcmgr_charge(chain, 4, &d, why);
+	if (ret)
+		goto err;
+	ret = handle_publish(s);
+	if (ret) {
+		rcmgr_uncharge(chain, 4, &d);
+		goto err;
+	}
+	rcmgr_scope_get(s);
+	return s;
+err:
+	handle_abort(s);
+	return ERR_PTR(ret);
+}
+
+/**
+ * rcmgr_span_begin() - begin a span on a scope
+ * @parent: the scope, referenced by the caller
+ * @sk: the requesting netlink socket, the span's owner
+ * @portid: its port id
+ * @extack: for the reason of a failure
+ *
+ * Return: the span, referenced, or an ERR_PTR (-ESTALE when @parent is
+ * done, -EINVAL when spans nest too deep, -EDQUOT, -ENOMEM).
+ */
+struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
+				     struct sock *sk, u32 portid,
+				     struct netlink_ext_ack *extack)
+{
+	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN], *s, *p;
+	unsigned int depth = 0;
+	int ret;
+
+	for (p = parent; p->key.kind == RCMGR_SCOPE_KIND_SPAN; p = p->parent)
+		depth++;
+	if (depth >= RCMGR_MAX_SPAN_DEPTH) {
+		NL_SET_ERR_MSG(extack, "spans nest at most 16 deep");
+		return ERR_PTR(-EINVAL);
+	}
+	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, NULL,
+		       extack);
+	if (IS_ERR(s))
+		return s;
+
+	mutex_lock(parent->tree);
+	ret = build_chain(parent, chain);
+	if (ret < 0) {
+		mutex_unlock(parent->tree);
+		NL_SET_ERR_MSG(extack, "scope closed");
+		handle_abort(s);
+		return ERR_PTR(ret);
+	}
+	rcmgr_scope_get(parent);
+	s->parent = parent;
+	s->tree = parent->tree;
+	mutex_unlock(parent->tree);
+
+	ret = handle_publish(s);
+	if (ret) {
+		handle_abort(s);
+		return ERR_PTR(ret);
+	}
+	rcmgr_scope_get(s);
+	return s;
+}
+
+/*
+ * Move @s onto @to (charged with all @s holds, at priority always), then
+ * off @from (if any), and make @edges its new edge list.  On refusal
+ * nothing changes.  Called with the tree lock held.
+ */
+static int move(struct rcmgr_scope *s, struct rcmgr_scope **to,
+		unsigned int nto, struct rcmgr_scope *from,
+		struct rcmgr_scope **edges, unsigned int nedges,
+		struct rcmgr_refusal *why)
+{
+	struct rcmgr_delta d;
+	int ret;
+
+	lockdep_assert_held(s->tree);
+	rcmgr_scope_usage(s, &d);
+	ret = rcmgr_charge(to, nto, &d, why);
+	if (ret)
+		return ret;
+	if (from)
+		rcmgr_uncharge(&from, 1, &d);
+	memcpy(s->edges, edges, nedges * sizeof(*edges));
+	s->nr_edges = nedges;
+	return 0;
+}
+
+static int check_open(struct rcmgr_scope *s, struct netlink_ext_ack *extack)
+{
+	if (rcmgr_scope_done(s)) {
+		NL_SET_ERR_MSG(extack, "scope closed");
+		return -ESTALE;
+	}
+	return 0;
+}
+
+/**
+ * rcmgr_conn_set_peer() - move a connection from transient to a peer
+ * @conn: the conn
+ * @peer: the peer's key
+ * @why: filled in when the peer's limits refuse
+ * @extack: for other reasons of a failure
+ *
+ * The system scope keeps the conn's charge and is not checked again.  If
+ * the peer refuses, the conn stays in the transient scope.
+ *
+ * Return: 0, -EDQUOT, -EALREADY (a peer already set), -ESTALE (done).
+ */
+int rcmgr_conn_set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
+			struct rcmgr_refusal *why,
+			struct netlink_ext_ack *extack)
+{
+	struct rcmgr_net *rn = conn->rn;
+	struct rcmgr_scope *p, *edges[2];
+	int ret;
+
+	mutex_lock(conn->tree);
+	ret = check_open(conn, extack);
+	if (ret)
+		goto out;
+	if (conn->peer) {
+		NL_SET_ERR_MSG(extack, "connection already has a peer");
+		ret = -EALREADY;
+		goto out;
+	}
+	p = rcmgr_named_get(rn, peer, extack);
+	if (IS_ERR(p)) {
+		ret = PTR_ERR(p);
+		goto out;
+	}
+	edges[0] = p;
+	edges[1] = &rn->system;
+	ret = move(conn, &p, 1, &rn->transient, edges, 2, why);
+	if (ret)
+		rcmgr_scope_put(p);
+	else
+		WRITE_ONCE(conn->peer, p);
+out:
+	mutex_unlock(conn->tree);
+	return ret;
+}
+
+/* Get the scope named @k with the stream's peer as its peer part. */
+static struct rcmgr_scope *get_pair(struct rcmgr_scope *stream,
+				    const struct rcmgr_key *k, u32 kind,
+				    struct netlink_ext_ack *extack)
+{
+	struct rcmgr_key pair = *k;
+
+	pair.kind = kind;
+	pair.peer = stream->peer->key.peer;
+	pair.peer_len = stream->peer->key.peer_len;
+	return rcmgr_named_get(stream->rn, &pair, extack);
+}
+
+/**
+ * rcmgr_stream_set_protocol() - move a stream from transient to a protocol
+ * @stream: the stream
+ * @proto: the protocol's key
+ * @why: filled in when the protocol's (or protocol-peer's) limits refuse
+ * @extack: for other reasons of a failure
+ *
+ * On refusal the stream stays in the transient scope and may try another
+ * protocol.
+ *
+ * Return: 0, -EDQUOT, -EALREADY, -ESTALE, -ENOMEM.
+ */
+int rcmgr_stream_set_protocol(struct rcmgr_scope *stream,
+			      const struct rcmgr_key *proto,
+			      struct rcmgr_refusal *why,
+			      struct netlink_ext_ack *extack)
+{
+	struct rcmgr_scope *p, *pp, *to[2], *edges[4];
+	struct rcmgr_net *rn = stream->rn;
+	int ret;
+
+	mutex_lock(stream->tree);
+	ret = check_open(stream, extack);
+	if (ret)
+		goto out;
+	if (stream->protocol) {
+		NL_SET_ERR_MSG(extack, "stream already has a protocol");
+		ret = -EALREADY;
+		goto out;
+	}
+	p = rcmgr_named_get(rn, proto, extack);
+	if (IS_ERR(p)) {
+		ret = PTR_ERR(p);
+		goto out;
+	}
+	pp = get_pair(stream, proto, RCMGR_SCOPE_KIND_PROTOCOL_PEER, extack);
+	if (IS_ERR(pp)) {
+		ret = PTR_ERR(pp);
+		goto out_put_p;
+	}
+	to[0] = p;
+	to[1] = pp;
+	edges[0] = stream->peer;
+	edges[1] = pp;
+	edges[2] = p;
+	edges[3] = &rn->system;
+	ret = move(stream, to, 2, &rn->transient, edges, 4, why);
+	if (!ret) {
+		WRITE_ONCE(stream->protocol, p);
+		goto out;
+	}
+	rcmgr_scope_put(pp);
+out_put_p:
+	rcmgr_scope_put(p);
+out:
+	mutex_unlock(stream->tree);
+	return ret;
+}
+
+/**
+ * rcmgr_stream_set_service() - attach a stream to a service
+ * @stream: the stream; it must have a protocol
+ * @svc: the service's key
+ * @why: filled in when the service's (or service-peer's) limits refuse
+ * @extack: for other reasons of a failure
+ *
+ * Return: 0, -EDQUOT, -EALREADY, -ESTALE, -EINVAL (no protocol), -ENOMEM.
+ */
+int rcmgr_stream_set_service(struct rcmgr_scope *stream,
+			     const struct rcmgr_key *svc,
+			     struct rcmgr_refusal *why,
+			     struct netlink_ext_ack *extack)
+{
+	struct rcmgr_scope *s, *sp, *to[2], *edges[6];
+	struct rcmgr_net *rn = stream->rn;
+	int ret;
+
+	mutex_lock(stream->tree);
+	ret = check_open(stream, extack);
+	if (ret)
+		goto out;
+	if (stream->service) {
+		NL_SET_ERR_MSG(extack, "stream already has a service");
+		ret = -EALREADY;
+		goto out;
+	}
+	if (!stream->protocol) {
+		NL_SET_ERR_MSG(extack, "stream has no protocol yet");
+		ret = -EINVAL;
+		goto out;
+	}
+	s = rcmgr_named_get(rn, svc, extack);
+	if (IS_ERR(s)) {
+		ret = PTR_ERR(s);
+		goto out;
+	}
+	sp = get_pair(stream, svc, RCMGR_SCOPE_KIND_SERVICE_PEER, extack);
+	if (IS_ERR(sp)) {
+		ret = PTR_ERR(sp);
+		goto out_put_s;
+	}
+	to[0] = s;
+	to[1] = sp;
+	edges[0] = stream->peer;
+	edges[1] = stream->edges[1];	/* protocol-peer */
+	edges[2] = sp;
+	edges[3] = stream->protocol;
+	edges[4] = s;
+	edges[5] = &rn->system;
+	ret = move(stream, to, 2, NULL, edges, 6, why);
+	if (!ret) {
+		WRITE_ONCE(stream->service, s);
+		goto out;
+	}
+	rcmgr_scope_put(sp);
+out_put_s:
+	rcmgr_scope_put(s);
+out:
+	mutex_unlock(stream->tree);
+	return ret;
+}
+
+/**
+ * rcmgr_reserve_memory() - reserve memory in a scope, all or nothing
+ * @s: the scope, referenced by the caller
+ * @size: bytes, >= 0
+ * @prio: the reservation's priority
+ * @why: filled in when a limit refuses
+ *
+ * Return: 0, -EDQUOT, or -ESTALE when @s (or a parent of a span) is done.
+ */
+int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
+			 struct rcmgr_refusal *why)
+{
+	struct rcmgr_delta d = { .prio = prio };
+	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
+	bool lock = needs_tree_lock(s);
+	int n;
+
+	d.v[RCMGR_RES_MEMORY] = size;
+	if (lock)
+		mutex_lock(s->tree);
+	n = build_chain(s, chain);
+	if (n >= 0)
+		n = rcmgr_charge(chain, n, &d, why);
+	if (lock)
+		mutex_unlock(s->tree);
+	return n < 0 ? n : 0;
+}
+
+static bool counter_try_sub(struct rcmgr_counter *c, s64 v)
+{
+	s64 old = atomic64_read(&c->usage);
+
+	do {
+		if (old < v)
+			return false;
+	} while (!atomic64_try_cmpxchg(&c->usage, &old, old - v));
+	return true;
+}
+
+/**
+ * rcmgr_release_memory() - release memory reserved in a scope
+ * @s: the scope, referenced by the caller
+ * @size: bytes, >= 0
+ *
+ * A no-op once @s is done; a span whose parent is done releases only from
+ * itself.  More than @s holds is refused: it would take from others.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int rcmgr_release_memory(struct rcmgr_scope *s, s64 size)
+{
+	struct rcmgr_delta d = { .prio = RCMGR_PRIO_ALWAYS };
+	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
+	bool lock = needs_tree_lock(s);
+	unsigned int n;
+	int ret = 0;
+
+	d.v[RCMGR_RES_MEMORY] = size;
+	if (lock)
+		mutex_lock(s->tree);
+	n = live_chain(s, chain);
+	if (n) {
+		if (counter_try_sub(&s->res[RCMGR_RES_MEMORY], size))
+			rcmgr_uncharge(chain + 1, n - 1, &d);
+		else
+			ret = -EINVAL;
+	}
+	if (lock)
+		mutex_unlock(s->tree);
+	return ret;
+}
+
+/**
+ * rcmgr_handle_done() - release everything a handle holds, once
+ * @s: the conn, stream or span
+ *
+ * A conn or stream gives back what it holds to every edge and drops them;
+ * a span gives it back to its parent chain, unless the parent is done
+ * already.  Idempotent: whichever of explicit done, owner release or
+ * namespace exit comes first does it.
+ *
+ * Context: process; takes the tree lock.
+ */
+void rcmgr_handle_done(struct rcmgr_scope *s)
+{
+	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
+	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
+	unsigned int n, nedges = 0, r;
+	struct rcmgr_delta d;
+
+	mutex_lock(s->tree);
+	if (test_and_set_bit(RCMGR_SCOPE_DONE, &s->flags)) {
+		mutex_unlock(s->tree);
+		return;
+	}
+	rcmgr_scope_usage(s, &d);
+	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
+		n = live_chain(s->parent, chain);
+		rcmgr_uncharge(chain, n, &d);
+	} else {
+		rcmgr_uncharge(s->edges, s->nr_edges, &d);
+		nedges = s->nr_edges;
+		memcpy(edges, s->edges, nedges * sizeof(*edges));
+		s->nr_edges = 0;
+		WRITE_ONCE(s->peer, NULL);
+		WRITE_ONCE(s->protocol, NULL);
+		WRITE_ONCE(s->service, NULL);
+	}
+	for (r = 0; r < RCMGR_NR_RES; r++)
+		atomic64_set(&s->res[r].usage, 0);
+	mutex_unlock(s->tree);
+
+	/* Named scopes left unused and empty go now. */
+	for (r = 0; r < nedges; r++)
+		rcmgr_scope_put(edges[r]);
+}
+
+/**
+ * rcmgr_handle_drop() - done, and forget the handle's id
+ * @s: the handle, referenced by the caller
+ *
+ * Context: process.
+ */
+void rcmgr_handle_drop(struct rcmgr_scope *s)
+{
+	struct rcmgr_owner *o = s->owner;
+
+	rcmgr_handle_done(s);
+	if (test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
+		return;
+	rcmgr_net_del(s->rn, s);
+	mutex_lock(&o->lock);
+	list_del_init(&s->owner_node);
+	mutex_unlock(&o->lock);
+	atomic_dec(&o->nr_handles);
+	atomic_dec(&s->rn->nr_handles);
+	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
+		 rcmgr_kind_name(s->key.kind));
+	/* The reference the id held. */
+	rcmgr_scope_put(s);
+}

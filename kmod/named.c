@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Named scopes: service, protocol, peer, protocol-peer and service-peer,
+ * found by kind and names in an RCU hash table, created on first use and
+ * freed as soon as nothing uses them and they hold nothing.
+ *
+ * A named scope's refcount counts users (conns and streams charging it,
+ * spans on it, requests on it).  When the last user goes and the scope
+ * still holds usage (memory reserved directly, through a view), it stays,
+ * unused, at refcount zero; lockless lookups then fail and take the slow
+ * path, which revives it under &rcmgr_net.lock.  The scope is freed by
+ * whoever drops the last use of an empty scope, under the same lock, so a
+ * scope is never freed while anything can still charge it.
+ */
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "rcmgr.h"
+
+/**
+ * rcmgr_key_hash() - hash a key
+ * @k: the key
+ * @seed: the table's seed
+ *
+ * Return: the hash.
+ */
+u32 rcmgr_key_hash(const struct rcmgr_key *k, u32 seed)
+{
+	u32 h = jhash_1word(k->kind, seed);
+
+	h = jhash(k->name, k->name_len, h);
+	return jhash(k->peer, k->peer_len, h);
+}
+
+/**
+ * rcmgr_key_cmp() - compare two keys
+ * @a: a key
+ * @b: another
+ *
+ * Return: 0 when they name the same thing.
+ */
+int rcmgr_key_cmp(const struct rcmgr_key *a, const struct rcmgr_key *b)
+{
+	return a->kind != b->kind || a->name_len != b->name_len ||
+	       a->peer_len != b->peer_len ||
+	       memcmp(a->name, b->name, a->name_len) ||
+	       memcmp(a->peer, b->peer, a->peer_len);
+}
+
+static u32 key_hashfn(const void *data, u32 len, u32 seed)
+{
+	return rcmgr_key_hash(data, seed);
+}
+
+static int key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	return rcmgr_key_cmp(arg->key, obj);
+}
+
+const struct rhashtable_params rcmgr_named_params = {
+	.head_offset = offsetof(struct rcmgr_scope, key.node),
+	.hashfn = key_hashfn,
+	.obj_hashfn = key_hashfn,
+	.obj_cmpfn = key_cmpfn,
+	.automatic_shrinking = true,
+};
+
+/* The class and the name whose limits a named scope takes. */
+static u32 limit_class(const struct rcmgr_key *k, const u8 **name, u16 *len)
+{
+	*name = k->name;
+	*len = k->name_len;
+	switch (k->kind) {
+	case RCMGR_SCOPE_KIND_SERVICE:
+		return RCMGR_LIMIT_CLASS_SERVICE;
+	case RCMGR_SCOPE_KIND_SERVICE_PEER:
+		return RCMGR_LIMIT_CLASS_SERVICE_PEER;
+	case RCMGR_SCOPE_KIND_PROTOCOL:
+		return RCMGR_LIMIT_CLASS_PROTOCOL;
+	case RCMGR_SCOPE_KIND_PROTOCOL_PEER:
+		return RCMGR_LIMIT_CLASS_PROTOCOL_PEER;
+	default:
+		*name = k->peer;
+		*len = k->peer_len;
+		return RCMGR_LIMIT_CLASS_PEER;
+	}
+}
+
+static const struct rcmgr_limit *resolve_limit(struct rcmgr_net *rn,
+					       const struct rcmgr_key *k)
+{
+	const struct rcmgr_limit *l;
+	const u8 *name;
+	u32 class;
+	u16 len;
+
+	class = limit_class(k, &name, &len);
+	l = rcmgr_limit_find(rn, class, name, len);
+	return l ?: &rn->class_limit[class];
+}
+
+static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
+				       const struct rcmgr_key *k)
+{
+	struct rcmgr_scope *s;
+	int ret;
+
+	s = kzalloc(struct_size(s, data, k->name_len + k->peer_len),
+		    GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	rcmgr_scope_init(s, rn, k->kind, resolve_limit(rn, k));
+	s->key.name_len = k->name_len;
+	s->key.peer_len = k->peer_len;
+	if (k->name_len) {
+		memcpy(s->data, k->name, k->name_len);
+		s->key.name = s->data;
+	}
+	if (k->peer_len) {
+		memcpy(s->data + k->name_len, k->peer, k->peer_len);
+		s->key.peer = s->data + k->name_len;
+	}
+	/* Service, protocol and peer charge the system; the pairs nothing. */
+	if (k->kind == RCMGR_SCOPE_KIND_SERVICE ||
+	    k->kind == RCMGR_SCOPE_KIND_PROTOCOL ||
+	    k->kind == RCMGR_SCOPE_KIND_PEER)
+		s->edges[s->nr_edges++] = &rn->system;
+
+	ret = rcmgr_net_add(rn, s);
+	if (ret)
+		goto err_free;
+	ret = rhashtable_insert_fast(&rn->named, &s->key.node,
+				     rcmgr_named_params);
+	if (ret)
+		goto err_del;
+	atomic_inc(&rn->nr_scopes);
+	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
+		 rcmgr_kind_name(s->key.kind));
+	return s;
+
+err_del:
+	rcmgr_net_del(rn, s);
+err_free:
+	kfree(s);
+	return ERR_PTR(ret);
+}
+
+static void named_free(struct rcmgr_scope *s)
+{
+	struct rcmgr_net *rn = s->rn;
+
+	lockdep_assert_held(&rn->lock);
+	rhashtable_remove_fast(&rn->named, &s->key.node, rcmgr_named_params);
+	rcmgr_net_del(rn, s);
+	atomic_dec(&rn->nr_scopes);
+	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
+		 rcmgr_kind_name(s->key.kind));
+	mutex_destroy(&s->lock);
+	kfree_rcu(s, rcu);
+}
+
+/**
+ * rcmgr_named_get() - find or create a named scope, and use it
+ * @rn: the namespace state
+ * @k: kind and names
+ * @extack: for the reason of a failure
+ *
+ * Context: process; may take &rcmgr_net.lock.
+ * Return: the scope, referenced; or an ERR_PTR (-EDQUOT when the namespace
+ * holds &rcmgr_net.max_scopes named scopes already, -ENOMEM).
+ */
+struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
+				    const struct rcmgr_key *k,
+				    struct netlink_ext_ack *extack)
+{
+	struct rcmgr_scope *s;
+
+	rcu_read_lock();
+	s = rhashtable_lookup(&rn->named, k, rcmgr_named_params);
+	if (s && refcount_inc_not_zero(&s->ref)) {
+		rcu_read_unlock();
+		return s;
+	}
+	rcu_read_unlock();
+
+	mutex_lock(&rn->lock);
+	s = rhashtable_lookup_fast(&rn->named, k, rcmgr_named_params);
+	if (s) {
+		/* Unused but holding usage: it comes back to life. */
+		if (!refcount_inc_not_zero(&s->ref))
+			refcount_set(&s->ref, 1);
+	} else if (atomic_read(&rn->nr_scopes) >= READ_ONCE(rn->max_scopes)) {
+		NL_SET_ERR_MSG(extack, "too many named scopes in this namespace (max-scopes)");
+		s = ERR_PTR(-EDQUOT);
+	} else {
+		s = named_alloc(rn, k);
+	}
+	mutex_unlock(&rn->lock);
+	return s;
+}
+
+/**
+ * rcmgr_scope_get() - take another reference on a scope already held
+ * @s: the scope
+ */
+void rcmgr_scope_get(struct rcmgr_scope *s)
+{
+	if (s->key.kind != RCMGR_SCOPE_KIND_SYSTEM &&
+	    s->key.kind != RCMGR_SCOPE_KIND_TRANSIENT)
+		refcount_inc(&s->ref);
+}
+
+/**
+ * rcmgr_scope_put() - drop a reference; free what nothing uses any more
+ * @s: the scope
+ *
+ * Context: process; may take &rcmgr_net.lock.
+ */
+void rcmgr_scope_put(struct rcmgr_scope *s)
+{
+	struct rcmgr_net *rn = s->rn;
+
+	switch (s->key.kind) {
+	case RCMGR_SCOPE_KIND_SYSTEM:
+	case RCMGR_SCOPE_KIND_TRANSIENT:
+		return;
+	case RCMGR_SCOPE_KIND_CONN:
+	case RCMGR_SCOPE_KIND_STREAM:
+	case RCMGR_SCOPE_KIND_SPAN:
+		if (refcount_dec_and_test(&s->ref))
+			rcmgr_handle_free(s);
+		return;
+	}
+	if (!refcount_dec_and_mutex_lock(&s->ref, &rn->lock))
+		return;
+	if (rcmgr_scope_empty(s))
+		named_free(s);
+	mutex_unlock(&rn->lock);
+}
+
+/**
+ * rcmgr_named_relimit() - point every named scope at the limits that now
+ *	apply to it, after per-name limits came or went
+ * @rn: the namespace state
+ *
+ * Context: process, &rcmgr_net.lock held.
+ */
+void rcmgr_named_relimit(struct rcmgr_net *rn)
+{
+	struct rcmgr_scope *s;
+	unsigned long id;
+
+	lockdep_assert_held(&rn->lock);
+	xa_for_each(&rn->scopes, id, s) {
+		if (rcmgr_scope_is_handle(s) ||
+		    s->key.kind == RCMGR_SCOPE_KIND_SYSTEM ||
+		    s->key.kind == RCMGR_SCOPE_KIND_TRANSIENT)
+			continue;
+		rcu_assign_pointer(s->limit, resolve_limit(rn, &s->key));
+	}
+}
+
+/**
+ * rcmgr_named_flush() - free every named scope of a dying namespace
+ * @rn: the namespace state; no request can reach it any more
+ */
+void rcmgr_named_flush(struct rcmgr_net *rn)
+{
+	struct rcmgr_delta d;
+	struct rcmgr_scope *s;
+	unsigned long id;
+
+	mutex_lock(&rn->lock);
+	xa_for_each(&rn->scopes, id, s) {
+		if (rcmgr_scope_is_handle(s) ||
+		    s->key.kind == RCMGR_SCOPE_KIND_SYSTEM ||
+		    s->key.kind == RCMGR_SCOPE_KIND_TRANSIENT)
+			continue;
+		/* Only memory reserved through views can be left. */
+		WARN_ON_ONCE(refcount_read(&s->ref));
+		rcmgr_scope_usage(s, &d);
+		rcmgr_uncharge(s->edges, s->nr_edges, &d);
+		named_free(s);
+	}
+	mutex_unlock(&rn->lock);
+}
