@@ -314,7 +314,7 @@ static bool needs_tree_lock(const struct rcmgr_scope *s)
  * @rn: the namespace state
  * @sk: the requesting netlink socket, its owner
  * @portid: its port id
- * @dir: &enum rcmgr_dir
+ * @dir: &enum rcmgr_direction
  * @usefd: the connection holds a file descriptor
  * @endpoint: the remote endpoint, or NULL
  * @why: filled in when a limit refuses
@@ -333,7 +333,7 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	int ret;
 
 	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN,
-		       &rn->class_limit[RCMGR_LIMIT_CLASS_CONN], extack);
+		       &rn->class_limit[RCMGR_CLASS_CONN], extack);
 	if (IS_ERR(s))
 		return s;
 	s->dir = dir;
@@ -349,7 +349,7 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	s->edges[1] = &rn->system;
 	s->nr_edges = 2;
 
-	d.v[dir == RCMGR_DIR_INBOUND ? RCMGR_RES_CONNS_IN : RCMGR_RES_CONNS_OUT] = 1;
+	d.v[dir == RCMGR_DIRECTION_INBOUND ? RCMGR_RES_CONNS_IN : RCMGR_RES_CONNS_OUT] = 1;
 	d.v[RCMGR_RES_CONNS] = 1;
 	d.v[RCMGR_RES_FD] = usefd;
 	chain[0] = s;
@@ -376,7 +376,7 @@ err:
  * @sk: the requesting netlink socket, its owner
  * @portid: its port id
  * @peer: the peer's key
- * @dir: &enum rcmgr_dir
+ * @dir: &enum rcmgr_direction
  * @why: filled in when a limit refuses
  * @extack: for other reasons of a failure
  *
@@ -395,7 +395,7 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	if (IS_ERR(p))
 		return p;
 	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_STREAM,
-		       &rn->class_limit[RCMGR_LIMIT_CLASS_STREAM], extack);
+		       &rn->class_limit[RCMGR_CLASS_STREAM], extack);
 	if (IS_ERR(s)) {
 		rcmgr_scope_put(p);
 		return s;
@@ -407,7 +407,7 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	s->edges[2] = &rn->system;
 	s->nr_edges = 3;
 
-	d.v[dir == RCMGR_DIR_INBOUND ? RCMGR_RES_STREAMS_IN : RCMGR_RES_STREAMS_OUT] = 1;
+	d.v[dir == RCMGR_DIRECTION_INBOUND ? RCMGR_RES_STREAMS_IN : RCMGR_RES_STREAMS_OUT] = 1;
 	d.v[RCMGR_RES_STREAMS] = 1;
 	chain[0] = s;
 	memcpy(&chain[1], s->edges, 3 * sizeof(*chain));

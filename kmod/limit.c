@@ -55,30 +55,30 @@ void rcmgr_limit_defaults(struct rcmgr_net *rn)
 {
 	struct rcmgr_limit *l = rn->class_limit;
 
-	set_limit(&l[RCMGR_LIMIT_CLASS_SYSTEM],
+	set_limit(&l[RCMGR_CLASS_SYSTEM],
 		  MIB(128), 1024, 2048, 2048, 64, 128, 128, 512);
-	set_limit(&l[RCMGR_LIMIT_CLASS_TRANSIENT],
+	set_limit(&l[RCMGR_CLASS_TRANSIENT],
 		  MIB(32), 128, 256, 256, 32, 64, 64, 128);
-	set_limit(&l[RCMGR_LIMIT_CLASS_SERVICE],
+	set_limit(&l[RCMGR_CLASS_SERVICE],
 		  MIB(64), 1024, 4096, 4096, 0, 0, 0, 0);
-	set_limit(&l[RCMGR_LIMIT_CLASS_SERVICE_PEER],
+	set_limit(&l[RCMGR_CLASS_SERVICE_PEER],
 		  MIB(16), 128, 256, 256, 0, 0, 0, 0);
-	set_limit(&l[RCMGR_LIMIT_CLASS_PROTOCOL],
+	set_limit(&l[RCMGR_CLASS_PROTOCOL],
 		  MIB(64), 512, 2048, 2048, 0, 0, 0, 0);
-	set_limit(&l[RCMGR_LIMIT_CLASS_PROTOCOL_PEER],
+	set_limit(&l[RCMGR_CLASS_PROTOCOL_PEER],
 		  MIB(16), 64, 128, 256, 0, 0, 0, 0);
-	set_limit(&l[RCMGR_LIMIT_CLASS_PEER],
+	set_limit(&l[RCMGR_CLASS_PEER],
 		  MIB(64), 256, 512, 512, 8, 8, 8, 8);
-	set_limit(&l[RCMGR_LIMIT_CLASS_CONN],
+	set_limit(&l[RCMGR_CLASS_CONN],
 		  MIB(32), 0, 0, 0, 1, 1, 1, 1);
-	set_limit(&l[RCMGR_LIMIT_CLASS_STREAM],
+	set_limit(&l[RCMGR_CLASS_STREAM],
 		  MIB(16), 1, 1, 1, 0, 0, 0, 0);
 }
 
 /**
  * rcmgr_limit_find() - the per-name limit of a class and name
  * @rn: the namespace state
- * @class: &enum rcmgr_limit_class
+ * @class: &enum rcmgr_class
  * @name: the name
  * @len: its length
  *
@@ -125,7 +125,7 @@ static struct rcmgr_limit *override_add(struct rcmgr_net *rn, u32 class,
 /**
  * rcmgr_limit_set() - change the limits of a class, or of one name
  * @rn: the namespace state
- * @class: &enum rcmgr_limit_class
+ * @class: &enum rcmgr_class
  * @name: the service, protocol or peer, or NULL for the class default
  * @len: length of @name
  * @max: the new values, per resource

@@ -73,17 +73,17 @@ static u32 limit_class(const struct rcmgr_key *k, const u8 **name, u16 *len)
 	*len = k->name_len;
 	switch (k->kind) {
 	case RCMGR_SCOPE_KIND_SERVICE:
-		return RCMGR_LIMIT_CLASS_SERVICE;
+		return RCMGR_CLASS_SERVICE;
 	case RCMGR_SCOPE_KIND_SERVICE_PEER:
-		return RCMGR_LIMIT_CLASS_SERVICE_PEER;
+		return RCMGR_CLASS_SERVICE_PEER;
 	case RCMGR_SCOPE_KIND_PROTOCOL:
-		return RCMGR_LIMIT_CLASS_PROTOCOL;
+		return RCMGR_CLASS_PROTOCOL;
 	case RCMGR_SCOPE_KIND_PROTOCOL_PEER:
-		return RCMGR_LIMIT_CLASS_PROTOCOL_PEER;
+		return RCMGR_CLASS_PROTOCOL_PEER;
 	default:
 		*name = k->peer;
 		*len = k->peer_len;
-		return RCMGR_LIMIT_CLASS_PEER;
+		return RCMGR_CLASS_PEER;
 	}
 }
 

@@ -64,9 +64,9 @@ static int __net_init rcmgr_net_init(struct net *net)
 	rn->max_scopes = 262144;
 	rcmgr_limit_defaults(rn);
 	rcmgr_scope_init(&rn->system, rn, RCMGR_SCOPE_KIND_SYSTEM,
-			 &rn->class_limit[RCMGR_LIMIT_CLASS_SYSTEM]);
+			 &rn->class_limit[RCMGR_CLASS_SYSTEM]);
 	rcmgr_scope_init(&rn->transient, rn, RCMGR_SCOPE_KIND_TRANSIENT,
-			 &rn->class_limit[RCMGR_LIMIT_CLASS_TRANSIENT]);
+			 &rn->class_limit[RCMGR_CLASS_TRANSIENT]);
 	rn->transient.edges[0] = &rn->system;
 	rn->transient.nr_edges = 1;
 

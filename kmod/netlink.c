@@ -46,8 +46,8 @@ static const struct nla_policy resources_policy[RCMGR_A_RESOURCES_FD + 1] = {
 #define PEER_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 128)
 #define PROTOCOL_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 256)
 #define SERVICE_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 128)
-#define DIR_POLICY	NLA_POLICY_RANGE(NLA_U32, RCMGR_DIR_INBOUND, \
-					 RCMGR_DIR_OUTBOUND)
+#define DIR_POLICY	NLA_POLICY_RANGE(NLA_U32, RCMGR_DIRECTION_INBOUND, \
+					 RCMGR_DIRECTION_OUTBOUND)
 
 /* Ops that address any scope: a handle by id, or the others by name. */
 static const struct nla_policy target_policy[RCMGR_A_SCOPE_SERVICE + 1] = {
@@ -112,14 +112,14 @@ static const struct nla_policy done_policy[RCMGR_A_SCOPE_ID + 1] = {
 };
 
 static const struct nla_policy limit_get_policy[RCMGR_A_LIMIT_NAME + 1] = {
-	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_LIMIT_CLASS_SYSTEM,
-						    RCMGR_LIMIT_CLASS_STREAM),
+	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
+						    RCMGR_CLASS_STREAM),
 	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
 };
 
 static const struct nla_policy limit_set_policy[RCMGR_A_LIMIT_VALUES + 1] = {
-	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_LIMIT_CLASS_SYSTEM,
-						    RCMGR_LIMIT_CLASS_STREAM),
+	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
+						    RCMGR_CLASS_STREAM),
 	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
 	[RCMGR_A_LIMIT_VALUES]	 = NLA_POLICY_NESTED(resources_policy),
 };
@@ -129,9 +129,6 @@ static const struct nla_policy config_set_policy[RCMGR_A_CONFIG_MAX_SCOPES + 1] 
 	[RCMGR_A_CONFIG_MAX_OWNER_HANDLES] = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_SCOPES]	   = NLA_POLICY_MIN(NLA_U32, 1),
 };
-
-/* Requests of ops without attributes: strict validation rejects any. */
-static const struct nla_policy empty_policy[1];
 
 /* Message building. */
 
@@ -897,11 +894,11 @@ static int rcmgr_nl_scope_done_doit(struct sk_buff *skb, struct genl_info *info)
 
 static bool class_has_names(u32 class)
 {
-	return class == RCMGR_LIMIT_CLASS_SERVICE ||
-	       class == RCMGR_LIMIT_CLASS_SERVICE_PEER ||
-	       class == RCMGR_LIMIT_CLASS_PROTOCOL ||
-	       class == RCMGR_LIMIT_CLASS_PROTOCOL_PEER ||
-	       class == RCMGR_LIMIT_CLASS_PEER;
+	return class == RCMGR_CLASS_SERVICE ||
+	       class == RCMGR_CLASS_SERVICE_PEER ||
+	       class == RCMGR_CLASS_PROTOCOL ||
+	       class == RCMGR_CLASS_PROTOCOL_PEER ||
+	       class == RCMGR_CLASS_PEER;
 }
 
 static int fill_limit(struct sk_buff *skb, u32 class,
@@ -1190,17 +1187,15 @@ static const struct genl_ops rcmgr_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
+		/* No policy: genetlink rejects every attribute. */
 		.cmd = RCMGR_CMD_LIMIT_RESET,
 		.doit = rcmgr_nl_limit_reset_doit,
-		.policy = empty_policy,
-		.maxattr = ARRAY_SIZE(empty_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
+		/* No policy: genetlink rejects every attribute. */
 		.cmd = RCMGR_CMD_CONFIG_GET,
 		.doit = rcmgr_nl_config_get_doit,
-		.policy = empty_policy,
-		.maxattr = ARRAY_SIZE(empty_policy) - 1,
 	},
 	{
 		.cmd = RCMGR_CMD_CONFIG_SET,

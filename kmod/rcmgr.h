@@ -43,7 +43,7 @@ enum rcmgr_res {
 
 #define RCMGR_UNLIMITED		S64_MAX
 #define RCMGR_PRIO_ALWAYS	255
-#define RCMGR_NR_CLASSES	(RCMGR_LIMIT_CLASS_STREAM + 1)
+#define RCMGR_NR_CLASSES	(RCMGR_CLASS_STREAM + 1)
 #define RCMGR_MAX_EDGES		6
 
 struct rcmgr_net;
@@ -52,7 +52,7 @@ struct rcmgr_scope;
 /**
  * struct rcmgr_key - what names a named scope or a per-name limit
  * @node: in &rcmgr_net.named or &rcmgr_net.overrides.
- * @kind: &enum rcmgr_scope_kind, or &enum rcmgr_limit_class for limits.
+ * @kind: &enum rcmgr_scope_kind, or &enum rcmgr_class for limits.
  * @name_len: length of @name.
  * @peer_len: length of @peer.
  * @name: the service or protocol, or NULL.
@@ -178,7 +178,7 @@ enum {
  * @peer: the peer scope of a conn or stream (referenced, in @edges).
  * @protocol: the protocol scope of a stream (referenced, in @edges).
  * @service: the service scope of a stream (referenced, in @edges).
- * @dir: &enum rcmgr_dir of a conn or stream.
+ * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
  * @endpoint: a conn's remote endpoint, or NULL.
  * @rcu: frees the scope.
@@ -313,7 +313,7 @@ void rcmgr_handle_drop(struct rcmgr_scope *s);
  *	changes of limits and bounds.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
- * @class_limit: the default limits of each &enum rcmgr_limit_class.
+ * @class_limit: the default limits of each &enum rcmgr_class.
  * @named: named scopes by &rcmgr_key.
  * @overrides: per-name limits by &rcmgr_key.
  * @override_list: the same, in the order they were set.

@@ -119,14 +119,16 @@ TEST_F(scope, missing_kind)
 
 	ASSERT_EQ(0, raw_talk(&self->raw, raw_start(&self->raw, buf,
 			self->raw.family, RCMGR_CMD_SCOPE_GET), &ans));
+	/* Either an id or a kind names the scope. */
 	EXPECT_EQ(-EINVAL, ans.error);
-	EXPECT_EQ(RCMGR_A_SCOPE_KIND, ans.miss_type);
+	EXPECT_EQ(RCMGR_A_SCOPE_ID, ans.miss_type);
+	EXPECT_STREQ("missing scope: give an id or a kind", ans.msg);
 }
 
 TEST_F(scope, kind_out_of_range)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	static const uint32_t bad[] = { 0, RCMGR_SCOPE_KIND_TRANSIENT + 1, ~0u };
+	static const uint32_t bad[] = { 0, RCMGR_SCOPE_KIND_SPAN + 1, ~0u };
 	struct nlmsghdr *nlh;
 	struct raw_ans ans;
 

@@ -130,6 +130,26 @@ static inline int raw_open(struct raw_nl *r)
 	return r->family ? 0 : -ENOENT;
 }
 
+static int raw_u64_attr(const struct nlattr *a, void *data)
+{
+	uint64_t *v = data;
+
+	if (mnl_attr_get_type(a) == v[0] && mnl_attr_get_payload_len(a) == 8)
+		v[1] = mnl_attr_get_u64(a);
+	return MNL_CB_OK;
+}
+
+/* A u64 attribute of the last reply, or 0. */
+static inline uint64_t raw_reply_u64(const struct raw_ans *ans, int type)
+{
+	uint64_t v[2] = { type, 0 };
+
+	if (ans->reply_len)
+		mnl_attr_parse((const struct nlmsghdr *)ans->reply,
+			       sizeof(struct genlmsghdr), raw_u64_attr, v);
+	return v[1];
+}
+
 static inline void raw_close(struct raw_nl *r)
 {
 	if (r->nl)

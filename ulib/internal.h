@@ -2,12 +2,13 @@
 /*
  * librcmgr internals.  Message building and parsing (msg.c) are pure
  * functions over struct nlmsghdr, so tests/ exercise them with no kernel;
- * nl.c owns the socket.
+ * nl.c owns the socket; rcmgr.c is the interface.
  */
 #ifndef _RCMGR_INTERNAL_H
 #define _RCMGR_INTERNAL_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
 #include <linux/rcmgr.h>
@@ -21,38 +22,79 @@ struct rcmgr_res {
 	uint32_t present;	/* bit per attribute type seen */
 };
 
-/* A parsed scope message (RCMGR_CMD_SCOPE_GET reply). */
+/* A name attribute: points into the message. */
+struct rcmgr_bytes {
+	const char *data;
+	uint16_t len;
+};
+
+/* A parsed scope message (RCMGR_CMD_SCOPE_GET reply, or an op's reply). */
 struct rcmgr_scope_msg {
+	uint64_t id;
 	uint32_t kind;
-	struct rcmgr_res usage;
-	struct rcmgr_res limit;
-	uint32_t present;	/* bit per RCMGR_A_SCOPE_* seen */
+	struct rcmgr_bytes peer, protocol, service;
+	uint32_t dir;
+	const char *endpoint;
+	uint64_t parent;
+	uint32_t owner;
+	struct rcmgr_res usage, limit, peak, blocked;
+	uint64_t present;	/* bit per RCMGR_A_SCOPE_* seen */
+};
+
+/* A parsed limit message (RCMGR_CMD_LIMIT_GET reply). */
+struct rcmgr_limit_msg {
+	uint32_t class;
+	struct rcmgr_bytes name;
+	struct rcmgr_res values;
+	uint32_t present;	/* bit per RCMGR_A_LIMIT_* seen */
+};
+
+/* A request's target: a handle by id, or a scope by kind and name. */
+struct rcmgr_target {
+	uint64_t id;		/* 0: by kind */
+	uint32_t kind;
+	const char *name;	/* service, protocol or peer, by kind */
 };
 
 struct rcmgr {
-	pthread_mutex_t lock;	/* one request in flight on @nl */
+	pthread_mutex_t lock;	/* one request in flight on @nl; @scopes */
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	struct rcmgr_scope *scopes;	/* live conns, streams, spans */
 };
 
 struct rcmgr_scope {
 	struct rcmgr *rm;
 	enum rcmgr_kind kind;
+	uint64_t id;			/* handles */
+	char *name;			/* named scopes: their name */
+	char label[32];			/* what rcmgr_scope_name() returns */
+	struct rcmgr_scope *peer;	/* conns and streams: borrowed views */
+	struct rcmgr_scope *protocol;
+	struct rcmgr_scope *service;
+	struct rcmgr_scope *next, *prev;	/* in rcmgr.scopes */
 };
 
 /* msg.c */
 struct nlmsghdr *rcmgr_msg_start(void *buf, uint16_t type, uint8_t cmd,
 				 uint8_t version, uint16_t flags, uint32_t seq);
 struct nlmsghdr *rcmgr_msg_getfamily(void *buf, uint32_t seq, const char *name);
-struct nlmsghdr *rcmgr_msg_scope_get(void *buf, uint16_t family, uint32_t seq,
-				     uint32_t kind);
+struct nlmsghdr *rcmgr_msg_request(void *buf, uint16_t family, uint8_t cmd);
+void rcmgr_msg_put_target(struct nlmsghdr *nlh, const struct rcmgr_target *t);
+void rcmgr_msg_put_values(struct nlmsghdr *nlh, uint16_t type,
+			  const struct rcmgr_limit *l);
 int rcmgr_parse_family(const struct nlmsghdr *nlh, uint16_t *id);
 int rcmgr_parse_scope(const struct nlmsghdr *nlh, struct rcmgr_scope_msg *m);
+int rcmgr_parse_limit(const struct nlmsghdr *nlh, struct rcmgr_limit_msg *m);
+int rcmgr_parse_config(const struct nlmsghdr *nlh, struct rcmgr_config *c);
+int rcmgr_parse_refusal(const struct nlmsghdr *nlh, struct rcmgr_error *e);
 int rcmgr_parse_error(const struct nlmsghdr *nlh, struct rcmgr_error *e);
 void rcmgr_res_to_stat(const struct rcmgr_res *r, struct rcmgr_stat *st);
 void rcmgr_res_to_limit(const struct rcmgr_res *r, struct rcmgr_limit *l);
+void rcmgr_res_to_resources(const struct rcmgr_res *r,
+			    struct rcmgr_resources *v);
 
 /* nl.c */
 typedef int (*rcmgr_msg_cb)(const struct nlmsghdr *nlh, void *data);

@@ -37,15 +37,53 @@ struct nlmsghdr *rcmgr_msg_getfamily(void *buf, uint32_t seq, const char *name)
 	return nlh;
 }
 
-struct nlmsghdr *rcmgr_msg_scope_get(void *buf, uint16_t family, uint32_t seq,
-				     uint32_t kind)
+struct nlmsghdr *rcmgr_msg_request(void *buf, uint16_t family, uint8_t cmd)
 {
-	struct nlmsghdr *nlh;
+	return rcmgr_msg_start(buf, family, cmd, RCMGR_FAMILY_VERSION,
+			       NLM_F_ACK, 0);
+}
 
-	nlh = rcmgr_msg_start(buf, family, RCMGR_CMD_SCOPE_GET,
-			      RCMGR_FAMILY_VERSION, NLM_F_ACK, seq);
-	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, kind);
-	return nlh;
+static int name_attr(uint32_t kind)
+{
+	switch (kind) {
+	case RCMGR_SCOPE_KIND_SERVICE:
+		return RCMGR_A_SCOPE_SERVICE;
+	case RCMGR_SCOPE_KIND_PROTOCOL:
+		return RCMGR_A_SCOPE_PROTOCOL;
+	case RCMGR_SCOPE_KIND_PEER:
+		return RCMGR_A_SCOPE_PEER;
+	}
+	return 0;
+}
+
+/* Names go without their NUL: the kernel takes them as opaque bytes. */
+void rcmgr_msg_put_target(struct nlmsghdr *nlh, const struct rcmgr_target *t)
+{
+	int attr = name_attr(t->kind);
+
+	if (t->id) {
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, t->id);
+		return;
+	}
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, t->kind);
+	if (attr && t->name)
+		mnl_attr_put(nlh, attr, strlen(t->name), t->name);
+}
+
+void rcmgr_msg_put_values(struct nlmsghdr *nlh, uint16_t type,
+			  const struct rcmgr_limit *l)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_MEMORY, l->memory);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_STREAMS_INBOUND, l->streams_inbound);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_STREAMS_OUTBOUND, l->streams_outbound);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_STREAMS, l->streams);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_CONNS_INBOUND, l->conns_inbound);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_CONNS_OUTBOUND, l->conns_outbound);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_CONNS, l->conns);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_FD, l->fd);
+	mnl_attr_nest_end(nlh, nest);
 }
 
 static int family_attr_cb(const struct nlattr *a, void *data)
@@ -83,29 +121,80 @@ static int res_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+static int parse_res(const struct nlattr *a, struct rcmgr_res *r)
+{
+	if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(a, res_attr_cb, r) < 0)
+		return -1;
+	return 0;
+}
+
+static int get_bytes(const struct nlattr *a, struct rcmgr_bytes *b)
+{
+	b->data = mnl_attr_get_payload(a);
+	b->len = mnl_attr_get_payload_len(a);
+	return 0;
+}
+
 static int scope_attr_cb(const struct nlattr *a, void *data)
 {
 	struct rcmgr_scope_msg *m = data;
 	uint16_t type = mnl_attr_get_type(a);
+	int ret = 0;
 
 	switch (type) {
+	case RCMGR_A_SCOPE_ID:
+	case RCMGR_A_SCOPE_PARENT:
+		ret = mnl_attr_validate(a, MNL_TYPE_U64);
+		if (!ret)
+			*(type == RCMGR_A_SCOPE_ID ? &m->id : &m->parent) =
+				mnl_attr_get_u64(a);
+		break;
 	case RCMGR_A_SCOPE_KIND:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		m->kind = mnl_attr_get_u32(a);
+	case RCMGR_A_SCOPE_DIR:
+	case RCMGR_A_SCOPE_OWNER:
+		ret = mnl_attr_validate(a, MNL_TYPE_U32);
+		if (!ret)
+			*(type == RCMGR_A_SCOPE_KIND ? &m->kind :
+			  type == RCMGR_A_SCOPE_DIR ? &m->dir : &m->owner) =
+				mnl_attr_get_u32(a);
+		break;
+	case RCMGR_A_SCOPE_PEER:
+		ret = get_bytes(a, &m->peer);
+		break;
+	case RCMGR_A_SCOPE_PROTOCOL:
+		ret = get_bytes(a, &m->protocol);
+		break;
+	case RCMGR_A_SCOPE_SERVICE:
+		ret = get_bytes(a, &m->service);
+		break;
+	case RCMGR_A_SCOPE_ENDPOINT:
+		ret = mnl_attr_validate(a, MNL_TYPE_NUL_STRING);
+		if (!ret)
+			m->endpoint = mnl_attr_get_str(a);
+		break;
+	case RCMGR_A_SCOPE_USEFD:
+	case RCMGR_A_SCOPE_ZOMBIE:
+		ret = mnl_attr_validate(a, MNL_TYPE_FLAG);
 		break;
 	case RCMGR_A_SCOPE_USAGE:
+		ret = parse_res(a, &m->usage);
+		break;
 	case RCMGR_A_SCOPE_LIMIT:
-		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 ||
-		    mnl_attr_parse_nested(a, res_attr_cb,
-					  type == RCMGR_A_SCOPE_USAGE ?
-					  &m->usage : &m->limit) < 0)
-			return MNL_CB_ERROR;
+		ret = parse_res(a, &m->limit);
+		break;
+	case RCMGR_A_SCOPE_PEAK:
+		ret = parse_res(a, &m->peak);
+		break;
+	case RCMGR_A_SCOPE_BLOCKED:
+		ret = parse_res(a, &m->blocked);
 		break;
 	default:
 		return MNL_CB_OK;
 	}
-	m->present |= 1u << type;
+	if (ret < 0)
+		return MNL_CB_ERROR;
+	m->present |= 1ull << type;
 	return MNL_CB_OK;
 }
 
@@ -115,9 +204,199 @@ int rcmgr_parse_scope(const struct nlmsghdr *nlh, struct rcmgr_scope_msg *m)
 	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), scope_attr_cb,
 			   m) < 0)
 		return -EINVAL;
-	if (!(m->present & (1u << RCMGR_A_SCOPE_KIND)))
+	return 0;
+}
+
+static int limit_attr_cb(const struct nlattr *a, void *data)
+{
+	struct rcmgr_limit_msg *m = data;
+	uint16_t type = mnl_attr_get_type(a);
+	int ret;
+
+	switch (type) {
+	case RCMGR_A_LIMIT_CLASS:
+		ret = mnl_attr_validate(a, MNL_TYPE_U32);
+		if (!ret)
+			m->class = mnl_attr_get_u32(a);
+		break;
+	case RCMGR_A_LIMIT_NAME:
+		ret = get_bytes(a, &m->name);
+		break;
+	case RCMGR_A_LIMIT_VALUES:
+		ret = parse_res(a, &m->values);
+		break;
+	case RCMGR_A_LIMIT_OVERRIDE:
+		ret = mnl_attr_validate(a, MNL_TYPE_FLAG);
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	if (ret < 0)
+		return MNL_CB_ERROR;
+	m->present |= 1u << type;
+	return MNL_CB_OK;
+}
+
+int rcmgr_parse_limit(const struct nlmsghdr *nlh, struct rcmgr_limit_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), limit_attr_cb,
+			   m) < 0 ||
+	    !(m->present & (1u << RCMGR_A_LIMIT_VALUES)))
 		return -EINVAL;
 	return 0;
+}
+
+static int config_attr_cb(const struct nlattr *a, void *data)
+{
+	struct rcmgr_config *c = data;
+	uint32_t *v;
+
+	switch (mnl_attr_get_type(a)) {
+	case RCMGR_A_CONFIG_MAX_HANDLES:
+		v = &c->max_handles;
+		break;
+	case RCMGR_A_CONFIG_MAX_OWNER_HANDLES:
+		v = &c->max_owner_handles;
+		break;
+	case RCMGR_A_CONFIG_MAX_SCOPES:
+		v = &c->max_scopes;
+		break;
+	case RCMGR_A_CONFIG_HANDLES:
+		v = &c->handles;
+		break;
+	case RCMGR_A_CONFIG_SCOPES:
+		v = &c->scopes;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return MNL_CB_ERROR;
+	*v = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+int rcmgr_parse_config(const struct nlmsghdr *nlh, struct rcmgr_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), config_attr_cb,
+			   c) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static void copy_name(char *dst, size_t size, const struct nlattr *a)
+{
+	size_t n = mnl_attr_get_payload_len(a);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, mnl_attr_get_payload(a), n);
+	dst[n] = '\0';
+}
+
+static int64_t clamp64(uint64_t v)
+{
+	return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+static int refusal_attr_cb(const struct nlattr *a, void *data)
+{
+	struct rcmgr_error *e = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	switch (type) {
+	case RCMGR_A_REFUSAL_PEER:
+		copy_name(e->peer, sizeof(e->peer), a);
+		return MNL_CB_OK;
+	case RCMGR_A_REFUSAL_PROTOCOL:
+		copy_name(e->protocol, sizeof(e->protocol), a);
+		return MNL_CB_OK;
+	case RCMGR_A_REFUSAL_SERVICE:
+		copy_name(e->service, sizeof(e->service), a);
+		return MNL_CB_OK;
+	case RCMGR_A_REFUSAL_MESSAGE:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		snprintf(e->message, sizeof(e->message), "%s",
+			 mnl_attr_get_str(a));
+		return MNL_CB_OK;
+	case RCMGR_A_REFUSAL_KIND:
+	case RCMGR_A_REFUSAL_RESOURCE:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		if (type == RCMGR_A_REFUSAL_KIND)
+			e->kind = mnl_attr_get_u32(a);
+		else
+			e->resource = mnl_attr_get_u32(a);
+		return MNL_CB_OK;
+	case RCMGR_A_REFUSAL_PRIORITY:
+		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+			return MNL_CB_ERROR;
+		e->priority = mnl_attr_get_u8(a);
+		return MNL_CB_OK;
+	case RCMGR_A_REFUSAL_ID:
+	case RCMGR_A_REFUSAL_USAGE:
+	case RCMGR_A_REFUSAL_ATTEMPTED:
+	case RCMGR_A_REFUSAL_LIMIT:
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			return MNL_CB_ERROR;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	if (type == RCMGR_A_REFUSAL_ID)
+		e->scope_id = mnl_attr_get_u64(a);
+	else if (type == RCMGR_A_REFUSAL_USAGE)
+		e->usage = clamp64(mnl_attr_get_u64(a));
+	else if (type == RCMGR_A_REFUSAL_ATTEMPTED)
+		e->attempted = clamp64(mnl_attr_get_u64(a));
+	else
+		e->limit = clamp64(mnl_attr_get_u64(a));
+	return MNL_CB_OK;
+}
+
+static int refusal_top_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) != RCMGR_A_SCOPE_REFUSAL)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_ERROR;
+	*(const struct nlattr **)data = a;
+	return MNL_CB_OK;
+}
+
+/*
+ * A refusal the kernel sends before an EDQUOT error.  Return: 1 and @e
+ * filled in if @nlh carries one, 0 if it does not, -EINVAL if malformed.
+ */
+int rcmgr_parse_refusal(const struct nlmsghdr *nlh, struct rcmgr_error *e)
+{
+	const struct nlattr *nest = NULL;
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), refusal_top_cb,
+			   &nest) < 0)
+		return -EINVAL;
+	if (!nest)
+		return 0;
+	memset(e, 0, sizeof(*e));
+	if (mnl_attr_parse_nested(nest, refusal_attr_cb, e) < 0)
+		return -EINVAL;
+	switch (e->resource) {
+	case RCMGR_RESOURCE_STREAMS_INBOUND:
+	case RCMGR_RESOURCE_CONNS_INBOUND:
+		e->direction = RCMGR_DIR_INBOUND;
+		break;
+	case RCMGR_RESOURCE_STREAMS_OUTBOUND:
+	case RCMGR_RESOURCE_CONNS_OUTBOUND:
+		e->direction = RCMGR_DIR_OUTBOUND;
+		break;
+	default:
+		e->direction = RCMGR_DIR_UNKNOWN;
+		break;
+	}
+	return 1;
 }
 
 static int err_attr_cb(const struct nlattr *a, void *data)
@@ -153,9 +432,7 @@ int rcmgr_parse_error(const struct nlmsghdr *nlh, struct rcmgr_error *e)
 
 static int64_t res_val(const struct rcmgr_res *r, int type)
 {
-	uint64_t v = r->v[type];
-
-	return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+	return clamp64(r->v[type]);
 }
 
 void rcmgr_res_to_stat(const struct rcmgr_res *r, struct rcmgr_stat *st)
@@ -168,14 +445,25 @@ void rcmgr_res_to_stat(const struct rcmgr_res *r, struct rcmgr_stat *st)
 	st->memory = res_val(r, RCMGR_A_RESOURCES_MEMORY);
 }
 
+/* Both struct rcmgr_limit and struct rcmgr_resources have these fields. */
+#define RES_FILL(d, r) do {							\
+	(d)->streams = res_val(r, RCMGR_A_RESOURCES_STREAMS);			\
+	(d)->streams_inbound = res_val(r, RCMGR_A_RESOURCES_STREAMS_INBOUND);	\
+	(d)->streams_outbound = res_val(r, RCMGR_A_RESOURCES_STREAMS_OUTBOUND);	\
+	(d)->conns = res_val(r, RCMGR_A_RESOURCES_CONNS);			\
+	(d)->conns_inbound = res_val(r, RCMGR_A_RESOURCES_CONNS_INBOUND);	\
+	(d)->conns_outbound = res_val(r, RCMGR_A_RESOURCES_CONNS_OUTBOUND);	\
+	(d)->fd = res_val(r, RCMGR_A_RESOURCES_FD);				\
+	(d)->memory = res_val(r, RCMGR_A_RESOURCES_MEMORY);			\
+} while (0)
+
 void rcmgr_res_to_limit(const struct rcmgr_res *r, struct rcmgr_limit *l)
 {
-	l->streams = res_val(r, RCMGR_A_RESOURCES_STREAMS);
-	l->streams_inbound = res_val(r, RCMGR_A_RESOURCES_STREAMS_INBOUND);
-	l->streams_outbound = res_val(r, RCMGR_A_RESOURCES_STREAMS_OUTBOUND);
-	l->conns = res_val(r, RCMGR_A_RESOURCES_CONNS);
-	l->conns_inbound = res_val(r, RCMGR_A_RESOURCES_CONNS_INBOUND);
-	l->conns_outbound = res_val(r, RCMGR_A_RESOURCES_CONNS_OUTBOUND);
-	l->fd = res_val(r, RCMGR_A_RESOURCES_FD);
-	l->memory = res_val(r, RCMGR_A_RESOURCES_MEMORY);
+	RES_FILL(l, r);
+}
+
+void rcmgr_res_to_resources(const struct rcmgr_res *r,
+			    struct rcmgr_resources *v)
+{
+	RES_FILL(v, r);
 }

@@ -30,6 +30,10 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	struct talk *t = data;
 	int ret;
 
+	/* The details of a refusal, sent just before its error. */
+	ret = rcmgr_parse_refusal(nlh, &thread_error);
+	if (ret)
+		return ret < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 	if (!t->cb)
 		return MNL_CB_OK;
 	ret = t->cb(nlh, t->data);
@@ -43,8 +47,13 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
-	int ret = rcmgr_parse_error(nlh, &thread_error);
+	struct rcmgr_error e;
+	int ret = rcmgr_parse_error(nlh, &e);
 
+	thread_error.error = e.error;
+	/* A refusal's own words are whole; keep them. */
+	if (!thread_error.resource)
+		memcpy(thread_error.message, e.message, sizeof(e.message));
 	if (ret < 0 && !t->ret)
 		t->ret = ret;
 	return MNL_CB_STOP;
@@ -71,6 +80,24 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_DONE] = done_cb,
 	[NLMSG_OVERRUN] = noop_cb,
 };
+
+/* Read and drop the rest of an interrupted dump, up to its end. */
+static void drain(struct rcmgr *rm, char *buf, size_t len)
+{
+	const struct nlmsghdr *m;
+	int n;
+
+	for (;;) {
+		n = mnl_socket_recvfrom(rm->nl, buf, len);
+		if (n <= 0)
+			return;
+		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, n);
+		     m = mnl_nlmsg_next(m, &n))
+			if (m->nlmsg_type == NLMSG_DONE ||
+			    m->nlmsg_type == NLMSG_ERROR)
+				return;
+	}
+}
 
 static int talk_locked(struct rcmgr *rm, struct nlmsghdr *nlh,
 		       rcmgr_msg_cb cb, void *data)
@@ -99,6 +126,9 @@ static int talk_locked(struct rcmgr *rm, struct nlmsghdr *nlh,
 		if (ret < 0)
 			ret = -errno;
 	} while (ret > 0);
+	/* A dump that changed under us: read the rest, then say so. */
+	if (ret == -EINTR)
+		drain(rm, buf, len);
 	free(buf);
 	if (t.ret)
 		return t.ret;

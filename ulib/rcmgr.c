@@ -1,19 +1,59 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The seed interface: the resource manager, its views and scopes.
+ * The seed interface: the resource manager, its scopes and their views,
+ * limits, and listing.  Each call is one netlink round trip.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
 #include "internal.h"
 
+/* Big enough for any request: names are at most 256 bytes. */
+#define REQ_SIZE 1024
+
 static int fail(int ret)
 {
 	if (ret < 0)
 		errno = -ret;
 	return ret;
+}
+
+static void track(struct rcmgr *rm, struct rcmgr_scope *s)
+{
+	pthread_mutex_lock(&rm->lock);
+	s->next = rm->scopes;
+	s->prev = NULL;
+	if (rm->scopes)
+		rm->scopes->prev = s;
+	rm->scopes = s;
+	pthread_mutex_unlock(&rm->lock);
+}
+
+static void untrack(struct rcmgr *rm, struct rcmgr_scope *s)
+{
+	pthread_mutex_lock(&rm->lock);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		rm->scopes = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	pthread_mutex_unlock(&rm->lock);
+}
+
+static void scope_free(struct rcmgr_scope *s)
+{
+	if (!s)
+		return;
+	scope_free(s->peer);
+	scope_free(s->protocol);
+	scope_free(s->service);
+	free(s->name);
+	free(s);
 }
 
 RCMGR_EXPORT int rcmgr_open(struct rcmgr **rmp)
@@ -37,9 +77,16 @@ RCMGR_EXPORT int rcmgr_open(struct rcmgr **rmp)
 
 RCMGR_EXPORT void rcmgr_close(struct rcmgr *rm)
 {
+	struct rcmgr_scope *s, *next;
+
 	if (!rm)
 		return;
+	/* Closing the socket makes the kernel release all it held for us. */
 	rcmgr_nl_close(rm);
+	for (s = rm->scopes; s; s = next) {
+		next = s->next;
+		scope_free(s);
+	}
 	pthread_mutex_destroy(&rm->lock);
 	free(rm);
 }
@@ -50,40 +97,198 @@ RCMGR_EXPORT const struct rcmgr_error *rcmgr_last_error(struct rcmgr *rm)
 	return rcmgr_thread_error();
 }
 
-static int view(struct rcmgr *rm, enum rcmgr_kind kind,
+/* A scope object for a named scope: a view, or a conn's or stream's peer. */
+static struct rcmgr_scope *named_new(struct rcmgr *rm, enum rcmgr_kind kind,
+				     const char *name)
+{
+	struct rcmgr_scope *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->rm = rm;
+	s->kind = kind;
+	if (name) {
+		s->name = strdup(name);
+		if (!s->name) {
+			free(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+static int id_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rcmgr_scope_msg m;
+	int ret;
+
+	ret = rcmgr_parse_scope(nlh, &m);
+	if (ret)
+		return ret;
+	if (!(m.present & (1ull << RCMGR_A_SCOPE_ID)))
+		return -EBADMSG;
+	*(uint64_t *)data = m.id;
+	return 0;
+}
+
+/* Send a request that opens a handle; make the handle's object. */
+static int open_handle(struct rcmgr *rm, struct nlmsghdr *nlh,
+		       enum rcmgr_kind kind, struct rcmgr_scope **out)
+{
+	struct rcmgr_scope *s;
+	uint64_t id = 0;
+	int ret;
+
+	s = named_new(rm, kind, NULL);
+	if (!s)
+		return -ENOMEM;
+	ret = rcmgr_nl_talk(rm, nlh, id_cb, &id);
+	if (ret) {
+		scope_free(s);
+		return ret;
+	}
+	s->id = id;
+	snprintf(s->label, sizeof(s->label), "%s-%" PRIu64,
+		 kind == RCMGR_KIND_CONN ? "conn" :
+		 kind == RCMGR_KIND_STREAM ? "stream" : "span", id);
+	track(rm, s);
+	*out = s;
+	return 0;
+}
+
+static uint32_t kernel_dir(enum rcmgr_dir dir)
+{
+	/* The library's values are the kernel's; unknown is refused there. */
+	return dir;
+}
+
+RCMGR_EXPORT int rcmgr_open_connection(struct rcmgr *rm, enum rcmgr_dir dir,
+				       bool usefd, const char *endpoint,
+				       struct rcmgr_scope **conn)
+{
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (endpoint && strlen(endpoint) > 255)
+		return fail(-EINVAL);
+	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_CONN_OPEN);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, kernel_dir(dir));
+	if (usefd)
+		mnl_attr_put(nlh, RCMGR_A_SCOPE_USEFD, 0, NULL);
+	if (endpoint)
+		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, endpoint);
+	return fail(open_handle(rm, nlh, RCMGR_KIND_CONN, conn));
+}
+
+static int put_name(struct nlmsghdr *nlh, uint16_t type, const char *name)
+{
+	if (!name)
+		return -EINVAL;
+	/* Empty and oversized names reach the kernel, which says why not. */
+	if (strlen(name) > 512)
+		return -ERANGE;
+	mnl_attr_put(nlh, type, strlen(name), name);
+	return 0;
+}
+
+RCMGR_EXPORT int rcmgr_open_stream(struct rcmgr *rm, const char *peer,
+				   enum rcmgr_dir dir,
+				   struct rcmgr_scope **stream)
+{
+	struct rcmgr_scope *s;
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_STREAM_OPEN);
+	ret = put_name(nlh, RCMGR_A_SCOPE_PEER, peer);
+	if (ret)
+		return fail(ret);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, kernel_dir(dir));
+	ret = open_handle(rm, nlh, RCMGR_KIND_STREAM, &s);
+	if (ret)
+		return fail(ret);
+	s->peer = named_new(rm, RCMGR_KIND_PEER, peer);
+	if (!s->peer) {
+		rcmgr_scope_done(s);
+		return fail(-ENOMEM);
+	}
+	*stream = s;
+	return 0;
+}
+
+static int view(struct rcmgr *rm, enum rcmgr_kind kind, const char *name,
 		rcmgr_view_fn fn, void *arg)
 {
-	struct rcmgr_scope s = { .rm = rm, .kind = kind };
+	struct rcmgr_scope s = { .rm = rm, .kind = kind, .name = (char *)name };
 
+	if (kind >= RCMGR_KIND_SERVICE && !name)
+		return fail(-EINVAL);
 	return fn(&s, arg);
 }
 
 RCMGR_EXPORT int rcmgr_view_system(struct rcmgr *rm, rcmgr_view_fn fn,
 				   void *arg)
 {
-	return view(rm, RCMGR_KIND_SYSTEM, fn, arg);
+	return view(rm, RCMGR_KIND_SYSTEM, NULL, fn, arg);
 }
 
 RCMGR_EXPORT int rcmgr_view_transient(struct rcmgr *rm, rcmgr_view_fn fn,
 				      void *arg)
 {
-	return view(rm, RCMGR_KIND_TRANSIENT, fn, arg);
+	return view(rm, RCMGR_KIND_TRANSIENT, NULL, fn, arg);
 }
 
-RCMGR_EXPORT enum rcmgr_kind rcmgr_scope_kind(const struct rcmgr_scope *s)
+RCMGR_EXPORT int rcmgr_view_service(struct rcmgr *rm, const char *service,
+				    rcmgr_view_fn fn, void *arg)
 {
-	return s->kind;
+	return view(rm, RCMGR_KIND_SERVICE, service, fn, arg);
 }
 
-RCMGR_EXPORT const char *rcmgr_scope_name(const struct rcmgr_scope *s)
+RCMGR_EXPORT int rcmgr_view_protocol(struct rcmgr *rm, const char *protocol,
+				     rcmgr_view_fn fn, void *arg)
 {
-	switch (s->kind) {
-	case RCMGR_KIND_SYSTEM:
-		return "system";
-	case RCMGR_KIND_TRANSIENT:
-		return "transient";
-	}
-	return "unknown";
+	return view(rm, RCMGR_KIND_PROTOCOL, protocol, fn, arg);
+}
+
+RCMGR_EXPORT int rcmgr_view_peer(struct rcmgr *rm, const char *peer,
+				 rcmgr_view_fn fn, void *arg)
+{
+	return view(rm, RCMGR_KIND_PEER, peer, fn, arg);
+}
+
+static struct nlmsghdr *scope_request(void *buf, const struct rcmgr_scope *s,
+				      uint8_t cmd)
+{
+	struct rcmgr_target t = { .id = s->id, .kind = s->kind, .name = s->name };
+	struct nlmsghdr *nlh = rcmgr_msg_request(buf, s->rm->family, cmd);
+
+	rcmgr_msg_put_target(nlh, &t);
+	return nlh;
+}
+
+RCMGR_EXPORT int rcmgr_scope_reserve_memory(struct rcmgr_scope *s,
+					    int64_t size, uint8_t prio)
+{
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = scope_request(buf, s, RCMGR_CMD_SCOPE_RESERVE);
+	/* A negative size reaches the kernel's policy, which refuses it. */
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_SIZE, (uint64_t)size);
+	mnl_attr_put_u8(nlh, RCMGR_A_SCOPE_PRIO, prio);
+	return fail(rcmgr_nl_talk(s->rm, nlh, NULL, NULL));
+}
+
+RCMGR_EXPORT int rcmgr_scope_release_memory(struct rcmgr_scope *s,
+					    int64_t size)
+{
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = scope_request(buf, s, RCMGR_CMD_SCOPE_RELEASE);
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_SIZE, (uint64_t)size);
+	return fail(rcmgr_nl_talk(s->rm, nlh, NULL, NULL));
 }
 
 static int scope_cb(const struct nlmsghdr *nlh, void *data)
@@ -93,11 +298,11 @@ static int scope_cb(const struct nlmsghdr *nlh, void *data)
 
 static int scope_get(struct rcmgr_scope *s, struct rcmgr_scope_msg *m)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
+	char buf[REQ_SIZE];
 
-	nlh = rcmgr_msg_scope_get(buf, s->rm->family, 0, s->kind);
-	return rcmgr_nl_talk(s->rm, nlh, scope_cb, m);
+	memset(m, 0, sizeof(*m));
+	return rcmgr_nl_talk(s->rm, scope_request(buf, s, RCMGR_CMD_SCOPE_GET),
+			     scope_cb, m);
 }
 
 RCMGR_EXPORT int rcmgr_scope_stat(struct rcmgr_scope *s, struct rcmgr_stat *st)
@@ -124,6 +329,337 @@ RCMGR_EXPORT int rcmgr_scope_limit(struct rcmgr_scope *s, struct rcmgr_limit *l)
 	return 0;
 }
 
-_Static_assert((int)RCMGR_KIND_SYSTEM == (int)RCMGR_SCOPE_KIND_SYSTEM &&
-	       (int)RCMGR_KIND_TRANSIENT == (int)RCMGR_SCOPE_KIND_TRANSIENT,
+RCMGR_EXPORT int rcmgr_scope_begin_span(struct rcmgr_scope *s,
+					struct rcmgr_scope **span)
+{
+	char buf[REQ_SIZE];
+
+	return fail(open_handle(s->rm, scope_request(buf, s, RCMGR_CMD_SPAN_BEGIN),
+				RCMGR_KIND_SPAN, span));
+}
+
+RCMGR_EXPORT void rcmgr_scope_done(struct rcmgr_scope *s)
+{
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+	int saved = errno;
+
+	if (!s || !s->id)
+		return;
+	nlh = rcmgr_msg_request(buf, s->rm->family, RCMGR_CMD_SCOPE_DONE);
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, s->id);
+	/* Done twice, or after the kernel ended it: nothing left to do. */
+	rcmgr_nl_talk(s->rm, nlh, NULL, NULL);
+	untrack(s->rm, s);
+	scope_free(s);
+	errno = saved;
+}
+
+RCMGR_EXPORT const char *rcmgr_scope_name(const struct rcmgr_scope *s)
+{
+	switch (s->kind) {
+	case RCMGR_KIND_SYSTEM:
+		return "system";
+	case RCMGR_KIND_TRANSIENT:
+		return "transient";
+	case RCMGR_KIND_CONN:
+	case RCMGR_KIND_STREAM:
+	case RCMGR_KIND_SPAN:
+		return s->label;
+	default:
+		return s->name ? s->name : "";
+	}
+}
+
+RCMGR_EXPORT enum rcmgr_kind rcmgr_scope_kind(const struct rcmgr_scope *s)
+{
+	return s->kind;
+}
+
+RCMGR_EXPORT uint64_t rcmgr_scope_id(const struct rcmgr_scope *s)
+{
+	return s->id;
+}
+
+/* Attach a handle to a named scope; on success remember it as a view. */
+static int attach(struct rcmgr_scope *h, uint8_t cmd, uint16_t attr,
+		  enum rcmgr_kind kind, const char *name,
+		  struct rcmgr_scope **slot)
+{
+	struct rcmgr_scope *view;
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = rcmgr_msg_request(buf, h->rm->family, cmd);
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, h->id);
+	ret = put_name(nlh, attr, name);
+	if (ret)
+		return fail(ret);
+	view = named_new(h->rm, kind, name);
+	if (!view)
+		return fail(-ENOMEM);
+	ret = rcmgr_nl_talk(h->rm, nlh, NULL, NULL);
+	if (ret) {
+		scope_free(view);
+		return fail(ret);
+	}
+	scope_free(*slot);
+	*slot = view;
+	return 0;
+}
+
+RCMGR_EXPORT int rcmgr_conn_set_peer(struct rcmgr_scope *conn, const char *peer)
+{
+	if (conn->kind != RCMGR_KIND_CONN)
+		return fail(-EINVAL);
+	return attach(conn, RCMGR_CMD_CONN_SET_PEER, RCMGR_A_SCOPE_PEER,
+		      RCMGR_KIND_PEER, peer, &conn->peer);
+}
+
+RCMGR_EXPORT struct rcmgr_scope *rcmgr_conn_peer_scope(struct rcmgr_scope *conn)
+{
+	return conn->peer;
+}
+
+RCMGR_EXPORT int rcmgr_stream_set_protocol(struct rcmgr_scope *stream,
+					   const char *protocol)
+{
+	if (stream->kind != RCMGR_KIND_STREAM)
+		return fail(-EINVAL);
+	return attach(stream, RCMGR_CMD_STREAM_SET_PROTOCOL,
+		      RCMGR_A_SCOPE_PROTOCOL, RCMGR_KIND_PROTOCOL, protocol,
+		      &stream->protocol);
+}
+
+RCMGR_EXPORT int rcmgr_stream_set_service(struct rcmgr_scope *stream,
+					  const char *service)
+{
+	if (stream->kind != RCMGR_KIND_STREAM)
+		return fail(-EINVAL);
+	return attach(stream, RCMGR_CMD_STREAM_SET_SERVICE,
+		      RCMGR_A_SCOPE_SERVICE, RCMGR_KIND_SERVICE, service,
+		      &stream->service);
+}
+
+RCMGR_EXPORT struct rcmgr_scope *rcmgr_stream_peer_scope(struct rcmgr_scope *stream)
+{
+	return stream->peer;
+}
+
+RCMGR_EXPORT struct rcmgr_scope *rcmgr_stream_protocol_scope(struct rcmgr_scope *stream)
+{
+	return stream->protocol;
+}
+
+RCMGR_EXPORT struct rcmgr_scope *rcmgr_stream_service_scope(struct rcmgr_scope *stream)
+{
+	return stream->service;
+}
+
+/* Limits. */
+
+static struct nlmsghdr *limit_request(void *buf, struct rcmgr *rm, uint8_t cmd,
+				      enum rcmgr_limit_class c, const char *name)
+{
+	struct nlmsghdr *nlh = rcmgr_msg_request(buf, rm->family, cmd);
+
+	mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, (uint32_t)c + 1);
+	if (name)
+		mnl_attr_put(nlh, RCMGR_A_LIMIT_NAME, strlen(name), name);
+	return nlh;
+}
+
+RCMGR_EXPORT int rcmgr_limit_set(struct rcmgr *rm, enum rcmgr_limit_class c,
+				 const char *name, const struct rcmgr_limit *l)
+{
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (name && strlen(name) > 512)
+		return fail(-ERANGE);
+	nlh = limit_request(buf, rm, RCMGR_CMD_LIMIT_SET, c, name);
+	rcmgr_msg_put_values(nlh, RCMGR_A_LIMIT_VALUES, l);
+	return fail(rcmgr_nl_talk(rm, nlh, NULL, NULL));
+}
+
+static int limit_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rcmgr_limit_msg m;
+	int ret;
+
+	ret = rcmgr_parse_limit(nlh, &m);
+	if (!ret)
+		rcmgr_res_to_limit(&m.values, data);
+	return ret;
+}
+
+RCMGR_EXPORT int rcmgr_limit_get(struct rcmgr *rm, enum rcmgr_limit_class c,
+				 const char *name, struct rcmgr_limit *l)
+{
+	char buf[REQ_SIZE];
+
+	if (name && strlen(name) > 512)
+		return fail(-ERANGE);
+	return fail(rcmgr_nl_talk(rm, limit_request(buf, rm, RCMGR_CMD_LIMIT_GET,
+						    c, name), limit_cb, l));
+}
+
+RCMGR_EXPORT int rcmgr_limit_reset(struct rcmgr *rm)
+{
+	char buf[REQ_SIZE];
+
+	return fail(rcmgr_nl_talk(rm, rcmgr_msg_request(buf, rm->family,
+				  RCMGR_CMD_LIMIT_RESET), NULL, NULL));
+}
+
+/* Listing and dumps. */
+
+struct dump {
+	rcmgr_dump_fn fn;
+	void *arg;
+	int ret;
+};
+
+static char *dup_bytes(const struct rcmgr_bytes *b, char *buf, size_t size)
+{
+	size_t n = b->len < size ? b->len : size - 1;
+
+	if (!b->data)
+		return NULL;
+	memcpy(buf, b->data, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	char peer[129], proto[257], svc[129];
+	struct rcmgr_scope_info info = {};
+	struct dump *d = data;
+	struct rcmgr_scope_msg m;
+	int ret;
+
+	if (d->ret)
+		return 0;
+	ret = rcmgr_parse_scope(nlh, &m);
+	if (ret)
+		return ret;
+	info.id = m.id;
+	info.kind = m.kind;
+	info.peer = dup_bytes(&m.peer, peer, sizeof(peer));
+	info.protocol = dup_bytes(&m.protocol, proto, sizeof(proto));
+	info.service = dup_bytes(&m.service, svc, sizeof(svc));
+	info.dir = m.dir;
+	info.usefd = m.present & (1ull << RCMGR_A_SCOPE_USEFD);
+	info.endpoint = m.endpoint;
+	info.parent = m.parent;
+	info.zombie = m.present & (1ull << RCMGR_A_SCOPE_ZOMBIE);
+	info.owner = m.owner;
+	rcmgr_res_to_resources(&m.usage, &info.usage);
+	rcmgr_res_to_limit(&m.limit, &info.limit);
+	rcmgr_res_to_resources(&m.peak, &info.peak);
+	rcmgr_res_to_resources(&m.blocked, &info.blocked);
+	d->ret = d->fn(&info, d->arg);
+	return 0;
+}
+
+RCMGR_EXPORT int rcmgr_dump(struct rcmgr *rm, enum rcmgr_kind kind,
+			    rcmgr_dump_fn fn, void *arg)
+{
+	struct dump d = { .fn = fn, .arg = arg };
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = rcmgr_msg_start(buf, rm->family, RCMGR_CMD_SCOPE_GET,
+			      RCMGR_FAMILY_VERSION, NLM_F_DUMP, 0);
+	if (kind)
+		mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, kind);
+	ret = rcmgr_nl_talk(rm, nlh, dump_cb, &d);
+	if (ret)
+		return fail(ret);
+	return d.ret;
+}
+
+struct list {
+	rcmgr_list_fn fn;
+	void *arg;
+	enum rcmgr_kind kind;
+};
+
+static int list_cb(const struct rcmgr_scope_info *info, void *arg)
+{
+	struct list *l = arg;
+
+	switch (l->kind) {
+	case RCMGR_KIND_PEER:
+		return l->fn(info->peer, l->arg);
+	case RCMGR_KIND_PROTOCOL:
+		return l->fn(info->protocol, l->arg);
+	default:
+		return l->fn(info->service, l->arg);
+	}
+}
+
+static int list(struct rcmgr *rm, enum rcmgr_kind kind, rcmgr_list_fn fn,
+		void *arg)
+{
+	struct list l = { .fn = fn, .arg = arg, .kind = kind };
+
+	return rcmgr_dump(rm, kind, list_cb, &l);
+}
+
+RCMGR_EXPORT int rcmgr_list_peers(struct rcmgr *rm, rcmgr_list_fn fn, void *arg)
+{
+	return list(rm, RCMGR_KIND_PEER, fn, arg);
+}
+
+RCMGR_EXPORT int rcmgr_list_protocols(struct rcmgr *rm, rcmgr_list_fn fn,
+				      void *arg)
+{
+	return list(rm, RCMGR_KIND_PROTOCOL, fn, arg);
+}
+
+RCMGR_EXPORT int rcmgr_list_services(struct rcmgr *rm, rcmgr_list_fn fn,
+				     void *arg)
+{
+	return list(rm, RCMGR_KIND_SERVICE, fn, arg);
+}
+
+/* Bounds. */
+
+static int config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return rcmgr_parse_config(nlh, data);
+}
+
+RCMGR_EXPORT int rcmgr_config_get(struct rcmgr *rm, struct rcmgr_config *cfg)
+{
+	char buf[REQ_SIZE];
+
+	return fail(rcmgr_nl_talk(rm, rcmgr_msg_request(buf, rm->family,
+				  RCMGR_CMD_CONFIG_GET), config_cb, cfg));
+}
+
+RCMGR_EXPORT int rcmgr_config_set(struct rcmgr *rm,
+				  const struct rcmgr_config *cfg)
+{
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_CONFIG_SET);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_HANDLES, cfg->max_handles);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_OWNER_HANDLES,
+			 cfg->max_owner_handles);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_SCOPES, cfg->max_scopes);
+	return fail(rcmgr_nl_talk(rm, nlh, NULL, NULL));
+}
+
+_Static_assert((int)RCMGR_KIND_SPAN == (int)RCMGR_SCOPE_KIND_SPAN &&
+	       (int)RCMGR_KIND_SYSTEM == (int)RCMGR_SCOPE_KIND_SYSTEM,
 	       "library scope kinds follow the uapi");
+_Static_assert((int)RCMGR_DIR_INBOUND == (int)RCMGR_DIRECTION_INBOUND &&
+	       (int)RCMGR_LIMIT_STREAM + 1 == (int)RCMGR_CLASS_STREAM &&
+	       (int)RCMGR_RESOURCE_FD == (int)RCMGR_RESOURCE_TYPE_FD,
+	       "library enums follow the uapi");

@@ -17,6 +17,8 @@ except SystemExit:
 sys.stdout = saved
 # Imported lazily, at run time, by the client or the interpreter.
 import encodings.ascii, encodings.latin_1, json.decoder, json.encoder, json.scanner  # noqa
+# What the selftest driving the client imports.
+import subprocess, threading, signal, selectors  # noqa
 
 for mod in list(sys.modules.values()):
     f = getattr(mod, '__file__', None)

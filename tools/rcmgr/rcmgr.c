@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,11 +65,26 @@ static void close_obj(char c)
 		putchar('\n');
 }
 
+static void json_string(const char *val)
+{
+	putchar('"');
+	for (; *val; val++) {
+		if (*val == '"' || *val == '\\')
+			printf("\\%c", *val);
+		else if ((unsigned char)*val < 0x20)
+			printf("\\u%04x", *val);
+		else
+			putchar(*val);
+	}
+	putchar('"');
+}
+
 static void print_str(const char *key, const char *fmt, const char *val)
 {
 	if (json) {
 		json_sep();
-		printf("\"%s\":%s\"%s\"", key, pretty ? " " : "", val);
+		printf("\"%s\":%s", key, pretty ? " " : "");
+		json_string(val);
 		need_comma = true;
 	} else {
 		printf(fmt, val);
@@ -88,6 +104,28 @@ static void print_limit(const char *key, int64_t v)
 		printf(" %s max", key);
 	} else {
 		printf(" %s %lld", key, (long long)v);
+	}
+}
+
+static void print_u64(const char *key, uint64_t v)
+{
+	if (json) {
+		json_sep();
+		printf("\"%s\":%s%llu", key, pretty ? " " : "", (unsigned long long)v);
+		need_comma = true;
+	} else {
+		printf(" %s %llu", key, (unsigned long long)v);
+	}
+}
+
+static void print_flag(const char *key, bool v)
+{
+	if (json) {
+		json_sep();
+		printf("\"%s\":%s%s", key, pretty ? " " : "", v ? "true" : "false");
+		need_comma = true;
+	} else if (v) {
+		printf(" %s", key);
 	}
 }
 
@@ -125,82 +163,147 @@ static bool matches(const char *arg, const char *word)
 	return n && n <= strlen(word) && !strncmp(arg, word, n);
 }
 
-struct show_ctx {
-	struct rcmgr *rm;
-	int ret;
+static bool show_stats;
+
+static const char *const kind_names[] = {
+	[RCMGR_KIND_SYSTEM] = "system",
+	[RCMGR_KIND_TRANSIENT] = "transient",
+	[RCMGR_KIND_SERVICE] = "service",
+	[RCMGR_KIND_PROTOCOL] = "protocol",
+	[RCMGR_KIND_PEER] = "peer",
+	[RCMGR_KIND_PROTOCOL_PEER] = "protocol-peer",
+	[RCMGR_KIND_SERVICE_PEER] = "service-peer",
+	[RCMGR_KIND_CONN] = "conn",
+	[RCMGR_KIND_STREAM] = "stream",
+	[RCMGR_KIND_SPAN] = "span",
 };
 
-static int show_scope(struct rcmgr_scope *s, void *arg)
+static const char *kind_name(enum rcmgr_kind k)
 {
-	struct show_ctx *c = arg;
-	struct rcmgr_stat st;
-	struct rcmgr_limit l;
-	int ret;
+	if (k < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[k])
+		return kind_names[k];
+	return "unknown";
+}
 
-	ret = rcmgr_scope_stat(s, &st);
-	if (!ret)
-		ret = rcmgr_scope_limit(s, &l);
-	if (ret)
-		return ret;
+/* Usage, limits, peaks and refusal counts share these keywords. */
+static void print_values(const char *key, const struct rcmgr_resources *v,
+			 bool limits)
+{
+	void (*pr)(const char *, int64_t) = print_limit;
 
+	(void)limits;
+	if (!json)
+		printf("\n    %-7s", key);
+	open_obj(key, '{');
+	pr("memory", v->memory);
+	pr("streams_inbound", v->streams_inbound);
+	pr("streams_outbound", v->streams_outbound);
+	pr("streams", v->streams);
+	pr("conns_inbound", v->conns_inbound);
+	pr("conns_outbound", v->conns_outbound);
+	pr("conns", v->conns);
+	pr("fd", v->fd);
+	close_obj('}');
+}
+
+static void limit_to_values(const struct rcmgr_limit *l,
+			    struct rcmgr_resources *v)
+{
+	v->memory = l->memory;
+	v->streams_inbound = l->streams_inbound;
+	v->streams_outbound = l->streams_outbound;
+	v->streams = l->streams;
+	v->conns_inbound = l->conns_inbound;
+	v->conns_outbound = l->conns_outbound;
+	v->conns = l->conns;
+	v->fd = l->fd;
+}
+
+static int print_scope(const struct rcmgr_scope_info *i, void *arg)
+{
+	static const char *const dirs[] = { "unknown", "inbound", "outbound" };
+	struct rcmgr_resources lim;
+
+	(void)arg;
 	open_obj(NULL, '{');
-	print_str("scope", "scope %s", rcmgr_scope_name(s));
+	print_str("kind", "%s", kind_name(i->kind));
+	print_u64("id", i->id);
+	if (i->service)
+		print_str("service", " service %s", i->service);
+	if (i->protocol)
+		print_str("protocol", " protocol %s", i->protocol);
+	if (i->peer)
+		print_str("peer", " peer %s", i->peer);
+	if (i->kind == RCMGR_KIND_CONN || i->kind == RCMGR_KIND_STREAM) {
+		print_str("dir", " dir %s", dirs[i->dir <= 2 ? i->dir : 0]);
+		if (i->kind == RCMGR_KIND_CONN)
+			print_flag("usefd", i->usefd);
+		if (i->endpoint)
+			print_str("endpoint", " endpoint %s", i->endpoint);
+	}
+	if (i->kind == RCMGR_KIND_SPAN) {
+		print_u64("parent", i->parent);
+		print_flag("zombie", i->zombie);
+	}
+	if (i->owner)
+		print_u64("owner", i->owner);
+	print_values("usage", &i->usage, false);
+	limit_to_values(&i->limit, &lim);
+	print_values("limit", &lim, true);
+	if (json || show_stats) {
+		print_values("peak", &i->peak, false);
+		print_values("blocked", &i->blocked, false);
+	}
 	print_nl();
-	if (!json)
-		fputs("    usage", stdout);
-	open_obj("usage", '{');
-	print_limit("memory", st.memory);
-	print_limit("streams_inbound", st.num_streams_inbound);
-	print_limit("streams_outbound", st.num_streams_outbound);
-	print_limit("streams", (int64_t)st.num_streams_inbound + st.num_streams_outbound);
-	print_limit("conns_inbound", st.num_conns_inbound);
-	print_limit("conns_outbound", st.num_conns_outbound);
-	print_limit("conns", (int64_t)st.num_conns_inbound + st.num_conns_outbound);
-	print_limit("fd", st.num_fd);
 	close_obj('}');
-	print_nl();
-	if (!json)
-		fputs("    limit", stdout);
-	open_obj("limit", '{');
-	print_limit("memory", l.memory);
-	print_limit("streams_inbound", l.streams_inbound);
-	print_limit("streams_outbound", l.streams_outbound);
-	print_limit("streams", l.streams);
-	print_limit("conns_inbound", l.conns_inbound);
-	print_limit("conns_outbound", l.conns_outbound);
-	print_limit("conns", l.conns);
-	print_limit("fd", l.fd);
-	close_obj('}');
-	print_nl();
-	close_obj('}');
-	(void)c;
+	return 0;
+}
+
+static const struct {
+	const char *word;
+	enum rcmgr_kind kind;
+} kind_words[] = {
+	{ "system", RCMGR_KIND_SYSTEM },
+	{ "transient", RCMGR_KIND_TRANSIENT },
+	{ "service", RCMGR_KIND_SERVICE },
+	{ "protocol", RCMGR_KIND_PROTOCOL },
+	{ "peer", RCMGR_KIND_PEER },
+	{ "protocol-peer", RCMGR_KIND_PROTOCOL_PEER },
+	{ "service-peer", RCMGR_KIND_SERVICE_PEER },
+	{ "conn", RCMGR_KIND_CONN },
+	{ "stream", RCMGR_KIND_STREAM },
+	{ "span", RCMGR_KIND_SPAN },
+};
+
+static int parse_kind(const char *arg, enum rcmgr_kind *kind)
+{
+	size_t i;
+
+	/* An exact word first: "peer" is also a prefix of nothing else. */
+	for (i = 0; i < sizeof(kind_words) / sizeof(kind_words[0]); i++)
+		if (!strcmp(arg, kind_words[i].word))
+			goto found;
+	for (i = 0; i < sizeof(kind_words) / sizeof(kind_words[0]); i++)
+		if (matches(arg, kind_words[i].word))
+			goto found;
+	return -1;
+found:
+	*kind = kind_words[i].kind;
 	return 0;
 }
 
 static int scope_show(struct rcmgr *rm, int argc, char **argv)
 {
-	struct show_ctx c = { .rm = rm };
-	bool sys = true, tra = true;
-	int ret = 0;
+	enum rcmgr_kind kind = 0;
+	int ret;
 
 	if (argc > 1)
 		return usage_err("Error: too many arguments to \"scope show\".\n");
-	if (argc == 1) {
-		if (matches(argv[0], "system")) {
-			tra = false;
-		} else if (matches(argv[0], "transient")) {
-			sys = false;
-		} else {
-			return usage_err("Error: unknown scope \"%s\"; try \"rcmgr scope help\".\n",
-					 argv[0]);
-		}
-	}
-
+	if (argc == 1 && parse_kind(argv[0], &kind))
+		return usage_err("Error: unknown scope kind \"%s\"; try \"rcmgr scope help\".\n",
+				 argv[0]);
 	open_obj(NULL, '[');
-	if (sys)
-		ret = rcmgr_view_system(rm, show_scope, &c);
-	if (!ret && tra)
-		ret = rcmgr_view_transient(rm, show_scope, &c);
+	ret = rcmgr_dump(rm, kind, print_scope, NULL);
 	close_obj(']');
 	return ret ? kernel_err(rm, ret) : 0;
 }
@@ -208,9 +311,10 @@ static int scope_show(struct rcmgr *rm, int argc, char **argv)
 static int scope_help(void)
 {
 	fprintf(stderr,
-		"Usage: rcmgr scope show [ SCOPE ]\n"
+		"Usage: rcmgr [ -s ] scope show [ KIND ]\n"
 		"       rcmgr scope help\n"
-		"SCOPE := { system | transient }\n");
+		"KIND := { system | transient | service | protocol | peer |\n"
+		"          protocol-peer | service-peer | conn | stream | span }\n");
 	return 0;
 }
 
@@ -224,12 +328,265 @@ static int do_scope(struct rcmgr *rm, int argc, char **argv)
 			 argv[0]);
 }
 
+/* Limits. */
+
+static const char *const class_words[] = {
+	[RCMGR_LIMIT_SYSTEM] = "system",
+	[RCMGR_LIMIT_TRANSIENT] = "transient",
+	[RCMGR_LIMIT_SERVICE] = "service",
+	[RCMGR_LIMIT_SERVICE_PEER] = "service-peer",
+	[RCMGR_LIMIT_PROTOCOL] = "protocol",
+	[RCMGR_LIMIT_PROTOCOL_PEER] = "protocol-peer",
+	[RCMGR_LIMIT_PEER] = "peer",
+	[RCMGR_LIMIT_CONN] = "conn",
+	[RCMGR_LIMIT_STREAM] = "stream",
+};
+
+#define NR_CLASSES (sizeof(class_words) / sizeof(class_words[0]))
+
+static int parse_class(const char *arg, enum rcmgr_limit_class *c)
+{
+	size_t i;
+
+	for (i = 0; i < NR_CLASSES; i++)
+		if (!strcmp(arg, class_words[i]))
+			goto found;
+	for (i = 0; i < NR_CLASSES; i++)
+		if (matches(arg, class_words[i]))
+			goto found;
+	return -1;
+found:
+	*c = i;
+	return 0;
+}
+
+static void print_limit_entry(enum rcmgr_limit_class c, const char *name,
+			      const struct rcmgr_limit *l)
+{
+	struct rcmgr_resources v;
+
+	open_obj(NULL, '{');
+	print_str("class", "%s", class_words[c]);
+	if (name)
+		print_str("name", " name %s", name);
+	limit_to_values(l, &v);
+	if (json) {
+		print_values("values", &v, true);
+	} else {
+		print_limit("memory", v.memory);
+		print_limit("streams_inbound", v.streams_inbound);
+		print_limit("streams_outbound", v.streams_outbound);
+		print_limit("streams", v.streams);
+		print_limit("conns_inbound", v.conns_inbound);
+		print_limit("conns_outbound", v.conns_outbound);
+		print_limit("conns", v.conns);
+		print_limit("fd", v.fd);
+	}
+	print_nl();
+	close_obj('}');
+}
+
+static int limit_show(struct rcmgr *rm, int argc, char **argv)
+{
+	enum rcmgr_limit_class c;
+	const char *name = NULL;
+	struct rcmgr_limit l;
+	size_t i;
+	int ret;
+
+	if (argc > 3 || (argc == 3 && !matches(argv[1], "name")) || argc == 2)
+		return usage_err("Error: expected \"limit show [ CLASS [ name NAME ] ]\".\n");
+	if (argc && parse_class(argv[0], &c))
+		return usage_err("Error: unknown class \"%s\"; try \"rcmgr limit help\".\n",
+				 argv[0]);
+	if (argc == 3)
+		name = argv[2];
+	open_obj(NULL, '[');
+	for (i = 0; i < NR_CLASSES; i++) {
+		if (argc && i != c)
+			continue;
+		ret = rcmgr_limit_get(rm, i, name, &l);
+		if (ret) {
+			close_obj(']');
+			return kernel_err(rm, ret);
+		}
+		print_limit_entry(i, name, &l);
+	}
+	close_obj(']');
+	return 0;
+}
+
+static int parse_value(const char *arg, int64_t *v)
+{
+	char *end;
+
+	if (!strcmp(arg, "max")) {
+		*v = RCMGR_LIMIT_UNLIMITED;
+		return 0;
+	}
+	errno = 0;
+	*v = strtoll(arg, &end, 0);
+	return errno || *end || *v < 0 ? -1 : 0;
+}
+
+static int limit_set(struct rcmgr *rm, int argc, char **argv)
+{
+	static const char *const keys[] = {
+		"memory", "streams_inbound", "streams_outbound", "streams",
+		"conns_inbound", "conns_outbound", "conns", "fd",
+	};
+	enum rcmgr_limit_class c;
+	const char *name = NULL;
+	struct rcmgr_limit l;
+	int64_t *fields[8];
+	size_t k;
+	int ret;
+
+	if (argc < 1 || parse_class(argv[0], &c))
+		return usage_err("Error: expected a class; try \"rcmgr limit help\".\n");
+	argc--;
+	argv++;
+	if (argc >= 2 && !strcmp(argv[0], "name")) {
+		name = argv[1];
+		argc -= 2;
+		argv += 2;
+	}
+	/* Start from what applies now: unnamed values stay as they are. */
+	ret = rcmgr_limit_get(rm, c, name, &l);
+	if (ret)
+		return kernel_err(rm, ret);
+	fields[0] = &l.memory;
+	fields[1] = &l.streams_inbound;
+	fields[2] = &l.streams_outbound;
+	fields[3] = &l.streams;
+	fields[4] = &l.conns_inbound;
+	fields[5] = &l.conns_outbound;
+	fields[6] = &l.conns;
+	fields[7] = &l.fd;
+	for (; argc >= 2; argc -= 2, argv += 2) {
+		for (k = 0; k < 8; k++)
+			if (!strcmp(argv[0], keys[k]))
+				break;
+		if (k == 8)
+			return usage_err("Error: unknown limit \"%s\".\n", argv[0]);
+		if (parse_value(argv[1], fields[k]))
+			return usage_err("Error: \"%s\" is not a limit (a number or \"max\").\n",
+					 argv[1]);
+	}
+	if (argc)
+		return usage_err("Error: \"%s\" needs a value.\n", argv[0]);
+	ret = rcmgr_limit_set(rm, c, name, &l);
+	return ret ? kernel_err(rm, ret) : 0;
+}
+
+static int limit_help(void)
+{
+	fprintf(stderr,
+		"Usage: rcmgr limit show [ CLASS [ name NAME ] ]\n"
+		"       rcmgr limit set CLASS [ name NAME ] [ LIMIT VALUE ]...\n"
+		"       rcmgr limit reset\n"
+		"CLASS := { system | transient | service | service-peer | protocol |\n"
+		"           protocol-peer | peer | conn | stream }\n"
+		"LIMIT := { memory | streams_inbound | streams_outbound | streams |\n"
+		"           conns_inbound | conns_outbound | conns | fd }\n"
+		"VALUE := { NUMBER | max }\n");
+	return 0;
+}
+
+static int do_limit(struct rcmgr *rm, int argc, char **argv)
+{
+	int ret;
+
+	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
+		return limit_show(rm, argc ? argc - 1 : 0, argv + 1);
+	if (matches(argv[0], "set"))
+		return limit_set(rm, argc - 1, argv + 1);
+	if (matches(argv[0], "reset")) {
+		ret = rcmgr_limit_reset(rm);
+		return ret ? kernel_err(rm, ret) : 0;
+	}
+	if (matches(argv[0], "help"))
+		return limit_help();
+	return usage_err("Error: unknown command \"%s\"; try \"rcmgr limit help\".\n",
+			 argv[0]);
+}
+
+/* Bounds. */
+
+static int config_show(struct rcmgr *rm)
+{
+	struct rcmgr_config c;
+	int ret;
+
+	ret = rcmgr_config_get(rm, &c);
+	if (ret)
+		return kernel_err(rm, ret);
+	open_obj(NULL, '{');
+	if (!json)
+		fputs("config", stdout);
+	print_u64("max_handles", c.max_handles);
+	print_u64("max_owner_handles", c.max_owner_handles);
+	print_u64("max_scopes", c.max_scopes);
+	print_u64("handles", c.handles);
+	print_u64("scopes", c.scopes);
+	print_nl();
+	close_obj('}');
+	return 0;
+}
+
+static int config_set(struct rcmgr *rm, int argc, char **argv)
+{
+	struct rcmgr_config c;
+	uint32_t *v;
+	char *end;
+	int ret;
+
+	ret = rcmgr_config_get(rm, &c);
+	if (ret)
+		return kernel_err(rm, ret);
+	for (; argc >= 2; argc -= 2, argv += 2) {
+		if (!strcmp(argv[0], "max_handles"))
+			v = &c.max_handles;
+		else if (!strcmp(argv[0], "max_owner_handles"))
+			v = &c.max_owner_handles;
+		else if (!strcmp(argv[0], "max_scopes"))
+			v = &c.max_scopes;
+		else
+			return usage_err("Error: unknown bound \"%s\".\n", argv[0]);
+		errno = 0;
+		*v = strtoul(argv[1], &end, 0);
+		if (errno || *end)
+			return usage_err("Error: \"%s\" is not a number.\n", argv[1]);
+	}
+	if (argc)
+		return usage_err("Error: \"%s\" needs a value.\n", argv[0]);
+	ret = rcmgr_config_set(rm, &c);
+	return ret ? kernel_err(rm, ret) : 0;
+}
+
+static int do_config(struct rcmgr *rm, int argc, char **argv)
+{
+	if (argc < 1 || matches(argv[0], "show"))
+		return config_show(rm);
+	if (matches(argv[0], "set"))
+		return config_set(rm, argc - 1, argv + 1);
+	if (matches(argv[0], "help")) {
+		fprintf(stderr,
+			"Usage: rcmgr config show\n"
+			"       rcmgr config set [ BOUND NUMBER ]...\n"
+			"BOUND := { max_handles | max_owner_handles | max_scopes }\n");
+		return 0;
+	}
+	return usage_err("Error: unknown command \"%s\"; try \"rcmgr config help\".\n",
+			 argv[0]);
+}
+
 static int help(int ret)
 {
 	fprintf(stderr,
 		"Usage: rcmgr [ OPTIONS ] OBJECT { COMMAND | help }\n"
-		"OBJECT := { scope }\n"
-		"OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n");
+		"OBJECT := { scope | limit | config }\n"
+		"OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -V[ersion] | -h[elp] }\n");
 	return ret;
 }
 
@@ -238,20 +595,25 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "statistics", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "Version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int (*object)(struct rcmgr *, int, char **);
 	struct rcmgr *rm;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jpshV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
 			break;
 		case 'p':
 			pretty = true;
+			break;
+		case 's':
+			show_stats = true;
 			break;
 		case 'V':
 			printf("rcmgr %s\n", RCMGR_VERSION);
@@ -268,7 +630,13 @@ int main(int argc, char **argv)
 		return help(255);
 	if (matches(argv[0], "help"))
 		return help(0);
-	if (!matches(argv[0], "scope"))
+	if (matches(argv[0], "scope"))
+		object = do_scope;
+	else if (matches(argv[0], "limit"))
+		object = do_limit;
+	else if (matches(argv[0], "config"))
+		object = do_config;
+	else
 		return usage_err("Error: object \"%s\" is unknown, try \"rcmgr help\".\n",
 				 argv[0]);
 
@@ -278,7 +646,7 @@ int main(int argc, char **argv)
 			strerror(-ret));
 		return 1;
 	}
-	ret = do_scope(rm, argc - 1, argv + 1);
+	ret = object(rm, argc - 1, argv + 1);
 	rcmgr_close(rm);
 	return ret;
 }

@@ -42,42 +42,42 @@ enum rcmgr_scope_kind {
 };
 
 /**
- * enum rcmgr_dir - Direction of a connection or stream.
+ * enum rcmgr_direction - Direction of a connection or stream.
  */
-enum rcmgr_dir {
-	RCMGR_DIR_INBOUND = 1,
-	RCMGR_DIR_OUTBOUND,
+enum rcmgr_direction {
+	RCMGR_DIRECTION_INBOUND = 1,
+	RCMGR_DIRECTION_OUTBOUND,
 };
 
 /**
- * enum rcmgr_resource - An accounted resource, as named in refusals.
+ * enum rcmgr_resource_type - An accounted resource, as named in refusals.
  */
-enum rcmgr_resource {
-	RCMGR_RESOURCE_MEMORY = 1,
-	RCMGR_RESOURCE_STREAMS_INBOUND,
-	RCMGR_RESOURCE_STREAMS_OUTBOUND,
-	RCMGR_RESOURCE_STREAMS,
-	RCMGR_RESOURCE_CONNS_INBOUND,
-	RCMGR_RESOURCE_CONNS_OUTBOUND,
-	RCMGR_RESOURCE_CONNS,
-	RCMGR_RESOURCE_FD,
+enum rcmgr_resource_type {
+	RCMGR_RESOURCE_TYPE_MEMORY = 1,
+	RCMGR_RESOURCE_TYPE_STREAMS_INBOUND,
+	RCMGR_RESOURCE_TYPE_STREAMS_OUTBOUND,
+	RCMGR_RESOURCE_TYPE_STREAMS,
+	RCMGR_RESOURCE_TYPE_CONNS_INBOUND,
+	RCMGR_RESOURCE_TYPE_CONNS_OUTBOUND,
+	RCMGR_RESOURCE_TYPE_CONNS,
+	RCMGR_RESOURCE_TYPE_FD,
 };
 
 /**
- * enum rcmgr_limit_class - A class of scopes sharing limits. Service,
- *   service-peer, protocol, protocol-peer and peer limits can also be set for
- *   one name (the service, the protocol, or the peer).
+ * enum rcmgr_class - A class of scopes sharing limits. Service, service-peer,
+ *   protocol, protocol-peer and peer limits can also be set for one name (the
+ *   service, the protocol, or the peer).
  */
-enum rcmgr_limit_class {
-	RCMGR_LIMIT_CLASS_SYSTEM = 1,
-	RCMGR_LIMIT_CLASS_TRANSIENT,
-	RCMGR_LIMIT_CLASS_SERVICE,
-	RCMGR_LIMIT_CLASS_SERVICE_PEER,
-	RCMGR_LIMIT_CLASS_PROTOCOL,
-	RCMGR_LIMIT_CLASS_PROTOCOL_PEER,
-	RCMGR_LIMIT_CLASS_PEER,
-	RCMGR_LIMIT_CLASS_CONN,
-	RCMGR_LIMIT_CLASS_STREAM,
+enum rcmgr_class {
+	RCMGR_CLASS_SYSTEM = 1,
+	RCMGR_CLASS_TRANSIENT,
+	RCMGR_CLASS_SERVICE,
+	RCMGR_CLASS_SERVICE_PEER,
+	RCMGR_CLASS_PROTOCOL,
+	RCMGR_CLASS_PROTOCOL_PEER,
+	RCMGR_CLASS_PEER,
+	RCMGR_CLASS_CONN,
+	RCMGR_CLASS_STREAM,
 };
 
 enum {

@@ -37,10 +37,12 @@ TEST(scope_get_request)
 	struct nlattr *a;
 	int n = 0;
 
-	nlh = rcmgr_msg_scope_get(buf, FAMILY, 42, RCMGR_SCOPE_KIND_TRANSIENT);
+	struct rcmgr_target t = { .kind = RCMGR_SCOPE_KIND_TRANSIENT };
+
+	nlh = rcmgr_msg_request(buf, FAMILY, RCMGR_CMD_SCOPE_GET);
+	rcmgr_msg_put_target(nlh, &t);
 	EXPECT_EQ(FAMILY, nlh->nlmsg_type);
 	EXPECT_EQ(NLM_F_REQUEST | NLM_F_ACK, nlh->nlmsg_flags);
-	EXPECT_EQ(42, nlh->nlmsg_seq);
 	g = mnl_nlmsg_get_payload(nlh);
 	EXPECT_EQ(RCMGR_CMD_SCOPE_GET, g->cmd);
 	EXPECT_EQ(RCMGR_FAMILY_VERSION, g->version);
@@ -123,15 +125,90 @@ TEST(scope_reply_bad_width_rejected)
 	EXPECT_EQ(-EINVAL, rcmgr_parse_scope(nlh, &m));
 }
 
-TEST(scope_reply_without_kind_rejected)
+TEST(target_by_id_and_by_name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct rcmgr_scope_msg m;
+	struct rcmgr_target t = { .id = 77 };
 	struct nlmsghdr *nlh;
+	struct nlattr *a;
+	int n = 0;
 
-	nlh = reply_start(buf);
-	put_res(nlh, RCMGR_A_SCOPE_USAGE, 0);
-	EXPECT_EQ(-EINVAL, rcmgr_parse_scope(nlh, &m));
+	nlh = rcmgr_msg_request(buf, FAMILY, RCMGR_CMD_SCOPE_RESERVE);
+	rcmgr_msg_put_target(nlh, &t);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		EXPECT_EQ(RCMGR_A_SCOPE_ID, mnl_attr_get_type(a));
+		EXPECT_EQ(77, mnl_attr_get_u64(a));
+		n++;
+	}
+	EXPECT_EQ(1, n);
+
+	/* A name goes as its bytes, without the NUL. */
+	t.id = 0;
+	t.kind = RCMGR_SCOPE_KIND_PEER;
+	t.name = "12D3KooW";
+	nlh = rcmgr_msg_request(buf, FAMILY, RCMGR_CMD_SCOPE_RESERVE);
+	rcmgr_msg_put_target(nlh, &t);
+	n = 0;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == RCMGR_A_SCOPE_KIND) {
+			EXPECT_EQ(RCMGR_SCOPE_KIND_PEER, mnl_attr_get_u32(a));
+		} else {
+			EXPECT_EQ(RCMGR_A_SCOPE_PEER, mnl_attr_get_type(a));
+			EXPECT_EQ(8, mnl_attr_get_payload_len(a));
+		}
+		n++;
+	}
+	EXPECT_EQ(2, n);
+}
+
+TEST(refusal_parsed)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_error e;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = rcmgr_msg_start(buf, FAMILY, RCMGR_CMD_STREAM_OPEN, 1, 0, 1);
+	EXPECT_EQ(0, rcmgr_parse_refusal(nlh, &e));
+
+	nest = mnl_attr_nest_start(nlh, RCMGR_A_SCOPE_REFUSAL);
+	mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_ID, 9);
+	mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_KIND, RCMGR_SCOPE_KIND_PEER);
+	mnl_attr_put(nlh, RCMGR_A_REFUSAL_PEER, 3, "abc");
+	mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_RESOURCE,
+			 RCMGR_RESOURCE_TYPE_STREAMS_INBOUND);
+	mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_USAGE, 16);
+	mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_ATTEMPTED, 1);
+	mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_LIMIT, 16);
+	mnl_attr_put_u8(nlh, RCMGR_A_REFUSAL_PRIORITY, 255);
+	mnl_attr_put_strz(nlh, RCMGR_A_REFUSAL_MESSAGE, "peer abc: inbound streams 16/16");
+	mnl_attr_put_u32(nlh, 99, 0);	/* newer kernel: skipped */
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_EQ(1, rcmgr_parse_refusal(nlh, &e));
+	EXPECT_EQ(9, e.scope_id);
+	EXPECT_EQ(RCMGR_KIND_PEER, e.kind);
+	EXPECT_STREQ("abc", e.peer);
+	EXPECT_EQ(RCMGR_RESOURCE_STREAMS_INBOUND, e.resource);
+	EXPECT_EQ(RCMGR_DIR_INBOUND, e.direction);
+	EXPECT_EQ(16, e.usage);
+	EXPECT_EQ(1, e.attempted);
+	EXPECT_EQ(16, e.limit);
+	EXPECT_EQ(255, e.priority);
+	EXPECT_STREQ("peer abc: inbound streams 16/16", e.message);
+}
+
+TEST(refusal_bad_width_rejected)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_error e;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = rcmgr_msg_start(buf, FAMILY, RCMGR_CMD_STREAM_OPEN, 1, 0, 1);
+	nest = mnl_attr_nest_start(nlh, RCMGR_A_SCOPE_REFUSAL);
+	mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_LIMIT, 16);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, rcmgr_parse_refusal(nlh, &e));
 }
 
 static struct nlmsghdr *error_msg(void *buf, int error, const char *text)
