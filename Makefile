@@ -29,7 +29,7 @@ LIB_A		:= $(BUILD)/ulib/librcmgr-internal.a
 LIB_TESTS	:= $(patsubst ulib/tests/%.c,$(BUILD)/ulib/tests/%,$(wildcard ulib/tests/*.c))
 CLI		:= $(BUILD)/tools/rcmgr/rcmgr
 
-.PHONY: all setup modules ulib tools selftests unit-tests vm-tests check run \
+.PHONY: all setup modules ulib tools selftests unit-tests vm-tests check run bench \
 	regen check-regen checkpatch clean
 
 all: ulib tools selftests
@@ -96,6 +96,10 @@ check: setup
 
 run: setup all
 	@scripts/demo.sh $(BUILD)
+
+# Round-trip costs, in a VM on the Debian 6.1 kernel.
+bench: setup all
+	@selftests/vm/run.sh 6.1 $(BUILD) bench
 
 clean:
 	rm -rf $(BUILD)

@@ -77,10 +77,6 @@ static const struct nla_policy release_policy[RCMGR_A_SCOPE_SIZE + 1] = {
 	[RCMGR_A_SCOPE_SIZE]	 = NLA_POLICY_MIN(NLA_S64, 0),
 };
 
-static const struct nla_policy dump_policy[RCMGR_A_SCOPE_KIND + 1] = {
-	[RCMGR_A_SCOPE_KIND]	 = KIND_POLICY,
-};
-
 static const struct nla_policy conn_open_policy[RCMGR_A_SCOPE_ENDPOINT + 1] = {
 	[RCMGR_A_SCOPE_DIR]	 = DIR_POLICY,
 	[RCMGR_A_SCOPE_USEFD]	 = { .type = NLA_FLAG },
@@ -647,6 +643,11 @@ static int rcmgr_nl_scope_get_start(struct netlink_callback *cb)
 	struct nlattr **a = rcmgr_dump_attrs(cb);
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof_field(struct netlink_callback, ctx));
+	if (a[RCMGR_A_SCOPE_ID] || a[RCMGR_A_SCOPE_PEER] ||
+	    a[RCMGR_A_SCOPE_PROTOCOL] || a[RCMGR_A_SCOPE_SERVICE]) {
+		NL_SET_ERR_MSG(cb->extack, "a dump filters by kind only");
+		return -EINVAL;
+	}
 	ctx->next_id = 0;
 	ctx->kind = a[RCMGR_A_SCOPE_KIND] ? nla_get_u32(a[RCMGR_A_SCOPE_KIND]) : 0;
 	/* Other sockets' handles only for the namespace's admin. */

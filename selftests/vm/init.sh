@@ -23,6 +23,8 @@ if insmod /rcmgr.ko; then
 	echo "RCMGR-TAP-BEGIN"
 	if [ "$mode" = demo ]; then
 		/tests/demo.sh
+	elif [ "$mode" = bench ]; then
+		/tests/rcmgr_bench
 	else
 		/tests/run_tests.sh $(cat /tests/list)
 	fi
