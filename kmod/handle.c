@@ -303,6 +303,21 @@ static unsigned int live_chain(struct rcmgr_scope *s,
 	return n;
 }
 
+/*
+ * Charge a new handle: if refused, reap dead sockets (their units may be
+ * what is in the way) and try once more.  No tree lock may be held.
+ */
+static int charge_reaping(struct rcmgr_net *rn, struct rcmgr_scope **chain,
+			  unsigned int n, const struct rcmgr_delta *d,
+			  struct rcmgr_refusal *why)
+{
+	int ret = rcmgr_charge(chain, n, d, why);
+
+	if (ret == -EDQUOT && rcmgr_reap(rn))
+		ret = rcmgr_charge(chain, n, d, why);
+	return ret;
+}
+
 /* Named scopes other than span roots charge without the tree lock. */
 static bool needs_tree_lock(const struct rcmgr_scope *s)
 {
@@ -355,7 +370,7 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	chain[0] = s;
 	chain[1] = s->edges[0];
 	chain[2] = s->edges[1];
-	ret = rcmgr_charge(chain, 3, &d, why);
+	ret = charge_reaping(rn, chain, 3, &d, why);
 	if (ret)
 		goto err;
 	ret = handle_publish(s);
@@ -411,7 +426,7 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	d.v[RCMGR_RES_STREAMS] = 1;
 	chain[0] = s;
 	memcpy(&chain[1], s->edges, 3 * sizeof(*chain));
-	ret = rcmgr_charge(chain, 4, &d, why);
+	ret = charge_reaping(rn, chain, 4, &d, why);
 	if (ret)
 		goto err;
 	ret = handle_publish(s);
@@ -511,21 +526,8 @@ static int check_open(struct rcmgr_scope *s, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-/**
- * rcmgr_conn_set_peer() - move a connection from transient to a peer
- * @conn: the conn
- * @peer: the peer's key
- * @why: filled in when the peer's limits refuse
- * @extack: for other reasons of a failure
- *
- * The system scope keeps the conn's charge and is not checked again.  If
- * the peer refuses, the conn stays in the transient scope.
- *
- * Return: 0, -EDQUOT, -EALREADY (a peer already set), -ESTALE (done).
- */
-int rcmgr_conn_set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
-			struct rcmgr_refusal *why,
-			struct netlink_ext_ack *extack)
+static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
+		    struct rcmgr_refusal *why, struct netlink_ext_ack *extack)
 {
 	struct rcmgr_net *rn = conn->rn;
 	struct rcmgr_scope *p, *edges[2];
@@ -570,22 +572,10 @@ static struct rcmgr_scope *get_pair(struct rcmgr_scope *stream,
 	return rcmgr_named_get(stream->rn, &pair, extack);
 }
 
-/**
- * rcmgr_stream_set_protocol() - move a stream from transient to a protocol
- * @stream: the stream
- * @proto: the protocol's key
- * @why: filled in when the protocol's (or protocol-peer's) limits refuse
- * @extack: for other reasons of a failure
- *
- * On refusal the stream stays in the transient scope and may try another
- * protocol.
- *
- * Return: 0, -EDQUOT, -EALREADY, -ESTALE, -ENOMEM.
- */
-int rcmgr_stream_set_protocol(struct rcmgr_scope *stream,
-			      const struct rcmgr_key *proto,
-			      struct rcmgr_refusal *why,
-			      struct netlink_ext_ack *extack)
+static int set_protocol(struct rcmgr_scope *stream,
+			const struct rcmgr_key *proto,
+			struct rcmgr_refusal *why,
+			struct netlink_ext_ack *extack)
 {
 	struct rcmgr_scope *p, *pp, *to[2], *edges[4];
 	struct rcmgr_net *rn = stream->rn;
@@ -629,19 +619,10 @@ out:
 	return ret;
 }
 
-/**
- * rcmgr_stream_set_service() - attach a stream to a service
- * @stream: the stream; it must have a protocol
- * @svc: the service's key
- * @why: filled in when the service's (or service-peer's) limits refuse
- * @extack: for other reasons of a failure
- *
- * Return: 0, -EDQUOT, -EALREADY, -ESTALE, -EINVAL (no protocol), -ENOMEM.
- */
-int rcmgr_stream_set_service(struct rcmgr_scope *stream,
-			     const struct rcmgr_key *svc,
-			     struct rcmgr_refusal *why,
-			     struct netlink_ext_ack *extack)
+static int set_service(struct rcmgr_scope *stream,
+		       const struct rcmgr_key *svc,
+		       struct rcmgr_refusal *why,
+		       struct netlink_ext_ack *extack)
 {
 	struct rcmgr_scope *s, *sp, *to[2], *edges[6];
 	struct rcmgr_net *rn = stream->rn;
@@ -692,6 +673,76 @@ out:
 	return ret;
 }
 
+/* A move refused by a limit changes nothing: reap, and try once more. */
+
+/**
+ * rcmgr_conn_set_peer() - move a connection from transient to a peer
+ * @conn: the conn
+ * @peer: the peer's key
+ * @why: filled in when the peer's limits refuse
+ * @extack: for other reasons of a failure
+ *
+ * The system scope keeps the conn's charge and is not checked again.  If
+ * the peer refuses, the conn stays in the transient scope.
+ *
+ * Return: 0, -EDQUOT, -EALREADY (a peer already set), -ESTALE (done).
+ */
+int rcmgr_conn_set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
+			struct rcmgr_refusal *why,
+			struct netlink_ext_ack *extack)
+{
+	int ret = set_peer(conn, peer, why, extack);
+
+	if (ret == -EDQUOT && rcmgr_reap(conn->rn))
+		ret = set_peer(conn, peer, why, extack);
+	return ret;
+}
+
+/**
+ * rcmgr_stream_set_protocol() - move a stream from transient to a protocol
+ * @stream: the stream
+ * @proto: the protocol's key
+ * @why: filled in when the protocol's (or protocol-peer's) limits refuse
+ * @extack: for other reasons of a failure
+ *
+ * On refusal the stream stays in the transient scope and may try another
+ * protocol.
+ *
+ * Return: 0, -EDQUOT, -EALREADY, -ESTALE, -ENOMEM.
+ */
+int rcmgr_stream_set_protocol(struct rcmgr_scope *stream,
+			      const struct rcmgr_key *proto,
+			      struct rcmgr_refusal *why,
+			      struct netlink_ext_ack *extack)
+{
+	int ret = set_protocol(stream, proto, why, extack);
+
+	if (ret == -EDQUOT && rcmgr_reap(stream->rn))
+		ret = set_protocol(stream, proto, why, extack);
+	return ret;
+}
+
+/**
+ * rcmgr_stream_set_service() - attach a stream to a service
+ * @stream: the stream; it must have a protocol
+ * @svc: the service's key
+ * @why: filled in when the service's (or service-peer's) limits refuse
+ * @extack: for other reasons of a failure
+ *
+ * Return: 0, -EDQUOT, -EALREADY, -ESTALE, -EINVAL (no protocol), -ENOMEM.
+ */
+int rcmgr_stream_set_service(struct rcmgr_scope *stream,
+			     const struct rcmgr_key *svc,
+			     struct rcmgr_refusal *why,
+			     struct netlink_ext_ack *extack)
+{
+	int ret = set_service(stream, svc, why, extack);
+
+	if (ret == -EDQUOT && rcmgr_reap(stream->rn))
+		ret = set_service(stream, svc, why, extack);
+	return ret;
+}
+
 /**
  * rcmgr_reserve_memory() - reserve memory in a scope, all or nothing
  * @s: the scope, referenced by the caller
@@ -707,9 +758,11 @@ int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
 	struct rcmgr_delta d = { .prio = prio };
 	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
 	bool lock = needs_tree_lock(s);
+	bool reaped = false;
 	int n;
 
 	d.v[RCMGR_RES_MEMORY] = size;
+again:
 	if (lock)
 		mutex_lock(s->tree);
 	n = build_chain(s, chain);
@@ -717,6 +770,11 @@ int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
 		n = rcmgr_charge(chain, n, &d, why);
 	if (lock)
 		mutex_unlock(s->tree);
+	/* Dead sockets' conns may hold memory: reap (no tree lock held). */
+	if (n == -EDQUOT && !reaped && rcmgr_reap(s->rn)) {
+		reaped = true;
+		goto again;
+	}
 	return n < 0 ? n : 0;
 }
 
@@ -768,14 +826,16 @@ int rcmgr_release_memory(struct rcmgr_scope *s, s64 size)
  * rcmgr_handle_done() - release everything a handle holds, once
  * @s: the conn, stream or span
  *
- * A conn or stream gives back what it holds to every edge and drops them;
- * a span gives it back to its parent chain, unless the parent is done
- * already.  Idempotent: whichever of explicit done, owner release or
- * namespace exit comes first does it.
+ * A conn or stream gives back what it holds to every edge and drops them
+ * (a conn lets go of its socket); a span gives it back to its parent chain,
+ * unless the parent is done already.  Idempotent: whichever of explicit
+ * done, the bound socket dying, owner release, namespace exit or module
+ * unload comes first does it.
  *
  * Context: process; takes the tree lock.
+ * Return: true if this call did it.
  */
-void rcmgr_handle_done(struct rcmgr_scope *s)
+bool rcmgr_handle_done(struct rcmgr_scope *s)
 {
 	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
@@ -785,8 +845,10 @@ void rcmgr_handle_done(struct rcmgr_scope *s)
 	mutex_lock(s->tree);
 	if (test_and_set_bit(RCMGR_SCOPE_DONE, &s->flags)) {
 		mutex_unlock(s->tree);
-		return;
+		return false;
 	}
+	if (s->key.kind == RCMGR_SCOPE_KIND_CONN)
+		rcmgr_conn_unbind(s);
 	rcmgr_scope_usage(s, &d);
 	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
 		n = live_chain(s->parent, chain);
@@ -807,6 +869,7 @@ void rcmgr_handle_done(struct rcmgr_scope *s)
 	/* Named scopes left unused and empty go now. */
 	for (r = 0; r < nedges; r++)
 		rcmgr_scope_put(edges[r]);
+	return true;
 }
 
 /**

@@ -70,12 +70,16 @@ static int __net_init rcmgr_net_init(struct net *net)
 	rn->transient.edges[0] = &rn->system;
 	rn->transient.nr_edges = 1;
 
+	rn->net = net;
 	ret = rhashtable_init(&rn->named, &rcmgr_named_params);
 	if (ret)
 		goto err_named;
 	ret = rhashtable_init(&rn->overrides, &rcmgr_limit_params);
 	if (ret)
 		goto err_overrides;
+	ret = rcmgr_sock_init(rn);
+	if (ret)
+		goto err_sock;
 	/* Ids 1 and 2. */
 	ret = rcmgr_net_add(rn, &rn->system);
 	if (ret)
@@ -87,6 +91,8 @@ static int __net_init rcmgr_net_init(struct net *net)
 
 err_scopes:
 	xa_destroy(&rn->scopes);
+	rcmgr_sock_exit(rn);
+err_sock:
 	rhashtable_destroy(&rn->overrides);
 err_overrides:
 	rhashtable_destroy(&rn->named);
@@ -98,8 +104,13 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 {
 	struct rcmgr_net *rn = rcmgr_net(net);
 
-	/* Every socket of the namespace is gone: so are their owners. */
+	/*
+	 * Every socket of the namespace is gone, or the module is going:
+	 * stop reaping, then drop every owner, their handles and bindings.
+	 */
+	rcmgr_sock_stop(rn);
 	rcmgr_owner_flush(rn);
+	rcmgr_sock_exit(rn);
 	rcmgr_named_flush(rn);
 	rcmgr_limit_flush(rn);
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->transient));

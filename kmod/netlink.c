@@ -77,10 +77,16 @@ static const struct nla_policy release_policy[RCMGR_A_SCOPE_SIZE + 1] = {
 	[RCMGR_A_SCOPE_SIZE]	 = NLA_POLICY_MIN(NLA_S64, 0),
 };
 
-static const struct nla_policy conn_open_policy[RCMGR_A_SCOPE_ENDPOINT + 1] = {
+static const struct nla_policy conn_open_policy[RCMGR_A_SCOPE_FD + 1] = {
 	[RCMGR_A_SCOPE_DIR]	 = DIR_POLICY,
 	[RCMGR_A_SCOPE_USEFD]	 = { .type = NLA_FLAG },
 	[RCMGR_A_SCOPE_ENDPOINT] = { .type = NLA_NUL_STRING, .len = 255 },
+	[RCMGR_A_SCOPE_FD]	 = NLA_POLICY_MIN(NLA_S32, 0),
+};
+
+static const struct nla_policy conn_bind_policy[RCMGR_A_SCOPE_FD + 1] = {
+	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_FD]	 = NLA_POLICY_MIN(NLA_S32, 0),
 };
 
 static const struct nla_policy conn_set_peer_policy[RCMGR_A_SCOPE_PEER + 1] = {
@@ -242,7 +248,8 @@ static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 		if (nla_put_u32(skb, RCMGR_A_SCOPE_DIR, s->dir) ||
 		    (s->usefd && nla_put_flag(skb, RCMGR_A_SCOPE_USEFD)) ||
 		    (s->endpoint &&
-		     nla_put_string(skb, RCMGR_A_SCOPE_ENDPOINT, s->endpoint)))
+		     nla_put_string(skb, RCMGR_A_SCOPE_ENDPOINT, s->endpoint)) ||
+		    rcmgr_put_bind(skb, s))
 			return -EMSGSIZE;
 	}
 	if (s->parent &&
@@ -605,6 +612,8 @@ static int rcmgr_nl_scope_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	req_init(&r, skb, info);
+	/* Nobody sees a dead socket's units. */
+	rcmgr_reap(r.rn);
 	s = target(&r, info);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
@@ -650,6 +659,8 @@ static int rcmgr_nl_scope_get_start(struct netlink_callback *cb)
 	}
 	ctx->next_id = 0;
 	ctx->kind = a[RCMGR_A_SCOPE_KIND] ? nla_get_u32(a[RCMGR_A_SCOPE_KIND]) : 0;
+	/* Nobody sees a dead socket's units. */
+	rcmgr_reap(rcmgr_net(sock_net(cb->skb->sk)));
 	/* Other sockets' handles only for the namespace's admin. */
 	ctx->admin = netlink_net_capable(cb->skb, CAP_NET_ADMIN);
 	return 0;
@@ -703,12 +714,15 @@ static int rcmgr_nl_conn_open_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rcmgr_scope *s;
 	struct req r;
 
+	int ret;
+
 	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_DIR))
 		return -EINVAL;
 	req_init(&r, skb, info);
 	s = rcmgr_conn_open(r.rn, r.sk, r.portid,
 			    nla_get_u32(a[RCMGR_A_SCOPE_DIR]),
-			    nla_get_flag(a[RCMGR_A_SCOPE_USEFD]),
+			    nla_get_flag(a[RCMGR_A_SCOPE_USEFD]) ||
+			    a[RCMGR_A_SCOPE_FD],
 			    a[RCMGR_A_SCOPE_ENDPOINT] ?
 			    nla_data(a[RCMGR_A_SCOPE_ENDPOINT]) : NULL,
 			    &why, info->extack);
@@ -716,7 +730,39 @@ static int rcmgr_nl_conn_open_doit(struct sk_buff *skb, struct genl_info *info)
 		return refuse(info, &why);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
+	/* Open and bind (an accepted socket) succeed or fail together. */
+	if (a[RCMGR_A_SCOPE_FD]) {
+		ret = rcmgr_conn_bind(s, nla_get_s32(a[RCMGR_A_SCOPE_FD]),
+				      info->extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(info->extack, a[RCMGR_A_SCOPE_FD]);
+			rcmgr_handle_drop(s);
+			rcmgr_scope_put(s);
+			return ret;
+		}
+	}
 	return reply_handle(info, s);
+}
+
+static int rcmgr_nl_conn_bind_fd_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct rcmgr_scope *s;
+	struct req r;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_FD))
+		return -EINVAL;
+	req_init(&r, skb, info);
+	s = handle_of_kind(&r, info, RCMGR_SCOPE_KIND_CONN);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	ret = rcmgr_conn_bind(s, nla_get_s32(info->attrs[RCMGR_A_SCOPE_FD]),
+			      info->extack);
+	if (ret)
+		NL_SET_BAD_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_FD]);
+	rcmgr_scope_put(s);
+	return ret;
 }
 
 static int rcmgr_nl_conn_set_peer_doit(struct sk_buff *skb,
@@ -1126,6 +1172,12 @@ static const struct genl_ops rcmgr_ops[] = {
 		.maxattr = ARRAY_SIZE(conn_open_policy) - 1,
 	},
 	{
+		.cmd = RCMGR_CMD_CONN_BIND_FD,
+		.doit = rcmgr_nl_conn_bind_fd_doit,
+		.policy = conn_bind_policy,
+		.maxattr = ARRAY_SIZE(conn_bind_policy) - 1,
+	},
+	{
 		.cmd = RCMGR_CMD_CONN_SET_PEER,
 		.doit = rcmgr_nl_conn_set_peer_doit,
 		.policy = conn_set_peer_policy,
@@ -1207,6 +1259,18 @@ static const struct genl_ops rcmgr_ops[] = {
 	},
 };
 
+enum {
+	RCMGR_GRP_EVENTS,
+};
+
+static const struct genl_multicast_group rcmgr_mcgrps[] = {
+	[RCMGR_GRP_EVENTS] = {
+		.name = RCMGR_MCGRP_EVENTS,
+		/* Events name other sockets' handles. */
+		.flags = RCMGR_MCAST_CAP_NET_ADMIN,
+	},
+};
+
 static struct genl_family rcmgr_family __ro_after_init = {
 	.name = RCMGR_FAMILY_NAME,
 	.version = RCMGR_FAMILY_VERSION,
@@ -1215,8 +1279,41 @@ static struct genl_family rcmgr_family __ro_after_init = {
 	.resv_start_op = 0,
 	.ops = rcmgr_ops,
 	.n_ops = ARRAY_SIZE(rcmgr_ops),
+	.mcgrps = rcmgr_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(rcmgr_mcgrps),
 	.module = THIS_MODULE,
 };
+
+/**
+ * rcmgr_notify_closed() - tell the events group the kernel ended a handle
+ * @s: the handle
+ *
+ * Context: process.
+ */
+void rcmgr_notify_closed(const struct rcmgr_scope *s)
+{
+	struct net *net = s->rn->net;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &rcmgr_family, 0,
+			  RCMGR_CMD_SCOPE_CLOSED_NTF);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, RCMGR_A_SCOPE_ID, s->id, RCMGR_A_SCOPE_PAD) ||
+	    nla_put_u32(msg, RCMGR_A_SCOPE_KIND, s->key.kind) ||
+	    nla_put_u32(msg, RCMGR_A_SCOPE_OWNER, s->owner->portid)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&rcmgr_family, net, msg, 0, RCMGR_GRP_EVENTS,
+				GFP_KERNEL);
+}
 
 /**
  * rcmgr_genl_register() - register the rcmgr generic netlink family

@@ -17,6 +17,7 @@
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -46,6 +47,7 @@ enum rcmgr_res {
 #define RCMGR_NR_CLASSES	(RCMGR_CLASS_STREAM + 1)
 #define RCMGR_MAX_EDGES		6
 
+struct rcmgr_bind;
 struct rcmgr_net;
 struct rcmgr_scope;
 
@@ -181,6 +183,8 @@ enum {
  * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
  * @endpoint: a conn's remote endpoint, or NULL.
+ * @bind: a conn's socket binding, or NULL (under the tree lock; RCU).
+ * @reap_node: a conn whose socket died, on its way to done.
  * @rcu: frees the scope.
  * @data: storage of the names of a named scope.
  */
@@ -205,6 +209,8 @@ struct rcmgr_scope {
 	u8 dir;
 	bool usefd;
 	char *endpoint;
+	struct rcmgr_bind *bind;
+	struct list_head reap_node;
 	struct rcu_head rcu;
 	u8 data[];
 };
@@ -301,9 +307,20 @@ int rcmgr_stream_set_service(struct rcmgr_scope *stream,
 int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
 			 struct rcmgr_refusal *why);
 int rcmgr_release_memory(struct rcmgr_scope *s, s64 size);
-void rcmgr_handle_done(struct rcmgr_scope *s);
+bool rcmgr_handle_done(struct rcmgr_scope *s);
 void rcmgr_handle_free(struct rcmgr_scope *s);
 void rcmgr_handle_drop(struct rcmgr_scope *s);
+
+/* sock.c */
+
+int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
+		    struct netlink_ext_ack *extack);
+void rcmgr_conn_unbind(struct rcmgr_scope *conn);
+int rcmgr_reap(struct rcmgr_net *rn);
+int rcmgr_sock_init(struct rcmgr_net *rn);
+void rcmgr_sock_stop(struct rcmgr_net *rn);
+void rcmgr_sock_exit(struct rcmgr_net *rn);
+int rcmgr_put_bind(struct sk_buff *skb, const struct rcmgr_scope *conn);
 
 /* net.c */
 
@@ -326,6 +343,12 @@ void rcmgr_handle_drop(struct rcmgr_scope *s);
  * @max_handles: bound on @nr_handles.
  * @max_owner_handles: bound on handles of one owner.
  * @max_scopes: bound on @nr_scopes.
+ * @net: the namespace.
+ * @bind_lock: protects @binds and @bind_list.
+ * @binds: socket bindings by socket.
+ * @bind_list: the same, for the reaper.
+ * @nr_binds: entries in @bind_list.
+ * @reaper: reaps dead sockets every second while bindings exist.
  */
 struct rcmgr_net {
 	struct mutex lock;		/* see @lock above */
@@ -344,6 +367,12 @@ struct rcmgr_net {
 	u32 max_handles;
 	u32 max_owner_handles;
 	u32 max_scopes;
+	struct net *net;
+	struct mutex bind_lock;		/* see @bind_lock above */
+	struct rhashtable binds;
+	struct list_head bind_list;
+	atomic_t nr_binds;
+	struct delayed_work reaper;
 };
 
 extern struct pernet_operations rcmgr_net_ops;
@@ -356,6 +385,7 @@ void rcmgr_net_del(struct rcmgr_net *rn, struct rcmgr_scope *s);
 int __init rcmgr_genl_register(void);
 void rcmgr_genl_unregister(void);
 int __init rcmgr_notifier_register(void);
+void rcmgr_notify_closed(const struct rcmgr_scope *s);
 void rcmgr_notifier_unregister(void);
 
 #endif /* _RCMGR_H */

@@ -41,6 +41,7 @@ void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 	mutex_init(&s->lock);
 	s->tree = &s->lock;
 	INIT_LIST_HEAD(&s->owner_node);
+	INIT_LIST_HEAD(&s->reap_node);
 	for (r = 0; r < RCMGR_NR_RES; r++) {
 		atomic64_set(&s->res[r].usage, 0);
 		atomic64_set(&s->res[r].peak, 0);

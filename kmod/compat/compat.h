@@ -15,4 +15,11 @@
 #define rcmgr_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
 #endif
 
+#ifdef RCMGR_HAVE_GENL_MCAST_CAP
+#define RCMGR_MCAST_CAP_NET_ADMIN	GENL_MCAST_CAP_NET_ADMIN
+#else
+/* Without it anyone in the namespace may listen: documented. */
+#define RCMGR_MCAST_CAP_NET_ADMIN	0
+#endif
+
 #endif /* _RCMGR_COMPAT_H */

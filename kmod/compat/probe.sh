@@ -12,4 +12,7 @@ grep -qs 'define NL_SET_ERR_MSG_FMT(' "$inc/linux/netlink.h" &&
 # genl_info_dump(): dump request attributes in a genl_info (6.6+).
 grep -qs 'genl_info_dump(' "$inc/net/genetlink.h" &&
 	echo -DRCMGR_HAVE_GENL_INFO_DUMP
+# GENL_MCAST_CAP_NET_ADMIN: privileged multicast groups (6.7+, backported).
+grep -qs 'define GENL_MCAST_CAP_NET_ADMIN' "$inc/net/genetlink.h" &&
+	echo -DRCMGR_HAVE_GENL_MCAST_CAP
 exit 0
