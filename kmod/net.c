@@ -3,12 +3,29 @@
  * Per network namespace state: every process of a namespace shares one DAG
  * of scopes, rooted at that namespace's system scope.
  */
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
+#include <linux/sysfs.h>
 #include <net/netns/generic.h>
 
 #include "rcmgr.h"
 
 static unsigned int rcmgr_net_id __read_mostly;
+
+/* Namespaces with rcmgr state: tests watch a dead namespace really go. */
+static atomic_t rcmgr_nr_nets = ATOMIC_INIT(0);
+
+static int namespaces_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&rcmgr_nr_nets));
+}
+
+static const struct kernel_param_ops namespaces_ops = {
+	.get = namespaces_get,
+};
+
+module_param_cb(namespaces, &namespaces_ops, NULL, 0444);
+MODULE_PARM_DESC(namespaces, "network namespaces with rcmgr state (read only)");
 
 /**
  * rcmgr_net() - the rcmgr state of a network namespace
@@ -87,6 +104,7 @@ static int __net_init rcmgr_net_init(struct net *net)
 	ret = rcmgr_net_add(rn, &rn->transient);
 	if (ret)
 		goto err_scopes;
+	atomic_inc(&rcmgr_nr_nets);
 	return 0;
 
 err_scopes:
@@ -125,6 +143,7 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	mutex_destroy(&rn->system.lock);
 	mutex_destroy(&rn->transient.lock);
 	mutex_destroy(&rn->lock);
+	atomic_dec(&rcmgr_nr_nets);
 }
 
 struct pernet_operations rcmgr_net_ops = {

@@ -150,6 +150,46 @@ static inline uint64_t raw_reply_u64(const struct raw_ans *ans, int type)
 	return v[1];
 }
 
+/* A u64 (or u32) attribute of a message, or 0. */
+static inline uint64_t raw_u64(const struct nlmsghdr *nlh, int type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != type)
+			continue;
+		if (mnl_attr_get_payload_len(a) == 8)
+			return mnl_attr_get_u64(a);
+		if (mnl_attr_get_payload_len(a) == 4)
+			return mnl_attr_get_u32(a);
+	}
+	return 0;
+}
+
+/* The id of a family's multicast group, from a get-family reply. */
+static inline int raw_mcast_group(const struct nlmsghdr *nlh, const char *name)
+{
+	const struct nlattr *a, *g, *f;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		mnl_attr_for_each_nested(g, a) {
+			int id = -1, match = 0;
+
+			mnl_attr_for_each_nested(f, g) {
+				if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_ID)
+					id = mnl_attr_get_u32(f);
+				if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_NAME)
+					match = !strcmp(mnl_attr_get_str(f), name);
+			}
+			if (match)
+				return id;
+		}
+	}
+	return -1;
+}
+
 static inline void raw_close(struct raw_nl *r)
 {
 	if (r->nl)

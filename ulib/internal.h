@@ -37,6 +37,8 @@ struct rcmgr_scope_msg {
 	const char *endpoint;
 	uint64_t parent;
 	uint32_t owner;
+	uint64_t sock_ino;
+	const char *sock_local, *sock_remote;
 	struct rcmgr_res usage, limit, peak, blocked;
 	uint64_t present;	/* bit per RCMGR_A_SCOPE_* seen */
 };

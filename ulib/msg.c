@@ -145,10 +145,19 @@ static int scope_attr_cb(const struct nlattr *a, void *data)
 	switch (type) {
 	case RCMGR_A_SCOPE_ID:
 	case RCMGR_A_SCOPE_PARENT:
+	case RCMGR_A_SCOPE_SOCK_INO:
 		ret = mnl_attr_validate(a, MNL_TYPE_U64);
 		if (!ret)
-			*(type == RCMGR_A_SCOPE_ID ? &m->id : &m->parent) =
-				mnl_attr_get_u64(a);
+			*(type == RCMGR_A_SCOPE_ID ? &m->id :
+			  type == RCMGR_A_SCOPE_PARENT ? &m->parent :
+			  &m->sock_ino) = mnl_attr_get_u64(a);
+		break;
+	case RCMGR_A_SCOPE_SOCK_LOCAL:
+	case RCMGR_A_SCOPE_SOCK_REMOTE:
+		ret = mnl_attr_validate(a, MNL_TYPE_NUL_STRING);
+		if (!ret)
+			*(type == RCMGR_A_SCOPE_SOCK_LOCAL ? &m->sock_local :
+			  &m->sock_remote) = mnl_attr_get_str(a);
 		break;
 	case RCMGR_A_SCOPE_KIND:
 	case RCMGR_A_SCOPE_DIR:
@@ -175,6 +184,7 @@ static int scope_attr_cb(const struct nlattr *a, void *data)
 		break;
 	case RCMGR_A_SCOPE_USEFD:
 	case RCMGR_A_SCOPE_ZOMBIE:
+	case RCMGR_A_SCOPE_BOUND:
 		ret = mnl_attr_validate(a, MNL_TYPE_FLAG);
 		break;
 	case RCMGR_A_SCOPE_USAGE:

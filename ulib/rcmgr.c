@@ -180,6 +180,41 @@ RCMGR_EXPORT int rcmgr_open_connection(struct rcmgr *rm, enum rcmgr_dir dir,
 	return fail(open_handle(rm, nlh, RCMGR_KIND_CONN, conn));
 }
 
+RCMGR_EXPORT int rcmgr_open_connection_fd(struct rcmgr *rm, enum rcmgr_dir dir,
+					  int sockfd, const char *endpoint,
+					  struct rcmgr_scope **conn)
+{
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (endpoint && strlen(endpoint) > 255)
+		return fail(-EINVAL);
+	if (sockfd < 0)
+		return fail(-EBADF);
+	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_CONN_OPEN);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, kernel_dir(dir));
+	mnl_attr_put(nlh, RCMGR_A_SCOPE_USEFD, 0, NULL);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_FD, sockfd);
+	if (endpoint)
+		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, endpoint);
+	return fail(open_handle(rm, nlh, RCMGR_KIND_CONN, conn));
+}
+
+RCMGR_EXPORT int rcmgr_conn_bind_fd(struct rcmgr_scope *conn, int sockfd)
+{
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (conn->kind != RCMGR_KIND_CONN)
+		return fail(-EINVAL);
+	if (sockfd < 0)
+		return fail(-EBADF);
+	nlh = rcmgr_msg_request(buf, conn->rm->family, RCMGR_CMD_CONN_BIND_FD);
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, conn->id);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_FD, sockfd);
+	return fail(rcmgr_nl_talk(conn->rm, nlh, NULL, NULL));
+}
+
 static int put_name(struct nlmsghdr *nlh, uint16_t type, const char *name)
 {
 	if (!name)
@@ -556,6 +591,10 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	info.parent = m.parent;
 	info.zombie = m.present & (1ull << RCMGR_A_SCOPE_ZOMBIE);
 	info.owner = m.owner;
+	info.fd_bound = m.present & (1ull << RCMGR_A_SCOPE_BOUND);
+	info.sock_ino = m.sock_ino;
+	info.sock_local = m.sock_local;
+	info.sock_remote = m.sock_remote;
 	rcmgr_res_to_resources(&m.usage, &info.usage);
 	rcmgr_res_to_limit(&m.limit, &info.limit);
 	rcmgr_res_to_resources(&m.peak, &info.peak);

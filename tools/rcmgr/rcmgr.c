@@ -240,6 +240,13 @@ static int print_scope(const struct rcmgr_scope_info *i, void *arg)
 			print_flag("usefd", i->usefd);
 		if (i->endpoint)
 			print_str("endpoint", " endpoint %s", i->endpoint);
+		if (i->kind == RCMGR_KIND_CONN && i->usefd)
+			print_flag("fd_bound", i->fd_bound);
+		if (i->fd_bound) {
+			print_u64("sock_ino", i->sock_ino);
+			print_str("sock_local", " sock_local %s", i->sock_local);
+			print_str("sock_remote", " sock_remote %s", i->sock_remote);
+		}
 	}
 	if (i->kind == RCMGR_KIND_SPAN) {
 		print_u64("parent", i->parent);

@@ -148,6 +148,10 @@ struct rcmgr_scope_info {
 	uint64_t parent;		/* spans: what they charge */
 	bool zombie;			/* a span whose parent is done */
 	uint32_t owner;			/* handles: owning netlink port id */
+	bool fd_bound;			/* conns: fd unit bound to a socket */
+	uint64_t sock_ino;		/* its inode, as in /proc/PID/fd */
+	const char *sock_local;		/* "10.0.0.1:4001", "[::1]:80" */
+	const char *sock_remote;
 	struct rcmgr_resources usage;
 	struct rcmgr_limit limit;
 	struct rcmgr_resources peak;
@@ -173,6 +177,21 @@ int rcmgr_open_connection(struct rcmgr *rm, enum rcmgr_dir dir, bool usefd,
 			  const char *endpoint, struct rcmgr_scope **conn);
 int rcmgr_open_stream(struct rcmgr *rm, const char *peer, enum rcmgr_dir dir,
 		      struct rcmgr_scope **stream);
+
+/*
+ * File descriptors tied to real sockets.  A conn's fd unit is bound to a
+ * socket of the caller; when the socket's last file reference goes (close
+ * of the last dup, exit, SIGKILL), the kernel ends the conn: its units
+ * leave every scope, and the conn reports -ESTALE afterwards.
+ *   inbound:  rcmgr_open_connection_fd() with the socket from accept();
+ *   outbound: rcmgr_open_connection(usefd=true) before dialling, then
+ *             rcmgr_conn_bind_fd() once socket()/connect() gave an fd.
+ * Errors: EBADF, ENOTSOCK, EXDEV (another namespace), EINVAL (not
+ * AF_INET/AF_INET6, listening, or a conn opened without usefd), EBUSY.
+ */
+int rcmgr_open_connection_fd(struct rcmgr *rm, enum rcmgr_dir dir, int sockfd,
+			     const char *endpoint, struct rcmgr_scope **conn);
+int rcmgr_conn_bind_fd(struct rcmgr_scope *conn, int sockfd);
 
 /* Views: @fn gets a scope valid for the call; its return is passed back. */
 typedef int (*rcmgr_view_fn)(struct rcmgr_scope *scope, void *arg);
