@@ -109,6 +109,19 @@ def stream_life():
 
 
 @test
+def conn_bind_fd():
+    """conn-bind-fd: cli.py has no socket to give; stdin is refused with
+    ENOTSOCK and the conn stays unbound, charged, until done."""
+    rc, out = cli('--multi', 'conn-open', json.dumps({'dir': 'outbound', 'usefd': True}),
+                  '--multi', 'conn-bind-fd', json.dumps({'id': 3, 'fd': 0}))
+    assert rc != 0 and 'error: -88' in out, out
+    r = multi(('conn-open', {'dir': 'outbound', 'usefd': True}),
+              ('scope-get', {'id': 3}),
+              ('scope-done', {'id': 3}))
+    assert r[1]['usefd'] is True and 'bound' not in r[1], r[1]
+
+
+@test
 def refusal_reported():
     """A limit refuses stream-open: EDQUOT, and the refusal names it."""
     script = (

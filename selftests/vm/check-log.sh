@@ -21,6 +21,7 @@ cat "$tap"
 grep -q '^RCMGR-DONE' "$log" || verdict "the VM did not finish (crash, hang or timeout)"
 grep -q '^RCMGR-INSMOD-FAILED' "$log" && verdict "insmod rcmgr.ko failed"
 grep -q '^RCMGR-RMMOD-FAILED' "$log" && verdict "rmmod rcmgr failed"
+grep -q '^RCMGR-HOLDER-FAILED' "$log" && verdict "could not hold bindings for rmmod"
 if [ "$mode" = test ]; then
 	grep -q '^RCMGR-TAP-END rc=0' "$log" || verdict "selftests failed"
 	grep -q '^# Totals: ' "$tap" || verdict "no TAP totals from the selftests"

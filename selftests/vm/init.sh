@@ -29,7 +29,15 @@ if insmod /rcmgr.ko; then
 		/tests/run_tests.sh $(cat /tests/list)
 	fi
 	echo "RCMGR-TAP-END rc=$?"
+	# Unload with sockets, scopes and a netlink owner still held.
+	mkfifo /tmp/holder
+	/tests/rcmgr_holder > /tmp/holder &
+	holder=$!
+	read -r line < /tmp/holder
+	[ "$line" = ready ] || echo "RCMGR-HOLDER-FAILED"
 	rmmod rcmgr || echo "RCMGR-RMMOD-FAILED"
+	kill -9 $holder
+	wait $holder 2>/dev/null
 else
 	echo "RCMGR-INSMOD-FAILED"
 fi
