@@ -28,6 +28,7 @@ LIB_SO		:= $(BUILD)/ulib/librcmgr.so.1
 LIB_A		:= $(BUILD)/ulib/librcmgr-internal.a
 LIB_TESTS	:= $(patsubst ulib/tests/%.c,$(BUILD)/ulib/tests/%,$(wildcard ulib/tests/*.c))
 CLI		:= $(BUILD)/tools/rcmgr/rcmgr
+DEMO_NODE	:= $(BUILD)/tools/rcmgr/rcmgr-demo-node
 
 .PHONY: all setup modules ulib tools selftests unit-tests vm-tests check run bench \
 	regen check-regen checkpatch clean
@@ -65,7 +66,12 @@ $(BUILD)/ulib/tests/%: ulib/tests/%.c $(LIB_A)
 unit-tests: $(LIB_TESTS)
 	@scripts/unit-tests.sh $(LIB_TESTS)
 
-tools: $(CLI)
+tools: $(CLI) $(DEMO_NODE)
+
+$(DEMO_NODE): tools/rcmgr/demo-node.c ulib/include/rcmgr/rcmgr.h $(LIB_SO)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $< -L$(BUILD)/ulib -lrcmgr \
+		-Wl,-rpath,'$$ORIGIN/../../ulib'
 
 $(CLI): tools/rcmgr/rcmgr.c ulib/include/rcmgr/rcmgr.h $(LIB_SO)
 	@mkdir -p $(dir $@)

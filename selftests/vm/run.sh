@@ -27,7 +27,7 @@ cp "$ko" "$root/rcmgr.ko"
 # Test programs, the CLI and the demo, with the shared objects they load.
 cp -a "$build/selftests/." "$root/tests/"
 cp "$top/Documentation/netlink/specs/rcmgr.yaml" "$root/tests/"
-cp "$build/tools/rcmgr/rcmgr" "$root/usr/bin/"
+cp "$build/tools/rcmgr/rcmgr" "$build/tools/rcmgr/rcmgr-demo-node" "$root/usr/bin/"
 cp "$top/scripts/demo-vm.sh" "$root/tests/demo.sh"
 make -s --no-print-directory -C "$top/selftests" \
 	--eval 'print-tests: ; @echo $(TEST_GEN_PROGS) $(TEST_PROGS)' print-tests \

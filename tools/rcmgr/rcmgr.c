@@ -163,7 +163,7 @@ static bool matches(const char *arg, const char *word)
 	return n && n <= strlen(word) && !strncmp(arg, word, n);
 }
 
-static bool show_stats;
+static bool show_stats, show_details;
 
 static const char *const kind_names[] = {
 	[RCMGR_KIND_SYSTEM] = "system",
@@ -185,24 +185,35 @@ static const char *kind_name(enum rcmgr_kind k)
 	return "unknown";
 }
 
-/* Usage, limits, peaks and refusal counts share these keywords. */
+/*
+ * Usage, limits, peaks and refusal counts share these keywords.  In text,
+ * @sparse leaves out zeros (a usage line shows what is held).
+ */
 static void print_values(const char *key, const struct rcmgr_resources *v,
-			 bool limits)
+			 bool sparse)
 {
-	void (*pr)(const char *, int64_t) = print_limit;
+	static const char *const keys[] = {
+		"memory", "streams_inbound", "streams_outbound", "streams",
+		"conns_inbound", "conns_outbound", "conns", "fd",
+	};
+	const int64_t vals[] = {
+		v->memory, v->streams_inbound, v->streams_outbound, v->streams,
+		v->conns_inbound, v->conns_outbound, v->conns, v->fd,
+	};
+	bool any = false;
+	size_t i;
 
-	(void)limits;
 	if (!json)
-		printf("\n    %-7s", key);
+		printf(sparse ? " %s" : "\n    %s", key);
 	open_obj(key, '{');
-	pr("memory", v->memory);
-	pr("streams_inbound", v->streams_inbound);
-	pr("streams_outbound", v->streams_outbound);
-	pr("streams", v->streams);
-	pr("conns_inbound", v->conns_inbound);
-	pr("conns_outbound", v->conns_outbound);
-	pr("conns", v->conns);
-	pr("fd", v->fd);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!json && sparse && !vals[i])
+			continue;
+		print_limit(keys[i], vals[i]);
+		any = true;
+	}
+	if (!json && !any)
+		fputs(" none", stdout);
 	close_obj('}');
 }
 
@@ -254,9 +265,11 @@ static int print_scope(const struct rcmgr_scope_info *i, void *arg)
 	}
 	if (i->owner)
 		print_u64("owner", i->owner);
-	print_values("usage", &i->usage, false);
+	/* One line per scope; limits with -d, peaks and refusals with -s. */
+	print_values("usage", &i->usage, true);
 	limit_to_values(&i->limit, &lim);
-	print_values("limit", &lim, true);
+	if (json || show_details)
+		print_values("limit", &lim, false);
 	if (json || show_stats) {
 		print_values("peak", &i->peak, false);
 		print_values("blocked", &i->blocked, false);
@@ -318,7 +331,7 @@ static int scope_show(struct rcmgr *rm, int argc, char **argv)
 static int scope_help(void)
 {
 	fprintf(stderr,
-		"Usage: rcmgr [ -s ] scope show [ KIND ]\n"
+		"Usage: rcmgr [ -d ] [ -s ] scope show [ KIND ]\n"
 		"       rcmgr scope help\n"
 		"KIND := { system | transient | service | protocol | peer |\n"
 		"          protocol-peer | service-peer | conn | stream | span }\n");
@@ -378,7 +391,7 @@ static void print_limit_entry(enum rcmgr_limit_class c, const char *name,
 		print_str("name", " name %s", name);
 	limit_to_values(l, &v);
 	if (json) {
-		print_values("values", &v, true);
+		print_values("values", &v, false);
 	} else {
 		print_limit("memory", v.memory);
 		print_limit("streams_inbound", v.streams_inbound);
@@ -593,7 +606,8 @@ static int help(int ret)
 	fprintf(stderr,
 		"Usage: rcmgr [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"OBJECT := { scope | limit | config }\n"
-		"OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -V[ersion] | -h[elp] }\n");
+		"OPTIONS := { -j[son] | -p[retty] | -d[etails] | -s[tatistics] |\n"
+		"            -V[ersion] | -h[elp] }\n");
 	return ret;
 }
 
@@ -603,6 +617,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "statistics", no_argument, NULL, 's' },
+		{ "details", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "Version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -611,7 +626,7 @@ int main(int argc, char **argv)
 	struct rcmgr *rm;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "+jpshV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jpsdhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
@@ -621,6 +636,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			show_stats = true;
+			break;
+		case 'd':
+			show_details = true;
 			break;
 		case 'V':
 			printf("rcmgr %s\n", RCMGR_VERSION);
