@@ -673,7 +673,23 @@ out:
 	return ret;
 }
 
-/* A move refused by a limit changes nothing: reap, and try once more. */
+/*
+ * A move refused by a limit changes nothing: reap dead sockets, whose
+ * units may be what is in the way, and try once more.
+ */
+static int move_reaping(int (*fn)(struct rcmgr_scope *,
+				  const struct rcmgr_key *,
+				  struct rcmgr_refusal *,
+				  struct netlink_ext_ack *),
+			struct rcmgr_scope *h, const struct rcmgr_key *k,
+			struct rcmgr_refusal *why, struct netlink_ext_ack *extack)
+{
+	int ret = fn(h, k, why, extack);
+
+	if (ret == -EDQUOT && rcmgr_reap(h->rn))
+		ret = fn(h, k, why, extack);
+	return ret;
+}
 
 /**
  * rcmgr_conn_set_peer() - move a connection from transient to a peer
@@ -691,11 +707,7 @@ int rcmgr_conn_set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 			struct rcmgr_refusal *why,
 			struct netlink_ext_ack *extack)
 {
-	int ret = set_peer(conn, peer, why, extack);
-
-	if (ret == -EDQUOT && rcmgr_reap(conn->rn))
-		ret = set_peer(conn, peer, why, extack);
-	return ret;
+	return move_reaping(set_peer, conn, peer, why, extack);
 }
 
 /**
@@ -715,11 +727,7 @@ int rcmgr_stream_set_protocol(struct rcmgr_scope *stream,
 			      struct rcmgr_refusal *why,
 			      struct netlink_ext_ack *extack)
 {
-	int ret = set_protocol(stream, proto, why, extack);
-
-	if (ret == -EDQUOT && rcmgr_reap(stream->rn))
-		ret = set_protocol(stream, proto, why, extack);
-	return ret;
+	return move_reaping(set_protocol, stream, proto, why, extack);
 }
 
 /**
@@ -736,11 +744,7 @@ int rcmgr_stream_set_service(struct rcmgr_scope *stream,
 			     struct rcmgr_refusal *why,
 			     struct netlink_ext_ack *extack)
 {
-	int ret = set_service(stream, svc, why, extack);
-
-	if (ret == -EDQUOT && rcmgr_reap(stream->rn))
-		ret = set_service(stream, svc, why, extack);
-	return ret;
+	return move_reaping(set_service, stream, svc, why, extack);
 }
 
 /**

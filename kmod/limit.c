@@ -16,21 +16,11 @@
 
 #define MIB(x)	((s64)(x) << 20)
 
-static u32 key_hashfn(const void *data, u32 len, u32 seed)
-{
-	return rcmgr_key_hash(data, seed);
-}
-
-static int key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
-{
-	return rcmgr_key_cmp(arg->key, obj);
-}
-
 const struct rhashtable_params rcmgr_limit_params = {
 	.head_offset = offsetof(struct rcmgr_override, key.node),
-	.hashfn = key_hashfn,
-	.obj_hashfn = key_hashfn,
-	.obj_cmpfn = key_cmpfn,
+	.hashfn = rcmgr_key_hashfn,
+	.obj_hashfn = rcmgr_key_hashfn,
+	.obj_cmpfn = rcmgr_key_cmpfn,
 	.automatic_shrinking = true,
 };
 

@@ -48,21 +48,36 @@ int rcmgr_key_cmp(const struct rcmgr_key *a, const struct rcmgr_key *b)
 	       memcmp(a->peer, b->peer, a->peer_len);
 }
 
-static u32 key_hashfn(const void *data, u32 len, u32 seed)
+/**
+ * rcmgr_key_hashfn() - rhashtable hash of a key, or of the object it starts
+ * @data: the key
+ * @len: unused (keys vary in length)
+ * @seed: the table's seed
+ *
+ * Return: the hash.
+ */
+u32 rcmgr_key_hashfn(const void *data, u32 len, u32 seed)
 {
 	return rcmgr_key_hash(data, seed);
 }
 
-static int key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+/**
+ * rcmgr_key_cmpfn() - rhashtable comparison of a key with an object
+ * @arg: holds the key
+ * @obj: the object, which starts with its key
+ *
+ * Return: 0 on a match.
+ */
+int rcmgr_key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
 {
 	return rcmgr_key_cmp(arg->key, obj);
 }
 
 const struct rhashtable_params rcmgr_named_params = {
 	.head_offset = offsetof(struct rcmgr_scope, key.node),
-	.hashfn = key_hashfn,
-	.obj_hashfn = key_hashfn,
-	.obj_cmpfn = key_cmpfn,
+	.hashfn = rcmgr_key_hashfn,
+	.obj_hashfn = rcmgr_key_hashfn,
+	.obj_cmpfn = rcmgr_key_cmpfn,
 	.automatic_shrinking = true,
 };
 
@@ -239,6 +254,13 @@ void rcmgr_scope_put(struct rcmgr_scope *s)
 	mutex_unlock(&rn->lock);
 }
 
+static bool is_named(const struct rcmgr_scope *s)
+{
+	return !rcmgr_scope_is_handle(s) &&
+	       s->key.kind != RCMGR_SCOPE_KIND_SYSTEM &&
+	       s->key.kind != RCMGR_SCOPE_KIND_TRANSIENT;
+}
+
 /**
  * rcmgr_named_relimit() - point every named scope at the limits that now
  *	apply to it, after per-name limits came or went
@@ -253,9 +275,7 @@ void rcmgr_named_relimit(struct rcmgr_net *rn)
 
 	lockdep_assert_held(&rn->lock);
 	xa_for_each(&rn->scopes, id, s) {
-		if (rcmgr_scope_is_handle(s) ||
-		    s->key.kind == RCMGR_SCOPE_KIND_SYSTEM ||
-		    s->key.kind == RCMGR_SCOPE_KIND_TRANSIENT)
+		if (!is_named(s))
 			continue;
 		rcu_assign_pointer(s->limit, resolve_limit(rn, &s->key));
 	}
@@ -273,9 +293,7 @@ void rcmgr_named_flush(struct rcmgr_net *rn)
 
 	mutex_lock(&rn->lock);
 	xa_for_each(&rn->scopes, id, s) {
-		if (rcmgr_scope_is_handle(s) ||
-		    s->key.kind == RCMGR_SCOPE_KIND_SYSTEM ||
-		    s->key.kind == RCMGR_SCOPE_KIND_TRANSIENT)
+		if (!is_named(s))
 			continue;
 		/* Only memory reserved through views can be left. */
 		WARN_ON_ONCE(refcount_read(&s->ref));

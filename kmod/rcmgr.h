@@ -15,7 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
-#include <linux/rhashtable-types.h>
+#include <linux/rhashtable.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -244,6 +244,8 @@ const char *rcmgr_res_name(enum rcmgr_res r);
 extern const struct rhashtable_params rcmgr_named_params;
 u32 rcmgr_key_hash(const struct rcmgr_key *k, u32 seed);
 int rcmgr_key_cmp(const struct rcmgr_key *a, const struct rcmgr_key *b);
+u32 rcmgr_key_hashfn(const void *data, u32 len, u32 seed);
+int rcmgr_key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj);
 struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 				    const struct rcmgr_key *k,
 				    struct netlink_ext_ack *extack);

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink: conns, streams, spans and memory; refusals.
+ */
+#include <linux/ctype.h>
+#include <linux/netlink.h>
+#include <net/sock.h>
+
+#include "rcmgr.h"
+#include "netlink.h"
+
+/* Refusals: words in the extack, the details in a message before it. */
+
+static void name_words(char *buf, size_t len, const struct rcmgr_key *k,
+		       bool peer)
+{
+	const u8 *name = peer ? k->peer : k->name;
+	u16 n = peer ? k->peer_len : k->name_len;
+	size_t i, max = min_t(size_t, n, 16);
+
+	for (i = 0; i < max && i + 4 < len; i++)
+		buf[i] = isprint(name[i]) ? name[i] : '?';
+	/* Long names are cut, as in "12D3KooW...": the reply has them whole. */
+	if (n > max && i + 4 < len) {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+}
+
+static void scope_words(char *buf, size_t len, const struct rcmgr_scope *s)
+{
+	const struct rcmgr_key *peer, *proto, *svc;
+	char a[24] = "", b[24] = "";
+
+	if (rcmgr_scope_is_handle(s)) {
+		scnprintf(buf, len, "%s %llu", rcmgr_kind_name(s->key.kind), s->id);
+		return;
+	}
+	rcu_read_lock();
+	rcmgr_nl_scope_names(s, &peer, &proto, &svc);
+	if (proto || svc)
+		name_words(a, sizeof(a), proto ?: svc, false);
+	if (peer)
+		name_words(b, sizeof(b), peer, true);
+	rcu_read_unlock();
+	scnprintf(buf, len, "%s%s%s%s%s", rcmgr_kind_name(s->key.kind),
+		  a[0] ? " " : "", a, b[0] ? (a[0] ? "/" : " ") : "", b);
+}
+
+static void refusal_words(char *buf, size_t len, const struct rcmgr_refusal *why)
+{
+	char scope[72];
+
+	scope_words(scope, sizeof(scope), why->scope);
+	if (why->res == RCMGR_RES_MEMORY)
+		scnprintf(buf, len, "%s: memory %lld+%lld/%lld at priority %u",
+			  scope, why->usage, why->attempted, why->limit, why->prio);
+	else
+		scnprintf(buf, len, "%s: %s %lld/%lld", scope,
+			  rcmgr_res_name(why->res), why->usage, why->limit);
+}
+
+#ifndef RCMGR_HAVE_ERR_MSG_FMT
+/* Without formatted extack messages (before 6.2): the limit, in words. */
+static void refusal_extack(struct netlink_ext_ack *extack,
+			   const struct rcmgr_refusal *why, const char *words)
+{
+	switch (why->res) {
+	case RCMGR_RES_MEMORY:
+		NL_SET_ERR_MSG(extack, "memory limit exceeded");
+		break;
+	case RCMGR_RES_STREAMS_IN:
+		NL_SET_ERR_MSG(extack, "inbound streams limit exceeded");
+		break;
+	case RCMGR_RES_STREAMS_OUT:
+		NL_SET_ERR_MSG(extack, "outbound streams limit exceeded");
+		break;
+	case RCMGR_RES_STREAMS:
+		NL_SET_ERR_MSG(extack, "streams limit exceeded");
+		break;
+	case RCMGR_RES_CONNS_IN:
+		NL_SET_ERR_MSG(extack, "inbound connections limit exceeded");
+		break;
+	case RCMGR_RES_CONNS_OUT:
+		NL_SET_ERR_MSG(extack, "outbound connections limit exceeded");
+		break;
+	case RCMGR_RES_CONNS:
+		NL_SET_ERR_MSG(extack, "connections limit exceeded");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "file descriptors limit exceeded");
+		break;
+	}
+}
+#else
+static void refusal_extack(struct netlink_ext_ack *extack,
+			   const struct rcmgr_refusal *why, const char *words)
+{
+	NL_SET_ERR_MSG_FMT(extack, "%s", words);
+}
+#endif
+
+static int put_refusal(struct sk_buff *skb, const struct rcmgr_refusal *why,
+		       const char *words)
+{
+	const struct rcmgr_scope *s = why->scope;
+	struct nlattr *nest;
+	int ret;
+
+	nest = nla_nest_start(skb, RCMGR_A_SCOPE_REFUSAL);
+	if (!nest)
+		return -EMSGSIZE;
+	rcu_read_lock();
+	ret = rcmgr_nl_put_names(skb, s, RCMGR_A_REFUSAL_PEER, RCMGR_A_REFUSAL_PROTOCOL,
+				 RCMGR_A_REFUSAL_SERVICE);
+	rcu_read_unlock();
+	if (ret ||
+	    nla_put_u64_64bit(skb, RCMGR_A_REFUSAL_ID, s->id, RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u32(skb, RCMGR_A_REFUSAL_KIND, s->key.kind) ||
+	    nla_put_u32(skb, RCMGR_A_REFUSAL_RESOURCE, rcmgr_res_attr[why->res]) ||
+	    nla_put_u64_64bit(skb, RCMGR_A_REFUSAL_USAGE, why->usage,
+			      RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u64_64bit(skb, RCMGR_A_REFUSAL_ATTEMPTED, why->attempted,
+			      RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u64_64bit(skb, RCMGR_A_REFUSAL_LIMIT, why->limit,
+			      RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u8(skb, RCMGR_A_REFUSAL_PRIORITY, why->prio) ||
+	    nla_put_string(skb, RCMGR_A_REFUSAL_MESSAGE, words)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/**
+ * rcmgr_nl_refuse() - answer a request a limit refused
+ * @info: the request
+ * @why: which limit of which scope
+ *
+ * Names the scope and the limit in the extack, and sends the details in a
+ * message with the request's command just before the error.
+ *
+ * Return: -EDQUOT.
+ */
+int rcmgr_nl_refuse(struct genl_info *info, const struct rcmgr_refusal *why)
+{
+	struct sk_buff *msg;
+	char words[160];
+	void *hdr;
+
+	refusal_words(words, sizeof(words), why);
+	refusal_extack(info->extack, why, words);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -EDQUOT;
+	hdr = genlmsg_put_reply(msg, info, &rcmgr_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr || put_refusal(msg, why, words)) {
+		nlmsg_free(msg);
+		return -EDQUOT;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_reply(msg, info);
+	return -EDQUOT;
+}
+
+/* Reply with a new handle's id. */
+static int reply_id(struct genl_info *info, u64 id)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rcmgr_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, RCMGR_A_SCOPE_ID, id, RCMGR_A_SCOPE_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * A new handle whose id cannot reach its owner is dropped, so nothing
+ * stays charged that nobody can release.
+ */
+static int reply_handle(struct genl_info *info, struct rcmgr_scope *s)
+{
+	int ret = reply_id(info, s->id);
+
+	if (ret)
+		rcmgr_handle_drop(s);
+	rcmgr_scope_put(s);
+	return ret;
+}
+
+int rcmgr_nl_conn_open_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct rcmgr_refusal why = {};
+	struct rcmgr_scope *s;
+	struct rcmgr_nl_req r;
+
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_DIR))
+		return -EINVAL;
+	rcmgr_nl_req_init(&r, skb, info);
+	s = rcmgr_conn_open(r.rn, r.sk, r.portid,
+			    nla_get_u32(a[RCMGR_A_SCOPE_DIR]),
+			    nla_get_flag(a[RCMGR_A_SCOPE_USEFD]) ||
+			    a[RCMGR_A_SCOPE_FD],
+			    a[RCMGR_A_SCOPE_ENDPOINT] ?
+			    nla_data(a[RCMGR_A_SCOPE_ENDPOINT]) : NULL,
+			    &why, info->extack);
+	if (s == ERR_PTR(-EDQUOT) && why.scope)
+		return rcmgr_nl_refuse(info, &why);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	/* Open and bind (an accepted socket) succeed or fail together. */
+	if (a[RCMGR_A_SCOPE_FD]) {
+		ret = rcmgr_conn_bind(s, nla_get_s32(a[RCMGR_A_SCOPE_FD]),
+				      info->extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(info->extack, a[RCMGR_A_SCOPE_FD]);
+			rcmgr_handle_drop(s);
+			rcmgr_scope_put(s);
+			return ret;
+		}
+	}
+	return reply_handle(info, s);
+}
+
+int rcmgr_nl_conn_bind_fd_doit(struct sk_buff *skb,
+			       struct genl_info *info)
+{
+	struct rcmgr_scope *s;
+	struct rcmgr_nl_req r;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_FD))
+		return -EINVAL;
+	rcmgr_nl_req_init(&r, skb, info);
+	s = rcmgr_nl_handle_of_kind(&r, info, RCMGR_SCOPE_KIND_CONN);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	ret = rcmgr_conn_bind(s, nla_get_s32(info->attrs[RCMGR_A_SCOPE_FD]),
+			      info->extack);
+	if (ret)
+		NL_SET_BAD_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_FD]);
+	rcmgr_scope_put(s);
+	return ret;
+}
+
+/*
+ * conn-set-peer, stream-set-protocol, stream-set-service: a handle of one
+ * kind moves onto the named scope a request attribute gives.
+ */
+static int move_doit(struct sk_buff *skb, struct genl_info *info,
+		     u32 handle_kind, int attr, u32 kind,
+		     int (*move)(struct rcmgr_scope *, const struct rcmgr_key *,
+				 struct rcmgr_refusal *,
+				 struct netlink_ext_ack *))
+{
+	struct rcmgr_refusal why = {};
+	struct rcmgr_scope *s;
+	struct rcmgr_key k;
+	struct rcmgr_nl_req r;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return -EINVAL;
+	rcmgr_nl_req_init(&r, skb, info);
+	s = rcmgr_nl_handle_of_kind(&r, info, handle_kind);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	if (kind == RCMGR_SCOPE_KIND_PEER)
+		rcmgr_nl_key_from(&k, kind, NULL, info->attrs[attr]);
+	else
+		rcmgr_nl_key_from(&k, kind, info->attrs[attr], NULL);
+	ret = move(s, &k, &why, info->extack);
+	if (ret == -EDQUOT && why.scope)
+		ret = rcmgr_nl_refuse(info, &why);
+	rcmgr_scope_put(s);
+	return ret;
+}
+
+int rcmgr_nl_conn_set_peer_doit(struct sk_buff *skb,
+				struct genl_info *info)
+{
+	return move_doit(skb, info, RCMGR_SCOPE_KIND_CONN, RCMGR_A_SCOPE_PEER,
+			 RCMGR_SCOPE_KIND_PEER, rcmgr_conn_set_peer);
+}
+
+int rcmgr_nl_stream_open_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_refusal why = {};
+	struct rcmgr_scope *s;
+	struct rcmgr_key k;
+	struct rcmgr_nl_req r;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_PEER) ||
+	    GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_DIR))
+		return -EINVAL;
+	rcmgr_nl_req_init(&r, skb, info);
+	rcmgr_nl_key_from(&k, RCMGR_SCOPE_KIND_PEER, NULL, info->attrs[RCMGR_A_SCOPE_PEER]);
+	s = rcmgr_stream_open(r.rn, r.sk, r.portid, &k,
+			      nla_get_u32(info->attrs[RCMGR_A_SCOPE_DIR]),
+			      &why, info->extack);
+	if (s == ERR_PTR(-EDQUOT) && why.scope)
+		return rcmgr_nl_refuse(info, &why);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	return reply_handle(info, s);
+}
+
+int rcmgr_nl_stream_set_protocol_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	return move_doit(skb, info, RCMGR_SCOPE_KIND_STREAM,
+			 RCMGR_A_SCOPE_PROTOCOL, RCMGR_SCOPE_KIND_PROTOCOL,
+			 rcmgr_stream_set_protocol);
+}
+
+int rcmgr_nl_stream_set_service_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	return move_doit(skb, info, RCMGR_SCOPE_KIND_STREAM,
+			 RCMGR_A_SCOPE_SERVICE, RCMGR_SCOPE_KIND_SERVICE,
+			 rcmgr_stream_set_service);
+}
+
+int rcmgr_nl_span_begin_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_scope *parent, *s;
+	struct rcmgr_nl_req r;
+
+	rcmgr_nl_req_init(&r, skb, info);
+	parent = rcmgr_nl_target(&r, info);
+	if (IS_ERR(parent))
+		return PTR_ERR(parent);
+	s = rcmgr_span_begin(parent, r.sk, r.portid, info->extack);
+	rcmgr_scope_put(parent);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	return reply_handle(info, s);
+}
+
+int rcmgr_nl_scope_reserve_doit(struct sk_buff *skb,
+				struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct rcmgr_refusal why = {};
+	struct rcmgr_scope *s;
+	struct rcmgr_nl_req r;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_SIZE) ||
+	    GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_PRIO))
+		return -EINVAL;
+	rcmgr_nl_req_init(&r, skb, info);
+	s = rcmgr_nl_target(&r, info);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	ret = rcmgr_reserve_memory(s, nla_get_s64(a[RCMGR_A_SCOPE_SIZE]),
+				   nla_get_u8(a[RCMGR_A_SCOPE_PRIO]), &why);
+	if (ret == -EDQUOT && why.scope)
+		ret = rcmgr_nl_refuse(info, &why);
+	else if (ret == -ESTALE)
+		NL_SET_ERR_MSG(info->extack, "scope closed");
+	rcmgr_scope_put(s);
+	return ret;
+}
+
+int rcmgr_nl_scope_release_doit(struct sk_buff *skb,
+				struct genl_info *info)
+{
+	struct rcmgr_scope *s;
+	struct rcmgr_nl_req r;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_SIZE))
+		return -EINVAL;
+	rcmgr_nl_req_init(&r, skb, info);
+	s = rcmgr_nl_target(&r, info);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	ret = rcmgr_release_memory(s, nla_get_s64(info->attrs[RCMGR_A_SCOPE_SIZE]));
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_SIZE],
+				    "more than the scope holds");
+	rcmgr_scope_put(s);
+	return ret;
+}
+
+int rcmgr_nl_scope_done_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_scope *s;
+	struct rcmgr_nl_req r;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_ID))
+		return -EINVAL;
+	rcmgr_nl_req_init(&r, skb, info);
+	s = rcmgr_nl_handle_target(&r, info);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	rcmgr_handle_drop(s);
+	rcmgr_scope_put(s);
+	return 0;
+}
+

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink: limits and bounds.
+ */
+#include <linux/netlink.h>
+#include <net/sock.h>
+
+#include "rcmgr.h"
+#include "netlink.h"
+
+/* Limits. */
+
+static bool class_has_names(u32 class)
+{
+	return class == RCMGR_CLASS_SERVICE ||
+	       class == RCMGR_CLASS_SERVICE_PEER ||
+	       class == RCMGR_CLASS_PROTOCOL ||
+	       class == RCMGR_CLASS_PROTOCOL_PEER ||
+	       class == RCMGR_CLASS_PEER;
+}
+
+static int fill_limit(struct sk_buff *skb, u32 class,
+		      const struct rcmgr_limit *l, const struct rcmgr_key *name,
+		      bool override)
+{
+	s64 v[RCMGR_NR_RES];
+	int r;
+
+	for (r = 0; r < RCMGR_NR_RES; r++)
+		v[r] = READ_ONCE(l->max[r]);
+	if (nla_put_u32(skb, RCMGR_A_LIMIT_CLASS, class) ||
+	    (name && nla_put(skb, RCMGR_A_LIMIT_NAME, name->name_len, name->name)) ||
+	    (override && nla_put_flag(skb, RCMGR_A_LIMIT_OVERRIDE)) ||
+	    rcmgr_nl_put_values(skb, RCMGR_A_LIMIT_VALUES, v))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int check_name(struct genl_info *info, u32 class)
+{
+	if (info->attrs[RCMGR_A_LIMIT_NAME] && !class_has_names(class)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RCMGR_A_LIMIT_NAME],
+				    "limits of this class have no names");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int rcmgr_nl_limit_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
+	struct nlattr *name = info->attrs[RCMGR_A_LIMIT_NAME];
+	const struct rcmgr_limit *l = NULL;
+	struct rcmgr_key k = {};
+	struct sk_buff *msg;
+	u32 class;
+	void *hdr;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_LIMIT_CLASS))
+		return -EINVAL;
+	class = nla_get_u32(info->attrs[RCMGR_A_LIMIT_CLASS]);
+	ret = check_name(info, class);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rcmgr_family, 0, RCMGR_CMD_LIMIT_GET);
+	mutex_lock(&rn->lock);
+	if (name) {
+		k.name = nla_data(name);
+		k.name_len = nla_len(name);
+		l = rcmgr_limit_find(rn, class, k.name, k.name_len);
+	}
+	/* A name without limits of its own: the class default applies. */
+	ret = hdr ? fill_limit(msg, class, l ?: &rn->class_limit[class],
+			       name ? &k : NULL, l) : -EMSGSIZE;
+	mutex_unlock(&rn->lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* The per-name limits, in the order they were set; few, set by admins. */
+static const struct rcmgr_override *nth_override(struct rcmgr_net *rn,
+						 unsigned long n)
+{
+	const struct rcmgr_override *o;
+
+	lockdep_assert_held(&rn->lock);
+	list_for_each_entry(o, &rn->override_list, list)
+		if (!n--)
+			return o;
+	return NULL;
+}
+
+int rcmgr_nl_limit_get_dumpit(struct sk_buff *skb,
+			      struct netlink_callback *cb)
+{
+	struct rcmgr_net *rn = rcmgr_net(sock_net(skb->sk));
+	unsigned long *pos = (unsigned long *)cb->ctx;
+	const struct rcmgr_override *o = NULL;
+	int ret = 0;
+	void *hdr;
+
+	mutex_lock(&rn->lock);
+	cb->seq = atomic_read(&rn->gen);
+	for (;; (*pos)++) {
+		bool override = *pos >= RCMGR_NR_CLASSES;
+		u32 class = *pos;
+
+		if (!override && !class)
+			continue;
+		if (override) {
+			o = nth_override(rn, *pos - RCMGR_NR_CLASSES);
+			if (!o)
+				break;
+			class = o->key.kind;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &rcmgr_family, NLM_F_MULTI,
+				  RCMGR_CMD_LIMIT_GET);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		ret = override ? fill_limit(skb, class, &o->limit, &o->key, true) :
+				 fill_limit(skb, class, &rn->class_limit[class],
+					    NULL, false);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&rn->lock);
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret;
+}
+
+int rcmgr_nl_limit_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
+	struct nlattr *name = info->attrs[RCMGR_A_LIMIT_NAME];
+	struct nlattr *tb[RCMGR_A_RESOURCES_FD + 1];
+	bool present[RCMGR_NR_RES];
+	s64 max[RCMGR_NR_RES];
+	u32 class;
+	int r, ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_LIMIT_CLASS) ||
+	    GENL_REQ_ATTR_CHECK(info, RCMGR_A_LIMIT_VALUES))
+		return -EINVAL;
+	class = nla_get_u32(info->attrs[RCMGR_A_LIMIT_CLASS]);
+	ret = check_name(info, class);
+	if (ret)
+		return ret;
+	/* Validated with rcmgr_resources_policy when the request was parsed. */
+	ret = nla_parse_nested(tb, RCMGR_A_RESOURCES_FD,
+			       info->attrs[RCMGR_A_LIMIT_VALUES],
+			       rcmgr_resources_policy, info->extack);
+	if (ret)
+		return ret;
+	for (r = 0; r < RCMGR_NR_RES; r++) {
+		present[r] = tb[rcmgr_res_attr[r]];
+		max[r] = present[r] ? nla_get_u64(tb[rcmgr_res_attr[r]]) : 0;
+	}
+	return rcmgr_limit_set(rn, class, name ? nla_data(name) : NULL,
+			       name ? nla_len(name) : 0, max, present);
+}
+
+int rcmgr_nl_limit_reset_doit(struct sk_buff *skb,
+			      struct genl_info *info)
+{
+	rcmgr_limit_reset(rcmgr_net(genl_info_net(info)));
+	return 0;
+}
+
+/* Bounds. */
+
+int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rcmgr_family, 0,
+				RCMGR_CMD_CONFIG_GET);
+	if (!hdr ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_MAX_HANDLES, READ_ONCE(rn->max_handles)) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_MAX_OWNER_HANDLES,
+			READ_ONCE(rn->max_owner_handles)) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_MAX_SCOPES, READ_ONCE(rn->max_scopes)) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_HANDLES, atomic_read(&rn->nr_handles)) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_SCOPES, atomic_read(&rn->nr_scopes))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
+	struct nlattr **a = info->attrs;
+
+	/* Lowering a bound refuses new handles; it closes none. */
+	mutex_lock(&rn->lock);
+	if (a[RCMGR_A_CONFIG_MAX_HANDLES])
+		WRITE_ONCE(rn->max_handles, nla_get_u32(a[RCMGR_A_CONFIG_MAX_HANDLES]));
+	if (a[RCMGR_A_CONFIG_MAX_OWNER_HANDLES])
+		WRITE_ONCE(rn->max_owner_handles,
+			   nla_get_u32(a[RCMGR_A_CONFIG_MAX_OWNER_HANDLES]));
+	if (a[RCMGR_A_CONFIG_MAX_SCOPES])
+		WRITE_ONCE(rn->max_scopes, nla_get_u32(a[RCMGR_A_CONFIG_MAX_SCOPES]));
+	mutex_unlock(&rn->lock);
+	return 0;
+}
+
