@@ -12,6 +12,7 @@ mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ip link set lo up
+[ -f /lib/modules/veth.ko ] && insmod /lib/modules/veth.ko
 
 leak=/sys/kernel/debug/kmemleak
 # Forget what boot itself left behind: only the module's leaks count.

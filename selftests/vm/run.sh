@@ -33,6 +33,16 @@ make -s --no-print-directory -C "$top/selftests" \
 	--eval 'print-tests: ; @echo $(TEST_GEN_PROGS) $(TEST_PROGS)' print-tests \
 	> "$root/tests/list"
 cp -L "$build/ulib/librcmgr.so.1" "$root/lib/x86_64-linux-gnu/"
+# iproute2's ip (busybox's cannot make veth pairs), and veth where it is
+# a module (the debug kernel has it built in).
+cp /bin/ip "$root/usr/bin/ip.iproute2"
+mkdir -p "$root/lib/modules"
+for m in "/lib/modules/$rel/kernel/drivers/net/veth.ko"*; do
+	case "$m" in
+	*.xz) xz -dc "$m" > "$root/lib/modules/veth.ko" ;;
+	*.ko) cp "$m" "$root/lib/modules/veth.ko" ;;
+	esac
+done
 
 # The kernel's YNL client, and the part of Python it imports.
 ynl=$("$top/scripts/ksrc.sh" 6.12)/tools/net/ynl

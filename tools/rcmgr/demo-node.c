@@ -6,8 +6,10 @@
  * "handshake" (a line carrying the peer ID), then a stream with its
  * protocol and service, and the memory the service reserves.
  *
- *   rcmgr-demo-node listen PORT MY-ID COUNT
- *   rcmgr-demo-node dial PORT MY-ID PEER-ID COUNT
+ *   rcmgr-demo-node listen [ADDR:]PORT MY-ID COUNT
+ *   rcmgr-demo-node dial [ADDR:]PORT MY-ID PEER-ID COUNT
+ *
+ * ADDR is an IPv4 address, 127.0.0.1 by default.
  *
  * Prints one line per connection, then "ready", then waits to be killed.
  */
@@ -20,6 +22,7 @@
 
 static struct rcmgr *rm;
 static const char *me;
+static char endpoint[64];
 
 static int why(int ret, const char *what)
 {
@@ -56,10 +59,27 @@ static int attach(struct rcmgr_scope *c, const char *peer, enum rcmgr_dir dir,
 	return 0;
 }
 
-static int listen_loop(int port, int count)
+static struct sockaddr_in where;
+
+static void parse_where(const char *arg)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	const char *colon = strchr(arg, ':');
+	char host[64];
+
+	where.sin_family = AF_INET;
+	where.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (colon && (size_t)(colon - arg) < sizeof(host)) {
+		memcpy(host, arg, colon - arg);
+		host[colon - arg] = '\0';
+		inet_pton(AF_INET, host, &where.sin_addr);
+		arg = colon + 1;
+	}
+	where.sin_port = htons(atoi(arg));
+}
+
+static int listen_loop(int count)
+{
+	struct sockaddr_in a = where;
 	char peer[128], ep[64];
 	struct rcmgr_scope *c;
 	int l, fd, i, ret, one = 1;
@@ -69,15 +89,15 @@ static int listen_loop(int port, int count)
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (l < 0 || bind(l, (void *)&a, sizeof(a)) || listen(l, 16))
 		return 1;
-	printf("%s: listening on 127.0.0.1:%d\n", me, port);
+	inet_ntop(AF_INET, &a.sin_addr, ep, sizeof(ep));
+	printf("%s: listening on %s:%d\n", me, ep, ntohs(a.sin_port));
 	fflush(stdout);
 	for (i = 0; i < count; i++) {
 		fd = accept(l, NULL, NULL);
 		if (fd < 0)
 			return 1;
-		snprintf(ep, sizeof(ep), "/ip4/127.0.0.1/tcp/%d", port);
 		/* Inbound: open and bind the accepted socket in one go. */
-		ret = rcmgr_open_connection_fd(rm, RCMGR_DIR_INBOUND, fd, ep, &c);
+		ret = rcmgr_open_connection_fd(rm, RCMGR_DIR_INBOUND, fd, endpoint, &c);
 		if (ret) {
 			why(ret, "connection");
 			close(fd);
@@ -93,18 +113,16 @@ static int listen_loop(int port, int count)
 	return 0;
 }
 
-static int dial_loop(int port, const char *peer, int count)
+static int dial_loop(const char *peer, int count)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = where;
 	struct rcmgr_scope *c;
-	char ep[64], line[160];
+	char line[160];
 	int i, fd, ret;
 
 	for (i = 0; i < count; i++) {
-		snprintf(ep, sizeof(ep), "/ip4/127.0.0.1/tcp/%d", port);
 		/* Outbound: reserve before dialling, bind once connected. */
-		ret = rcmgr_open_connection(rm, RCMGR_DIR_OUTBOUND, true, ep, &c);
+		ret = rcmgr_open_connection(rm, RCMGR_DIR_OUTBOUND, true, endpoint, &c);
 		if (ret)
 			return why(ret, "connection");
 		fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -129,8 +147,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 5 || (strcmp(argv[1], "listen") && strcmp(argv[1], "dial")) ||
 	    (!strcmp(argv[1], "dial") && argc < 6)) {
-		fprintf(stderr, "usage: %s listen PORT MY-ID COUNT\n"
-			"       %s dial PORT MY-ID PEER-ID COUNT\n", argv[0], argv[0]);
+		fprintf(stderr, "usage: %s listen [ADDR:]PORT MY-ID COUNT\n"
+			"       %s dial [ADDR:]PORT MY-ID PEER-ID COUNT\n", argv[0], argv[0]);
 		return 255;
 	}
 	me = argv[3];
@@ -139,10 +157,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: rcmgr: %s\n", me, strerror(-ret));
 		return 1;
 	}
+	parse_where(argv[2]);
+	snprintf(endpoint, sizeof(endpoint), "/ip4/%s/tcp/%d",
+		 inet_ntoa(where.sin_addr), ntohs(where.sin_port));
 	if (!strcmp(argv[1], "listen"))
-		ret = listen_loop(atoi(argv[2]), atoi(argv[4]));
+		ret = listen_loop(atoi(argv[4]));
 	else
-		ret = dial_loop(atoi(argv[2]), argv[4], atoi(argv[5]));
+		ret = dial_loop(argv[4], atoi(argv[5]));
 	printf("%s: ready\n", me);
 	fflush(stdout);
 	/* Hold everything until killed: no cleanup code at all. */
