@@ -559,17 +559,28 @@ out:
 	return ret;
 }
 
-/* Get the scope named @k with the stream's peer as its peer part. */
-static struct rcmgr_scope *get_pair(struct rcmgr_scope *stream,
-				    const struct rcmgr_key *k, u32 kind,
-				    struct netlink_ext_ack *extack)
+/*
+ * Get the scope @k names and its pair with the stream's peer (the
+ * protocol-peer or service-peer scope), both referenced.
+ */
+static int get_with_pair(struct rcmgr_scope *stream, const struct rcmgr_key *k,
+			 u32 pair_kind, struct rcmgr_scope **named,
+			 struct rcmgr_scope **pair, struct netlink_ext_ack *extack)
 {
-	struct rcmgr_key pair = *k;
+	struct rcmgr_key pk = *k;
 
-	pair.kind = kind;
-	pair.peer = stream->peer->key.peer;
-	pair.peer_len = stream->peer->key.peer_len;
-	return rcmgr_named_get(stream->rn, &pair, extack);
+	*named = rcmgr_named_get(stream->rn, k, extack);
+	if (IS_ERR(*named))
+		return PTR_ERR(*named);
+	pk.kind = pair_kind;
+	pk.peer = stream->peer->key.peer;
+	pk.peer_len = stream->peer->key.peer_len;
+	*pair = rcmgr_named_get(stream->rn, &pk, extack);
+	if (IS_ERR(*pair)) {
+		rcmgr_scope_put(*named);
+		return PTR_ERR(*pair);
+	}
+	return 0;
 }
 
 static int set_protocol(struct rcmgr_scope *stream,
@@ -590,16 +601,10 @@ static int set_protocol(struct rcmgr_scope *stream,
 		ret = -EALREADY;
 		goto out;
 	}
-	p = rcmgr_named_get(rn, proto, extack);
-	if (IS_ERR(p)) {
-		ret = PTR_ERR(p);
+	ret = get_with_pair(stream, proto, RCMGR_SCOPE_KIND_PROTOCOL_PEER,
+			    &p, &pp, extack);
+	if (ret)
 		goto out;
-	}
-	pp = get_pair(stream, proto, RCMGR_SCOPE_KIND_PROTOCOL_PEER, extack);
-	if (IS_ERR(pp)) {
-		ret = PTR_ERR(pp);
-		goto out_put_p;
-	}
 	to[0] = p;
 	to[1] = pp;
 	edges[0] = stream->peer;
@@ -612,7 +617,6 @@ static int set_protocol(struct rcmgr_scope *stream,
 		goto out;
 	}
 	rcmgr_scope_put(pp);
-out_put_p:
 	rcmgr_scope_put(p);
 out:
 	mutex_unlock(stream->tree);
@@ -642,16 +646,10 @@ static int set_service(struct rcmgr_scope *stream,
 		ret = -EINVAL;
 		goto out;
 	}
-	s = rcmgr_named_get(rn, svc, extack);
-	if (IS_ERR(s)) {
-		ret = PTR_ERR(s);
+	ret = get_with_pair(stream, svc, RCMGR_SCOPE_KIND_SERVICE_PEER,
+			    &s, &sp, extack);
+	if (ret)
 		goto out;
-	}
-	sp = get_pair(stream, svc, RCMGR_SCOPE_KIND_SERVICE_PEER, extack);
-	if (IS_ERR(sp)) {
-		ret = PTR_ERR(sp);
-		goto out_put_s;
-	}
 	to[0] = s;
 	to[1] = sp;
 	edges[0] = stream->peer;
@@ -666,7 +664,6 @@ static int set_service(struct rcmgr_scope *stream,
 		goto out;
 	}
 	rcmgr_scope_put(sp);
-out_put_s:
 	rcmgr_scope_put(s);
 out:
 	mutex_unlock(stream->tree);

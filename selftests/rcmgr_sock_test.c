@@ -426,6 +426,29 @@ TEST_F(sock, close_notifies)
 	close(cli);
 }
 
+TEST_F(sock, monitor_sees_close)
+{
+	struct rcmgr_monitor *mon;
+	struct rcmgr_scope *c;
+	struct rcmgr_event ev;
+	int cli, srv;
+
+	ASSERT_EQ(0, rcmgr_monitor_open(&mon));
+	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
+					      NULL, &c));
+	close(cli);
+	close(srv);
+	/* A dump reaps first: the event is queued by the time it returns. */
+	SYSTEM(self->rm, 0, 0, 0);
+	ASSERT_EQ(0, rcmgr_monitor_read(mon, &ev));
+	EXPECT_EQ(rcmgr_scope_id(c), ev.id);
+	EXPECT_EQ(RCMGR_KIND_CONN, ev.kind);
+	EXPECT_NE(0, ev.owner);
+	rcmgr_scope_done(c);
+	rcmgr_monitor_close(mon);
+}
+
 /* A server in a child: accepts once, binds, reports, waits to be killed. */
 static pid_t server(struct __test_metadata *_metadata, int lfd, int *ready)
 {

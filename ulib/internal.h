@@ -88,6 +88,9 @@ void rcmgr_msg_put_target(struct nlmsghdr *nlh, const struct rcmgr_target *t);
 void rcmgr_msg_put_values(struct nlmsghdr *nlh, uint16_t type,
 			  const struct rcmgr_limit *l);
 int rcmgr_parse_family(const struct nlmsghdr *nlh, uint16_t *id);
+int rcmgr_parse_mcast_group(const struct nlmsghdr *nlh, const char *name,
+			    uint32_t *group);
+int rcmgr_parse_event(const struct nlmsghdr *nlh, struct rcmgr_event *ev);
 int rcmgr_parse_scope(const struct nlmsghdr *nlh, struct rcmgr_scope_msg *m);
 int rcmgr_parse_limit(const struct nlmsghdr *nlh, struct rcmgr_limit_msg *m);
 int rcmgr_parse_config(const struct nlmsghdr *nlh, struct rcmgr_config *c);

@@ -107,6 +107,82 @@ int rcmgr_parse_family(const struct nlmsghdr *nlh, uint16_t *id)
 	return *id ? 0 : -ENOENT;
 }
 
+struct group_find {
+	const char *name;
+	uint32_t id;
+	int found;
+};
+
+static int group_attr_cb(const struct nlattr *a, void *data)
+{
+	struct group_find *g = data;
+	const struct nlattr *f;
+	uint32_t id = 0;
+	int match = 0;
+
+	if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_ERROR;
+	mnl_attr_for_each_nested(f, a) {
+		if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_ID &&
+		    mnl_attr_validate(f, MNL_TYPE_U32) >= 0)
+			id = mnl_attr_get_u32(f);
+		if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_NAME &&
+		    mnl_attr_validate(f, MNL_TYPE_NUL_STRING) >= 0)
+			match = !strcmp(mnl_attr_get_str(f), g->name);
+	}
+	if (match && id) {
+		g->id = id;
+		g->found = 1;
+	}
+	return MNL_CB_OK;
+}
+
+static int groups_attr_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(a, group_attr_cb, data) < 0)
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+/* The id of a family's multicast group, from a get-family reply. */
+int rcmgr_parse_mcast_group(const struct nlmsghdr *nlh, const char *name,
+			    uint32_t *group)
+{
+	struct group_find g = { .name = name };
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), groups_attr_cb,
+			   &g) < 0)
+		return -EINVAL;
+	if (!g.found)
+		return -ENOENT;
+	*group = g.id;
+	return 0;
+}
+
+/* A scope-closed notification. */
+int rcmgr_parse_event(const struct nlmsghdr *nlh, struct rcmgr_event *ev)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct rcmgr_scope_msg m;
+	int ret;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*g)) ||
+	    g->cmd != RCMGR_CMD_SCOPE_CLOSED_NTF)
+		return -ENOMSG;
+	ret = rcmgr_parse_scope(nlh, &m);
+	if (ret)
+		return ret;
+	if (!(m.present & (1ull << RCMGR_A_SCOPE_ID)))
+		return -EBADMSG;
+	ev->id = m.id;
+	ev->kind = m.kind;
+	ev->owner = m.owner;
+	return 0;
+}
+
 static int res_attr_cb(const struct nlattr *a, void *data)
 {
 	struct rcmgr_res *r = data;

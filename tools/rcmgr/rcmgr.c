@@ -601,11 +601,43 @@ static int do_config(struct rcmgr *rm, int argc, char **argv)
 			 argv[0]);
 }
 
+/* Events, until interrupted: one line each, flushed at once. */
+static int do_monitor(int argc, char **argv)
+{
+	struct rcmgr_monitor *mon;
+	struct rcmgr_event ev;
+	int ret;
+
+	if (argc && matches(argv[0], "help")) {
+		fprintf(stderr, "Usage: rcmgr monitor\n");
+		return 0;
+	}
+	ret = rcmgr_monitor_open(&mon);
+	if (ret) {
+		fprintf(stderr, "Error: cannot join the rcmgr events group: %s.\n",
+			strerror(-ret));
+		return 1;
+	}
+	while (!(ret = rcmgr_monitor_read(mon, &ev))) {
+		open_obj(NULL, '{');
+		print_str("event", "%s", "closed");
+		print_str("kind", " %s", kind_name(ev.kind));
+		print_u64("id", ev.id);
+		print_u64("owner", ev.owner);
+		print_nl();
+		close_obj('}');
+		fflush(stdout);
+	}
+	rcmgr_monitor_close(mon);
+	fprintf(stderr, "Error: %s.\n", strerror(-ret));
+	return 1;
+}
+
 static int help(int ret)
 {
 	fprintf(stderr,
 		"Usage: rcmgr [ OPTIONS ] OBJECT { COMMAND | help }\n"
-		"OBJECT := { scope | limit | config }\n"
+		"OBJECT := { scope | limit | config | monitor }\n"
 		"OPTIONS := { -j[son] | -p[retty] | -d[etails] | -s[tatistics] |\n"
 		"            -V[ersion] | -h[elp] }\n");
 	return ret;
@@ -655,6 +687,8 @@ int main(int argc, char **argv)
 		return help(255);
 	if (matches(argv[0], "help"))
 		return help(0);
+	if (matches(argv[0], "monitor"))
+		return do_monitor(argc - 1, argv + 1);
 	if (matches(argv[0], "scope"))
 		object = do_scope;
 	else if (matches(argv[0], "limit"))

@@ -282,4 +282,48 @@ TEST(getfamily_roundtrip)
 	EXPECT_EQ(-ENOENT, rcmgr_parse_family(nlh, &id));
 }
 
+TEST(mcast_group_found)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlattr *groups, *g;
+	struct nlmsghdr *nlh;
+	uint32_t id = 0;
+
+	nlh = rcmgr_msg_start(buf, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, 2, 0, 3);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x2a);
+	groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	g = mnl_attr_nest_start(nlh, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, "other");
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 5);
+	mnl_attr_nest_end(nlh, g);
+	g = mnl_attr_nest_start(nlh, 2);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 9);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, RCMGR_MCGRP_EVENTS);
+	mnl_attr_nest_end(nlh, g);
+	mnl_attr_nest_end(nlh, groups);
+	EXPECT_EQ(0, rcmgr_parse_mcast_group(nlh, RCMGR_MCGRP_EVENTS, &id));
+	EXPECT_EQ(9, id);
+	EXPECT_EQ(-ENOENT, rcmgr_parse_mcast_group(nlh, "none", &id));
+}
+
+TEST(event_parsed)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_event ev;
+	struct nlmsghdr *nlh;
+
+	nlh = rcmgr_msg_start(buf, FAMILY, RCMGR_CMD_SCOPE_CLOSED_NTF, 1, 0, 0);
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, 42);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, RCMGR_SCOPE_KIND_CONN);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_OWNER, 77);
+	ASSERT_EQ(0, rcmgr_parse_event(nlh, &ev));
+	EXPECT_EQ(42, ev.id);
+	EXPECT_EQ(RCMGR_KIND_CONN, ev.kind);
+	EXPECT_EQ(77, ev.owner);
+	/* Another command is not an event. */
+	nlh = rcmgr_msg_start(buf, FAMILY, RCMGR_CMD_SCOPE_GET, 1, 0, 0);
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, 42);
+	EXPECT_EQ(-ENOMSG, rcmgr_parse_event(nlh, &ev));
+}
+
 TEST_HARNESS_MAIN

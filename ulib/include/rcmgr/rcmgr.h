@@ -242,6 +242,23 @@ typedef int (*rcmgr_dump_fn)(const struct rcmgr_scope_info *info, void *arg);
 int rcmgr_dump(struct rcmgr *rm, enum rcmgr_kind kind /* 0: all */,
 	       rcmgr_dump_fn fn, void *arg);
 
+/*
+ * Events: the kernel ended a handle because its bound socket died.  A
+ * monitor has a socket of its own (poll rcmgr_monitor_fd() for input);
+ * joining needs CAP_NET_ADMIN.
+ */
+struct rcmgr_monitor;
+struct rcmgr_event {
+	uint64_t id;			/* the handle */
+	enum rcmgr_kind kind;		/* RCMGR_KIND_CONN */
+	uint32_t owner;			/* owning netlink port id */
+};
+int rcmgr_monitor_open(struct rcmgr_monitor **mon);
+int rcmgr_monitor_fd(const struct rcmgr_monitor *mon);
+/* Wait for the next event; 0, or a negative errno. */
+int rcmgr_monitor_read(struct rcmgr_monitor *mon, struct rcmgr_event *ev);
+void rcmgr_monitor_close(struct rcmgr_monitor *mon);
+
 int rcmgr_config_get(struct rcmgr *rm, struct rcmgr_config *cfg);
 int rcmgr_config_set(struct rcmgr *rm, const struct rcmgr_config *cfg);
 
