@@ -185,7 +185,8 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 	}
 	sock_hold(b->sk);
 	rcmgr_scope_get(conn);
-	conn->bind = b;
+	/* Dumps read it under RCU: publish it whole. */
+	smp_store_release(&conn->bind, b);
 	b = NULL;
 	reaper_arm(rn);
 out_unlock:
@@ -319,7 +320,8 @@ void rcmgr_sock_exit(struct rcmgr_net *rn)
  */
 int rcmgr_put_bind(struct sk_buff *skb, const struct rcmgr_scope *conn)
 {
-	const struct rcmgr_bind *b = READ_ONCE(conn->bind);
+	/* Pairs with the release in rcmgr_conn_bind(): b is seen whole. */
+	const struct rcmgr_bind *b = smp_load_acquire(&conn->bind);
 
 	if (!b)
 		return 0;
