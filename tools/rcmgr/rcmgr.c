@@ -185,6 +185,35 @@ static const char *kind_name(enum rcmgr_kind k)
 	return "unknown";
 }
 
+/* The resources' keywords, and their fields in either value struct. */
+static const char *const res_keys[] = {
+	"memory", "streams_inbound", "streams_outbound", "streams",
+	"conns_inbound", "conns_outbound", "conns", "fd",
+};
+
+#define NR_RES (sizeof(res_keys) / sizeof(res_keys[0]))
+#define RES_FIELDS(s) {							\
+	&(s)->memory, &(s)->streams_inbound, &(s)->streams_outbound,	\
+	&(s)->streams, &(s)->conns_inbound, &(s)->conns_outbound,	\
+	&(s)->conns, &(s)->fd,						\
+}
+
+/* Keyword-value pairs; in text, @sparse leaves out zeros. */
+static bool print_fields(const struct rcmgr_resources *v, bool sparse)
+{
+	const int64_t *f[NR_RES] = RES_FIELDS(v);
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < NR_RES; i++) {
+		if (!json && sparse && !*f[i])
+			continue;
+		print_limit(res_keys[i], *f[i]);
+		any = true;
+	}
+	return any;
+}
+
 /*
  * Usage, limits, peaks and refusal counts share these keywords.  In text,
  * @sparse leaves out zeros (a usage line shows what is held).
@@ -192,27 +221,10 @@ static const char *kind_name(enum rcmgr_kind k)
 static void print_values(const char *key, const struct rcmgr_resources *v,
 			 bool sparse)
 {
-	static const char *const keys[] = {
-		"memory", "streams_inbound", "streams_outbound", "streams",
-		"conns_inbound", "conns_outbound", "conns", "fd",
-	};
-	const int64_t vals[] = {
-		v->memory, v->streams_inbound, v->streams_outbound, v->streams,
-		v->conns_inbound, v->conns_outbound, v->conns, v->fd,
-	};
-	bool any = false;
-	size_t i;
-
 	if (!json)
 		printf(sparse ? " %s" : "\n    %s", key);
 	open_obj(key, '{');
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (!json && sparse && !vals[i])
-			continue;
-		print_limit(keys[i], vals[i]);
-		any = true;
-	}
-	if (!json && !any)
+	if (!print_fields(v, sparse) && !json)
 		fputs(" none", stdout);
 	close_obj('}');
 }
@@ -393,14 +405,7 @@ static void print_limit_entry(enum rcmgr_limit_class c, const char *name,
 	if (json) {
 		print_values("values", &v, false);
 	} else {
-		print_limit("memory", v.memory);
-		print_limit("streams_inbound", v.streams_inbound);
-		print_limit("streams_outbound", v.streams_outbound);
-		print_limit("streams", v.streams);
-		print_limit("conns_inbound", v.conns_inbound);
-		print_limit("conns_outbound", v.conns_outbound);
-		print_limit("conns", v.conns);
-		print_limit("fd", v.fd);
+		print_fields(&v, false);
 	}
 	print_nl();
 	close_obj('}');
@@ -451,14 +456,10 @@ static int parse_value(const char *arg, int64_t *v)
 
 static int limit_set(struct rcmgr *rm, int argc, char **argv)
 {
-	static const char *const keys[] = {
-		"memory", "streams_inbound", "streams_outbound", "streams",
-		"conns_inbound", "conns_outbound", "conns", "fd",
-	};
 	enum rcmgr_limit_class c;
 	const char *name = NULL;
 	struct rcmgr_limit l;
-	int64_t *fields[8];
+	int64_t *fields[NR_RES] = RES_FIELDS(&l);
 	size_t k;
 	int ret;
 
@@ -475,19 +476,11 @@ static int limit_set(struct rcmgr *rm, int argc, char **argv)
 	ret = rcmgr_limit_get(rm, c, name, &l);
 	if (ret)
 		return kernel_err(rm, ret);
-	fields[0] = &l.memory;
-	fields[1] = &l.streams_inbound;
-	fields[2] = &l.streams_outbound;
-	fields[3] = &l.streams;
-	fields[4] = &l.conns_inbound;
-	fields[5] = &l.conns_outbound;
-	fields[6] = &l.conns;
-	fields[7] = &l.fd;
 	for (; argc >= 2; argc -= 2, argv += 2) {
-		for (k = 0; k < 8; k++)
-			if (!strcmp(argv[0], keys[k]))
+		for (k = 0; k < NR_RES; k++)
+			if (!strcmp(argv[0], res_keys[k]))
 				break;
-		if (k == 8)
+		if (k == NR_RES)
 			return usage_err("Error: unknown limit \"%s\".\n", argv[0]);
 		if (parse_value(argv[1], fields[k]))
 			return usage_err("Error: \"%s\" is not a limit (a number or \"max\").\n",
