@@ -22,7 +22,7 @@ CPPFLAGS	+= -I$(CURDIR)/uapi -I$(CURDIR)/ulib/include -D_GNU_SOURCE \
 TEST_WARNINGS	:= $(WARNINGS) -Wno-sign-compare -Wno-missing-prototypes
 MNL_LIBS	:= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 
-LIB_SRCS	:= ulib/msg.c ulib/nl.c ulib/rcmgr.c ulib/monitor.c
+LIB_SRCS	:= ulib/msg.c ulib/nl.c ulib/fork.c ulib/rcmgr.c ulib/monitor.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/ulib/librcmgr.so.1
 LIB_A		:= $(BUILD)/ulib/librcmgr-internal.a

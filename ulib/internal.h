@@ -8,7 +8,9 @@
 #define _RCMGR_INTERNAL_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <linux/netlink.h>
 #include <linux/rcmgr.h>
@@ -58,19 +60,61 @@ struct rcmgr_target {
 	const char *name;	/* service, protocol or peer, by kind */
 };
 
-struct rcmgr {
-	pthread_mutex_t lock;	/* one request in flight on @nl; @scopes */
-	struct mnl_socket *nl;
+/*
+ * How the netlink core reaches the kernel: a generic netlink socket, or a
+ * unit test's fake.  Both run the same receive loop.
+ */
+struct rcmgr_io {
+	/* Like send(2): bytes sent, or -1 with errno. */
+	ssize_t (*send)(void *ctx, const void *buf, size_t len);
+	/*
+	 * Like recv(2) with MSG_TRUNC: the datagram's full length (more than
+	 * @len if it did not fit), or -1 with errno.  Only the kernel's
+	 * datagrams are returned.
+	 */
+	ssize_t (*recv)(void *ctx, void *buf, size_t len);
+};
+
+/* Receive buffers: the kernel fills dump batches up to 32 KiB. */
+#define RCMGR_NL_BUFSIZE	32768
+
+struct rcmgr_nl {
+	int fd;				/* -1 with a fake io */
 	uint32_t portid;
-	uint32_t seq;
+	uint32_t seq;			/* of the last request */
+	const struct rcmgr_io *io;
+	void *ctx;
+	char *buf;			/* RCMGR_NL_BUFSIZE bytes */
+};
+
+/* A request's answer: copies of its data messages, and how it ended. */
+struct rcmgr_reply {
+	char *data;
+	size_t len, size;
+	bool intr;			/* a message had NLM_F_DUMP_INTR */
+	struct rcmgr_error err;		/* refusal and extack, on failure */
+	char inline_buf[2048];		/* most answers are one message */
+};
+
+/* Attempts at a dump that changed under us, before -EINTR. */
+#define RCMGR_DUMP_TRIES	4
+
+struct rcmgr {
+	pthread_mutex_t lock;		/* one request in flight on @nl */
+	struct rcmgr_nl nl;
 	uint16_t family;
+	bool null;			/* rcmgr_open_null(): no kernel */
+	unsigned int forks;		/* rcmgr_forks when opened */
+	pthread_mutex_t scopes_lock;	/* @scopes */
 	struct rcmgr_scope *scopes;	/* live conns, streams, spans */
+	struct rcmgr *next_rm;		/* in the fork registry (nl.c) */
 };
 
 struct rcmgr_scope {
 	struct rcmgr *rm;
 	enum rcmgr_kind kind;
-	uint64_t id;			/* handles */
+	bool handle;			/* a conn, stream or span we own */
+	uint64_t id;			/* handles (0 in a null manager) */
 	char *name;			/* named scopes: their name */
 	char label[32];			/* what rcmgr_scope_name() returns */
 	struct rcmgr_scope *peer;	/* conns and streams: borrowed views */
@@ -86,7 +130,7 @@ struct nlmsghdr *rcmgr_msg_getfamily(void *buf, uint32_t seq, const char *name);
 struct nlmsghdr *rcmgr_msg_request(void *buf, uint16_t family, uint8_t cmd);
 void rcmgr_msg_put_target(struct nlmsghdr *nlh, const struct rcmgr_target *t);
 void rcmgr_msg_put_values(struct nlmsghdr *nlh, uint16_t type,
-			  const struct rcmgr_limit *l);
+			  const struct rcmgr_limit *l, unsigned int which);
 int rcmgr_parse_family(const struct nlmsghdr *nlh, uint16_t *id);
 int rcmgr_parse_mcast_group(const struct nlmsghdr *nlh, const char *name,
 			    uint32_t *group);
@@ -96,17 +140,40 @@ int rcmgr_parse_limit(const struct nlmsghdr *nlh, struct rcmgr_limit_msg *m);
 int rcmgr_parse_config(const struct nlmsghdr *nlh, struct rcmgr_config *c);
 int rcmgr_parse_refusal(const struct nlmsghdr *nlh, struct rcmgr_error *e);
 int rcmgr_parse_error(const struct nlmsghdr *nlh, struct rcmgr_error *e);
+int rcmgr_parse_done(const struct nlmsghdr *nlh, struct rcmgr_error *e);
 void rcmgr_res_to_stat(const struct rcmgr_res *r, struct rcmgr_stat *st);
 void rcmgr_res_to_limit(const struct rcmgr_res *r, struct rcmgr_limit *l);
 void rcmgr_res_to_resources(const struct rcmgr_res *r,
 			    struct rcmgr_resources *v);
 
 /* nl.c */
-typedef int (*rcmgr_msg_cb)(const struct nlmsghdr *nlh, void *data);
-int rcmgr_nl_open(struct rcmgr *rm);
-void rcmgr_nl_close(struct rcmgr *rm);
-int rcmgr_nl_talk(struct rcmgr *rm, struct nlmsghdr *nlh, rcmgr_msg_cb cb,
-		  void *data);
+extern const struct rcmgr_io rcmgr_socket_io;
+int rcmgr_nl_open(struct rcmgr_nl *nl);
+int rcmgr_nl_init(struct rcmgr_nl *nl, const struct rcmgr_io *io, void *ctx,
+		  uint32_t portid);
+void rcmgr_nl_close(struct rcmgr_nl *nl);
+int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
+		     struct rcmgr_reply *rep);
+ssize_t rcmgr_nl_recv(struct rcmgr_nl *nl);
+void rcmgr_reply_init(struct rcmgr_reply *rep);
+void rcmgr_reply_free(struct rcmgr_reply *rep);
+int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group);
 struct rcmgr_error *rcmgr_thread_error(void);
+void rcmgr_fork_register(struct rcmgr *rm);
+void rcmgr_fork_unregister(struct rcmgr *rm);
+bool rcmgr_forked(const struct rcmgr *rm);
+extern unsigned int rcmgr_forks;
+
+/* rcmgr.c: a manager over any io, for the unit tests. */
+int rcmgr_open_io(struct rcmgr **rm, const struct rcmgr_io *io, void *ctx,
+		  uint32_t portid, uint16_t family);
+typedef int (*rcmgr_msg_cb)(const struct nlmsghdr *nlh, void *data);
+int rcmgr_talk(struct rcmgr *rm, struct nlmsghdr *nlh, rcmgr_msg_cb cb,
+	       void *data);
+
+/* monitor.c */
+int rcmgr_monitor_open_io(struct rcmgr_monitor **mon,
+			  const struct rcmgr_io *io, void *ctx,
+			  uint32_t portid);
 
 #endif /* _RCMGR_INTERNAL_H */

@@ -5,6 +5,7 @@
  * library keeps working against a newer kernel.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
@@ -70,19 +71,39 @@ void rcmgr_msg_put_target(struct nlmsghdr *nlh, const struct rcmgr_target *t)
 		mnl_attr_put(nlh, attr, strlen(t->name), t->name);
 }
 
+/* The resources' attributes, in struct rcmgr_limit's field order. */
+static const struct {
+	uint16_t type;
+	size_t off;
+} res_fields[] = {
+	{ RCMGR_A_RESOURCES_MEMORY, offsetof(struct rcmgr_limit, memory) },
+	{ RCMGR_A_RESOURCES_STREAMS_INBOUND, offsetof(struct rcmgr_limit, streams_inbound) },
+	{ RCMGR_A_RESOURCES_STREAMS_OUTBOUND, offsetof(struct rcmgr_limit, streams_outbound) },
+	{ RCMGR_A_RESOURCES_STREAMS, offsetof(struct rcmgr_limit, streams) },
+	{ RCMGR_A_RESOURCES_CONNS_INBOUND, offsetof(struct rcmgr_limit, conns_inbound) },
+	{ RCMGR_A_RESOURCES_CONNS_OUTBOUND, offsetof(struct rcmgr_limit, conns_outbound) },
+	{ RCMGR_A_RESOURCES_CONNS, offsetof(struct rcmgr_limit, conns) },
+	{ RCMGR_A_RESOURCES_FD, offsetof(struct rcmgr_limit, fd) },
+};
+
+/*
+ * The values of @l whose RCMGR_RESOURCE_BIT() is in @which; the kernel
+ * leaves the others as they are.  Resource attribute types are the
+ * enum rcmgr_resource values.
+ */
 void rcmgr_msg_put_values(struct nlmsghdr *nlh, uint16_t type,
-			  const struct rcmgr_limit *l)
+			  const struct rcmgr_limit *l, unsigned int which)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	size_t i;
 
-	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_MEMORY, l->memory);
-	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_STREAMS_INBOUND, l->streams_inbound);
-	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_STREAMS_OUTBOUND, l->streams_outbound);
-	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_STREAMS, l->streams);
-	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_CONNS_INBOUND, l->conns_inbound);
-	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_CONNS_OUTBOUND, l->conns_outbound);
-	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_CONNS, l->conns);
-	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_FD, l->fd);
+	for (i = 0; i < sizeof(res_fields) / sizeof(res_fields[0]); i++) {
+		if (!(which & RCMGR_RESOURCE_BIT(res_fields[i].type)))
+			continue;
+		mnl_attr_put_u64(nlh, res_fields[i].type,
+				 *(const int64_t *)((const char *)l +
+						    res_fields[i].off));
+	}
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -514,6 +535,37 @@ int rcmgr_parse_error(const struct nlmsghdr *nlh, struct rcmgr_error *e)
 	if (mnl_nlmsg_size(off) < nlh->nlmsg_len)
 		mnl_attr_parse(nlh, off, err_attr_cb, e);
 	return err->error;
+}
+
+/*
+ * The end of a request: an ack or error (NLMSG_ERROR), or the end of a
+ * dump (NLMSG_DONE, whose payload is an int error, then extack TLVs).
+ * Return: the negative errno, 0 for success; @e gets the extack text.
+ */
+int rcmgr_parse_done(const struct nlmsghdr *nlh, struct rcmgr_error *e)
+{
+	struct rcmgr_error x;
+	int err;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		err = rcmgr_parse_error(nlh, &x);
+	} else {
+		memset(&x, 0, sizeof(x));
+		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(int)))
+			return 0;	/* old kernels: no error, no TLVs */
+		err = *(const int *)mnl_nlmsg_get_payload(nlh);
+		if (err > 0)
+			err = -EPROTO;
+		if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+			mnl_attr_parse(nlh, sizeof(int), err_attr_cb, &x);
+	}
+	if (err >= 0)
+		return err;
+	e->error = -err;
+	/* A refusal's own words are whole; keep them. */
+	if (!e->resource)
+		memcpy(e->message, x.message, sizeof(e->message));
+	return err;
 }
 
 static int64_t res_val(const struct rcmgr_res *r, int type)

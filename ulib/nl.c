@@ -1,12 +1,28 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The netlink socket: resolve the family, send one request, run the reply
- * through a callback, and turn an error answer into a negative errno plus
- * the kernel's extack text for rcmgr_last_error().
+ * The netlink core: send one request, then read every message the kernel
+ * sends for it, up to and including its ack or NLMSG_DONE, whatever they
+ * say.  Nothing here runs user code: data messages are copied into a
+ * struct rcmgr_reply and handed to callbacks by the caller, after it has
+ * dropped its lock.
+ *
+ * Why each rule:
+ * - Stopping before the ack leaves it queued; the next request would read
+ *   it as its own answer (off by one, forever).  So errors found on the way
+ *   (a parse error, ENOMEM) are remembered and the loop goes on.
+ * - Nothing is read once the ack or NLMSG_DONE has been seen: a blocking
+ *   recv() after the last message never returns.
+ * - Messages of another sequence number are left-overs of a request given
+ *   up on (ENOBUFS, a truncated datagram): skipped, so one bad moment does
+ *   not shift every later answer.
+ * - EINTR from a signal retries the same recv(); the kernel carried out
+ *   the request and its answer is still queued.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
@@ -19,173 +35,271 @@ struct rcmgr_error *rcmgr_thread_error(void)
 	return &thread_error;
 }
 
-struct talk {
-	rcmgr_msg_cb cb;
-	void *data;
-	int ret;
-};
-
-static int data_cb(const struct nlmsghdr *nlh, void *data)
+/* The socket's io: the kernel's datagrams only, with their real length. */
+static ssize_t sock_send(void *ctx, const void *buf, size_t len)
 {
-	struct talk *t = data;
-	int ret;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct rcmgr_nl *nl = ctx;
 
-	/* The details of a refusal, sent just before its error. */
-	ret = rcmgr_parse_refusal(nlh, &thread_error);
-	if (ret)
-		return ret < 0 ? MNL_CB_ERROR : MNL_CB_OK;
-	if (!t->cb)
-		return MNL_CB_OK;
-	ret = t->cb(nlh, t->data);
-	if (ret < 0) {
-		t->ret = ret;
-		return MNL_CB_STOP;
-	}
-	return MNL_CB_OK;
+	return sendto(nl->fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static int error_cb(const struct nlmsghdr *nlh, void *data)
+static ssize_t sock_recv(void *ctx, void *buf, size_t len)
 {
-	struct talk *t = data;
-	struct rcmgr_error e;
-	int ret = rcmgr_parse_error(nlh, &e);
-
-	thread_error.error = e.error;
-	/* A refusal's own words are whole; keep them. */
-	if (!thread_error.resource)
-		memcpy(thread_error.message, e.message, sizeof(e.message));
-	if (ret < 0 && !t->ret)
-		t->ret = ret;
-	return MNL_CB_STOP;
-}
-
-static int done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(void)data;
-	return MNL_CB_STOP;
-}
-
-static int noop_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(void)data;
-	return MNL_CB_OK;
-}
-
-/* Every control type gets a handler: libmnl ignores NULL slots. */
-static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
-	[NLMSG_NOOP] = noop_cb,
-	[NLMSG_ERROR] = error_cb,
-	[NLMSG_DONE] = done_cb,
-	[NLMSG_OVERRUN] = noop_cb,
-};
-
-/* Read and drop the rest of an interrupted dump, up to its end. */
-static void drain(struct rcmgr *rm, char *buf, size_t len)
-{
-	const struct nlmsghdr *m;
-	int n;
+	struct rcmgr_nl *nl = ctx;
+	struct sockaddr_nl sa;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_name = &sa, .msg_namelen = sizeof(sa),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	ssize_t n;
 
 	for (;;) {
-		n = mnl_socket_recvfrom(rm->nl, buf, len);
-		if (n <= 0)
-			return;
-		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, n);
-		     m = mnl_nlmsg_next(m, &n))
-			if (m->nlmsg_type == NLMSG_DONE ||
-			    m->nlmsg_type == NLMSG_ERROR)
-				return;
+		n = recvmsg(nl->fd, &msg, MSG_TRUNC);
+		if (n < 0)
+			return n;
+		/* Another process may send to our port id: not the kernel. */
+		if (msg.msg_namelen == sizeof(sa) && sa.nl_pid == 0)
+			return n;
+		msg.msg_namelen = sizeof(sa);
 	}
 }
 
-static int talk_locked(struct rcmgr *rm, struct nlmsghdr *nlh,
-		       rcmgr_msg_cb cb, void *data)
+const struct rcmgr_io rcmgr_socket_io = {
+	.send = sock_send,
+	.recv = sock_recv,
+};
+
+int rcmgr_nl_init(struct rcmgr_nl *nl, const struct rcmgr_io *io, void *ctx,
+		  uint32_t portid)
 {
-	size_t len = MNL_SOCKET_BUFFER_SIZE;
-	struct talk t = { .cb = cb, .data = data };
-	char *buf;
-	int ret;
-
-	memset(&thread_error, 0, sizeof(thread_error));
-	nlh->nlmsg_seq = ++rm->seq;
-	if (mnl_socket_sendto(rm->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-
-	buf = malloc(len);
-	if (!buf)
+	nl->buf = malloc(RCMGR_NL_BUFSIZE);
+	if (!nl->buf)
 		return -ENOMEM;
-	do {
-		ret = mnl_socket_recvfrom(rm->nl, buf, len);
-		if (ret < 0) {
-			ret = -errno;
-			break;
-		}
-		ret = mnl_cb_run2(buf, ret, nlh->nlmsg_seq, rm->portid,
-				  data_cb, &t, ctl_cbs, NLMSG_MIN_TYPE);
-		if (ret < 0)
-			ret = -errno;
-	} while (ret > 0);
-	/* A dump that changed under us: read the rest, then say so. */
-	if (ret == -EINTR)
-		drain(rm, buf, len);
-	free(buf);
-	if (t.ret)
-		return t.ret;
-	return ret < 0 ? ret : 0;
+	if (io != &rcmgr_socket_io)
+		nl->fd = -1;
+	nl->io = io;
+	nl->ctx = ctx;
+	nl->portid = portid;
+	nl->seq = 0;
+	return 0;
 }
 
-int rcmgr_nl_talk(struct rcmgr *rm, struct nlmsghdr *nlh, rcmgr_msg_cb cb,
-		  void *data)
+int rcmgr_nl_open(struct rcmgr_nl *nl)
 {
-	int ret;
-
-	pthread_mutex_lock(&rm->lock);
-	ret = talk_locked(rm, nlh, cb, data);
-	pthread_mutex_unlock(&rm->lock);
-	return ret;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return rcmgr_parse_family(nlh, data);
-}
-
-int rcmgr_nl_open(struct rcmgr *rm)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(sa);
 	int one = 1, ret;
 
-	rm->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	if (!rm->nl)
+	nl->buf = NULL;
+	/* Close-on-exec: an exec'd program must not keep our handles alive. */
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl->fd < 0)
 		return -errno;
-	if (mnl_socket_bind(rm->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(nl->fd, (struct sockaddr *)&sa, &len) < 0)
 		goto err;
-	rm->portid = mnl_socket_get_portid(rm->nl);
 	/* Error messages and the offending attribute, without our request. */
-	mnl_socket_setsockopt(rm->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(rm->nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(rm->nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-
-	nlh = rcmgr_msg_getfamily(buf, 0, RCMGR_FAMILY_NAME);
-	ret = rcmgr_nl_talk(rm, nlh, family_cb, &rm->family);
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one,
+		   sizeof(one));
+	ret = rcmgr_nl_init(nl, &rcmgr_socket_io, nl, sa.nl_pid);
 	if (ret < 0) {
-		mnl_socket_close(rm->nl);
-		rm->nl = NULL;
+		close(nl->fd);
+		nl->fd = -1;
 		return ret;
 	}
 	return 0;
 err:
 	ret = -errno;
-	mnl_socket_close(rm->nl);
-	rm->nl = NULL;
+	close(nl->fd);
+	nl->fd = -1;
 	return ret;
 }
 
-void rcmgr_nl_close(struct rcmgr *rm)
+void rcmgr_nl_close(struct rcmgr_nl *nl)
 {
-	if (rm->nl)
-		mnl_socket_close(rm->nl);
-	rm->nl = NULL;
+	if (nl->io == &rcmgr_socket_io && nl->fd >= 0)
+		close(nl->fd);
+	nl->fd = -1;
+	free(nl->buf);
+	nl->buf = NULL;
+}
+
+void rcmgr_reply_init(struct rcmgr_reply *rep)
+{
+	rep->data = rep->inline_buf;
+	rep->size = sizeof(rep->inline_buf);
+	rep->len = 0;
+	rep->intr = false;
+	memset(&rep->err, 0, sizeof(rep->err));
+}
+
+void rcmgr_reply_free(struct rcmgr_reply *rep)
+{
+	if (rep->data != rep->inline_buf)
+		free(rep->data);
+	rcmgr_reply_init(rep);
+}
+
+static int reply_add(struct rcmgr_reply *rep, const struct nlmsghdr *m)
+{
+	size_t need = rep->len + NLMSG_ALIGN(m->nlmsg_len);
+	char *p;
+
+	if (need > rep->size) {
+		size_t size = rep->size * 2 > need ? rep->size * 2 : need;
+
+		if (rep->data == rep->inline_buf) {
+			p = malloc(size);
+			if (p)
+				memcpy(p, rep->data, rep->len);
+		} else {
+			p = realloc(rep->data, size);
+		}
+		if (!p)
+			return -ENOMEM;
+		rep->data = p;
+		rep->size = size;
+	}
+	memcpy(rep->data + rep->len, m, m->nlmsg_len);
+	rep->len = need;
+	return 0;
+}
+
+/* One datagram into nl->buf: its length, or a negative errno. */
+ssize_t rcmgr_nl_recv(struct rcmgr_nl *nl)
+{
+	ssize_t n;
+
+	do
+		n = nl->io->recv(nl->ctx, nl->buf, RCMGR_NL_BUFSIZE);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+static int send_req(struct rcmgr_nl *nl, const struct nlmsghdr *req)
+{
+	ssize_t n;
+
+	do
+		n = nl->io->send(nl->ctx, req, req->nlmsg_len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == req->nlmsg_len ? 0 : -EIO;
+}
+
+/*
+ * The messages of one datagram.  Return: 1 once the request's ack or
+ * NLMSG_DONE was seen (the rest of the datagram is not ours), 0 to read on.
+ * The first failure is kept in @ret and is the request's result.
+ */
+static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq,
+		struct rcmgr_reply *rep, int *ret)
+{
+	const struct nlmsghdr *m = (const struct nlmsghdr *)nl->buf;
+	int len = n, err;
+
+	for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+		if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->portid)
+			continue;
+		if (m->nlmsg_flags & NLM_F_DUMP_INTR)
+			rep->intr = true;
+		switch (m->nlmsg_type) {
+		case NLMSG_ERROR:
+			/* A refusal's details came first; its words are whole. */
+			err = rcmgr_parse_done(m, &rep->err);
+			if (err < 0 && !*ret)
+				*ret = err;
+			return 1;
+		case NLMSG_DONE:
+			err = rcmgr_parse_done(m, &rep->err);
+			if (err < 0 && !*ret)
+				*ret = err;
+			return 1;
+		}
+		if (m->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;	/* NOOP, OVERRUN: nothing for us */
+		/* The details of a refusal, sent just before its error. */
+		if (rcmgr_parse_refusal(m, &rep->err) == 1)
+			continue;
+		err = reply_add(rep, m);
+		if (err < 0 && !*ret)
+			*ret = err;
+	}
+	return 0;
+}
+
+/**
+ * rcmgr_nl_request() - send @req and collect its whole answer
+ * @nl: the socket (or fake)
+ * @req: the request; its sequence number is set here
+ * @rep: initialised with rcmgr_reply_init(); gets the data messages
+ *
+ * Reads up to and including the ack or NLMSG_DONE, and not one datagram
+ * more.  Gives up early only when the socket itself fails (ENOBUFS: the
+ * kernel dropped messages, maybe the ack; EMSGSIZE: a datagram larger than
+ * our buffer, maybe holding the ack) — the left-overs are skipped by the
+ * next request's sequence check.
+ *
+ * Return: 0, or a negative errno, with @rep->err filled in (refusal,
+ * extack) when the kernel said why.
+ */
+int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
+		     struct rcmgr_reply *rep)
+{
+	uint32_t seq;
+	ssize_t n;
+	int ret = 0;
+
+	seq = ++nl->seq;
+	if (!seq)	/* 0 is what notifications carry */
+		seq = ++nl->seq;
+	req->nlmsg_seq = seq;
+	req->nlmsg_pid = 0;
+	ret = send_req(nl, req);
+	if (ret < 0)
+		goto out;
+	for (;;) {
+		n = rcmgr_nl_recv(nl);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		if (n > RCMGR_NL_BUFSIZE) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		if (scan(nl, n, seq, rep, &ret))
+			break;
+	}
+out:
+	if (ret < 0)
+		rep->err.error = -ret;
+	return ret;
+}
+
+/* Resolve the rcmgr family, and its events group if @group is given. */
+int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rcmgr_reply rep;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	rcmgr_reply_init(&rep);
+	nlh = rcmgr_msg_getfamily(buf, 0, RCMGR_FAMILY_NAME);
+	ret = rcmgr_nl_request(nl, nlh, &rep);
+	if (!ret && !rep.len)
+		ret = -ENOENT;
+	if (!ret)
+		ret = rcmgr_parse_family((struct nlmsghdr *)rep.data, family);
+	if (!ret && group)
+		ret = rcmgr_parse_mcast_group((struct nlmsghdr *)rep.data,
+					      RCMGR_MCGRP_EVENTS, group);
+	rcmgr_reply_free(&rep);
+	return ret;
 }

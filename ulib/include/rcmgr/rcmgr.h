@@ -12,7 +12,41 @@
  *   ENOENT  unknown handle
  *   EALREADY peer, protocol or service already set
  *   EINVAL, ERANGE  malformed input; EPERM  not allowed
- * rcmgr_last_error() holds the calling thread's last kernel refusal.
+ *   EINTR   a dump kept changing under us (see rcmgr_dump())
+ *   ECHILD  the manager belongs to the parent process (see fork below)
+ *   EOPNOTSUPP  not in a null manager, or not in this kernel module
+ *
+ * Threads and processes
+ *
+ * A manager is thread-safe: any thread may call anything on it, except
+ * rcmgr_close(), which must be the last call on it and its objects.  One
+ * request is in flight per manager at a time (a mutex, held only while the
+ * request is sent and its whole answer read); no library lock is held
+ * while a callback (view, dump, list) runs, so a callback may call any
+ * rcmgr_*() function, on the same manager too, except rcmgr_close().
+ * Separate managers never wait for each other.  A scope object may be used
+ * from any thread, but rcmgr_scope_done() must not race other calls on the
+ * same object.
+ *
+ * rcmgr_last_error() is per thread: the details of the calling thread's
+ * last request that failed, on any manager.  A call that succeeds leaves
+ * it alone, and rcmgr_scope_done() never touches it (nor errno), so it can
+ * be read after cleaning up.  Failures found before reaching the kernel
+ * (EINVAL for a NULL name...) do not touch it either.
+ *
+ * fork(): the kernel releases a manager's handles when its netlink socket
+ * closes, so a child must not keep it open: in the child, the library
+ * closes its copy of every manager's socket at once (pthread_atfork()), and
+ * every call on an inherited manager or its objects fails with ECHILD,
+ * touching nothing.  The child may rcmgr_close() them (to free memory;
+ * the parent's handles are not affected) and rcmgr_open() its own.  When
+ * the parent dies, its reservations go, whatever its children do.  The
+ * sockets are also close-on-exec.  A monitor is not tied to any handle;
+ * after fork() it is shared, and only one process should read it.
+ *
+ * rcmgr_close() frees every conn, stream and span object still open on the
+ * manager (the kernel releases what they held when the socket closes);
+ * pointers to them are invalid afterwards.
  */
 #ifndef _RCMGR_RCMGR_H
 #define _RCMGR_RCMGR_H
@@ -53,6 +87,7 @@ struct rcmgr_stat {
 };
 
 /** A scope's limits (go-libp2p BaseLimit); 0 blocks all. */
+/* RCMGR_LIMIT_UNLIMITED (S64_MAX) is unlimited. */
 struct rcmgr_limit {
 	int64_t streams;
 	int64_t streams_inbound;
@@ -115,6 +150,10 @@ enum rcmgr_resource {
 	RCMGR_RESOURCE_FD,
 };
 
+/* A bit per resource, to say which fields of a struct rcmgr_limit count. */
+#define RCMGR_RESOURCE_BIT(r)	(1u << (r))
+#define RCMGR_RESOURCES_ALL	0x1feu
+
 /**
  * Why the kernel refused this thread's last request.  For a limit
  * (error EDQUOT, resource set): which scope, which limit, and the numbers.
@@ -167,8 +206,17 @@ struct rcmgr_config {
 	uint32_t scopes;		/* now (read only) */
 };
 
-/* The resource manager; thread-safe. */
+/* The resource manager; thread-safe.  ENOENT: the module is not loaded. */
 int rcmgr_open(struct rcmgr **rm);
+/*
+ * The null manager (go-libp2p's NullResourceManager), for hosts without
+ * the module: every reservation succeeds and nothing is accounted.  Scopes
+ * stat as empty with unlimited limits, ids are 0, dumps and lists are
+ * empty; limit and config changes fail with EOPNOTSUPP.  A daemon falls
+ * back with:  if (rcmgr_open(&rm) == -ENOENT) rcmgr_open_null(&rm);
+ */
+int rcmgr_open_null(struct rcmgr **rm);
+bool rcmgr_is_null(const struct rcmgr *rm);
 /* Close: the kernel releases everything this manager still holds. */
 void rcmgr_close(struct rcmgr *rm);
 const struct rcmgr_error *rcmgr_last_error(struct rcmgr *rm);
@@ -231,13 +279,44 @@ int rcmgr_limit_set(struct rcmgr *rm, enum rcmgr_limit_class c,
 int rcmgr_limit_get(struct rcmgr *rm, enum rcmgr_limit_class c,
 		    const char *name, struct rcmgr_limit *l);
 int rcmgr_limit_reset(struct rcmgr *rm);
+/*
+ * Set only the values whose RCMGR_RESOURCE_BIT() is in @which; the others
+ * stay as they are (rcmgr_limit_set() is @which = RCMGR_RESOURCES_ALL).
+ */
+int rcmgr_limit_update(struct rcmgr *rm, enum rcmgr_limit_class c,
+		       const char *name, const struct rcmgr_limit *l,
+		       unsigned int which);
+/*
+ * Drop the per-name limits of @name in class @c: it follows the class
+ * default again.  ENOENT if it had none; EOPNOTSUPP on a module without
+ * the limit-del op.
+ */
+int rcmgr_limit_delete(struct rcmgr *rm, enum rcmgr_limit_class c,
+		       const char *name);
+/* Every class default, then every per-name limit (override set). */
+struct rcmgr_limit_info {
+	enum rcmgr_limit_class class;
+	const char *name;		/* NULL for a class default */
+	size_t name_len;		/* names are bytes, maybe not UTF-8 */
+	bool override;
+	struct rcmgr_limit limit;
+};
+typedef int (*rcmgr_limit_fn)(const struct rcmgr_limit_info *info,
+			      void *arg);
+int rcmgr_limit_dump(struct rcmgr *rm, rcmgr_limit_fn fn, void *arg);
 
 /* Listing: @fn per scope; a non-zero return stops and is passed back. */
 typedef int (*rcmgr_list_fn)(const char *name, void *arg);
 int rcmgr_list_peers(struct rcmgr *rm, rcmgr_list_fn fn, void *arg);
 int rcmgr_list_protocols(struct rcmgr *rm, rcmgr_list_fn fn, void *arg);
 int rcmgr_list_services(struct rcmgr *rm, rcmgr_list_fn fn, void *arg);
-/* The whole state: every scope (other sockets' handles need CAP_NET_ADMIN). */
+/*
+ * The whole state: every scope (other sockets' handles need CAP_NET_ADMIN).
+ * The library reads the whole dump before the first callback, so @fn sees
+ * one consistent snapshot or nothing: when scopes come or go during a dump
+ * (NLM_F_DUMP_INTR), it is retried, up to 4 times in all, then -EINTR with
+ * nothing delivered.  A non-zero return of @fn stops and is passed back.
+ */
 typedef int (*rcmgr_dump_fn)(const struct rcmgr_scope_info *info, void *arg);
 int rcmgr_dump(struct rcmgr *rm, enum rcmgr_kind kind /* 0: all */,
 	       rcmgr_dump_fn fn, void *arg);
@@ -255,12 +334,26 @@ struct rcmgr_event {
 };
 int rcmgr_monitor_open(struct rcmgr_monitor **mon);
 int rcmgr_monitor_fd(const struct rcmgr_monitor *mon);
-/* Wait for the next event; 0, or a negative errno. */
+/*
+ * The next event: 0, or a negative errno.  Blocks, unless the fd was made
+ * O_NONBLOCK: then -EAGAIN when none is queued (poll() first; the fd is
+ * readable only when a notification is queued).  -ENOBUFS: the kernel
+ * dropped events because the socket's buffer was full; the monitor goes
+ * on, rcmgr_monitor_lost() counts such overruns, and a client that mirrors
+ * state should re-read it (rcmgr_dump()).
+ */
 int rcmgr_monitor_read(struct rcmgr_monitor *mon, struct rcmgr_event *ev);
+unsigned long rcmgr_monitor_lost(const struct rcmgr_monitor *mon);
 void rcmgr_monitor_close(struct rcmgr_monitor *mon);
 
 int rcmgr_config_get(struct rcmgr *rm, struct rcmgr_config *cfg);
 int rcmgr_config_set(struct rcmgr *rm, const struct rcmgr_config *cfg);
+#define RCMGR_CONFIG_MAX_HANDLES	(1u << 0)
+#define RCMGR_CONFIG_MAX_OWNER_HANDLES	(1u << 1)
+#define RCMGR_CONFIG_MAX_SCOPES		(1u << 2)
+/* Set only the bounds in @which. */
+int rcmgr_config_update(struct rcmgr *rm, const struct rcmgr_config *cfg,
+			unsigned int which);
 
 #ifdef __cplusplus
 }
