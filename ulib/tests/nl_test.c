@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * librcmgr's netlink core against a fake transport: the io vtable the
+ * socket uses, fed scripted datagrams.  Each case checks the answer, that
+ * the next request reads its own answer (no desync), and that nothing was
+ * read after the last scripted datagram (a real socket would have blocked
+ * there forever).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "kselftest_harness.h"
+#include "internal.h"
+
+#define FAMILY	0x1234
+#define PORTID	4242
+#define SEQ_CUR	0xffffffffu	/* patched to the request's sequence */
+#define SEQ_OLD	0xfffffffeu	/* patched to the one before */
+
+struct chunk {
+	int err;		/* recv() fails with it */
+	size_t len;
+	char data[8192];
+};
+
+struct fake {
+	struct chunk chunk[24];
+	int n, next;
+	int sends, send_eintr;
+	uint32_t seq;		/* of the last request */
+	int overread;		/* recv() after the script: would block */
+	size_t recv_len;	/* buffer size offered */
+};
+
+static ssize_t fake_send(void *ctx, const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	struct fake *f = ctx;
+
+	if (f->send_eintr) {
+		f->send_eintr--;
+		errno = EINTR;
+		return -1;
+	}
+	f->sends++;
+	f->seq = nlh->nlmsg_seq;
+	return len;
+}
+
+static ssize_t fake_recv(void *ctx, void *buf, size_t len)
+{
+	struct fake *f = ctx;
+	struct chunk *c;
+	struct nlmsghdr *m;
+	int n;
+
+	f->recv_len = len;
+	if (f->next >= f->n) {
+		f->overread++;
+		errno = EAGAIN;
+		return -1;
+	}
+	c = &f->chunk[f->next++];
+	if (c->err) {
+		errno = c->err;
+		return -1;
+	}
+	memcpy(buf, c->data, c->len);
+	n = c->len;
+	for (m = buf; mnl_nlmsg_ok(m, n); m = mnl_nlmsg_next(m, &n)) {
+		if (m->nlmsg_seq == SEQ_CUR)
+			m->nlmsg_seq = f->seq;
+		else if (m->nlmsg_seq == SEQ_OLD)
+			m->nlmsg_seq = f->seq - 1;
+	}
+	return c->len;
+}
+
+static const struct rcmgr_io fake_io = { .send = fake_send, .recv = fake_recv };
+
+static struct chunk *next_chunk(struct fake *f)
+{
+	return &f->chunk[f->n++];
+}
+
+static void chunk_err(struct fake *f, int err)
+{
+	next_chunk(f)->err = err;
+}
+
+static struct nlmsghdr *put(struct chunk *c, uint16_t type, uint16_t flags,
+			    uint32_t seq)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(c->data + c->len);
+
+	nlh = mnl_nlmsg_put_header(nlh);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_pid = PORTID;
+	return nlh;
+}
+
+static void end(struct chunk *c, struct nlmsghdr *nlh)
+{
+	c->len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+/* A scope message: a dump entry or a do reply. */
+static void put_scope(struct chunk *c, uint32_t seq, uint16_t flags,
+		      uint64_t id, uint64_t memory)
+{
+	struct nlmsghdr *nlh = put(c, FAMILY, flags, seq);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	struct nlattr *nest;
+
+	g->cmd = RCMGR_CMD_SCOPE_GET;
+	g->version = 1;
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, id);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, RCMGR_SCOPE_KIND_SYSTEM);
+	nest = mnl_attr_nest_start(nlh, RCMGR_A_SCOPE_USAGE);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_MEMORY, memory);
+	mnl_attr_nest_end(nlh, nest);
+	end(c, nlh);
+}
+
+static void put_bad_scope(struct chunk *c, uint32_t seq)
+{
+	struct nlmsghdr *nlh = put(c, FAMILY, NLM_F_MULTI, seq);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	g->cmd = RCMGR_CMD_SCOPE_GET;
+	mnl_attr_put_u16(nlh, RCMGR_A_SCOPE_KIND, 1);	/* must be a u32 */
+	end(c, nlh);
+}
+
+static void put_done(struct chunk *c, uint32_t seq, uint16_t flags, int err,
+		     const char *text)
+{
+	struct nlmsghdr *nlh = put(c, NLMSG_DONE, NLM_F_MULTI | flags, seq);
+	int *e = mnl_nlmsg_put_extra_header(nlh, sizeof(int));
+
+	*e = err;
+	if (text) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
+	}
+	end(c, nlh);
+}
+
+static void put_ack(struct chunk *c, uint32_t seq, int err, const char *text)
+{
+	struct nlmsghdr *nlh = put(c, NLMSG_ERROR, NLM_F_CAPPED, seq);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+
+	e->error = err;
+	e->msg.nlmsg_len = sizeof(e->msg);
+	if (text) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
+	}
+	end(c, nlh);
+}
+
+static void put_refusal(struct chunk *c, uint32_t seq)
+{
+	struct nlmsghdr *nlh = put(c, FAMILY, 0, seq);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	struct nlattr *nest;
+
+	g->cmd = RCMGR_CMD_SCOPE_RESERVE;
+	nest = mnl_attr_nest_start(nlh, RCMGR_A_SCOPE_REFUSAL);
+	mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_KIND, RCMGR_SCOPE_KIND_SYSTEM);
+	mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_RESOURCE,
+			 RCMGR_RESOURCE_TYPE_MEMORY);
+	mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_LIMIT, 100);
+	mnl_attr_put_strz(nlh, RCMGR_A_REFUSAL_MESSAGE, "system: memory 100/100");
+	mnl_attr_nest_end(nlh, nest);
+	end(c, nlh);
+}
+
+static void put_event(struct chunk *c, uint64_t id)
+{
+	struct nlmsghdr *nlh = put(c, FAMILY, 0, 0);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	nlh->nlmsg_pid = 0;
+	g->cmd = RCMGR_CMD_SCOPE_CLOSED_NTF;
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, id);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, RCMGR_SCOPE_KIND_CONN);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_OWNER, 77);
+	end(c, nlh);
+}
+
+/* A view's stat: one scope-get, answered by a reply and an ack. */
+static void script_stat(struct fake *f, uint64_t memory, bool split)
+{
+	struct chunk *c = next_chunk(f);
+
+	put_scope(c, SEQ_CUR, 0, 0, memory);
+	if (split)
+		c = next_chunk(f);
+	put_ack(c, SEQ_CUR, 0, NULL);
+}
+
+static int stat_fn(struct rcmgr_scope *s, void *arg)
+{
+	return rcmgr_scope_stat(s, arg);
+}
+
+static int64_t system_memory(struct rcmgr *rm)
+{
+	struct rcmgr_stat st = { .memory = -1 };
+	int ret = rcmgr_view_system(rm, stat_fn, &st);
+
+	return ret ? ret : st.memory;
+}
+
+struct seen {
+	int n;
+	uint64_t ids[16];
+	int fail_at;		/* return -ECANCELED at this one (1-based) */
+	struct rcmgr *reenter;	/* call back into the manager */
+	int64_t nested;
+};
+
+static int dump_fn(const struct rcmgr_scope_info *i, void *arg)
+{
+	struct seen *s = arg;
+
+	s->ids[s->n++] = i->id;
+	if (s->reenter)
+		s->nested = system_memory(s->reenter);
+	if (s->n == s->fail_at)
+		return -ECANCELED;
+	return 0;
+}
+
+FIXTURE(nl) {
+	struct fake f;
+	struct rcmgr *rm;
+};
+
+FIXTURE_SETUP(nl)
+{
+	memset(&self->f, 0, sizeof(self->f));
+	ASSERT_EQ(0, rcmgr_open_io(&self->rm, &fake_io, &self->f, PORTID,
+				   FAMILY));
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	rcmgr_close(self->rm);
+}
+
+TEST_F(nl, replies_split_across_reads)
+{
+	struct seen s = {};
+	struct chunk *c;
+
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 1, 0);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 2, 0);
+	put_scope(next_chunk(&self->f), SEQ_CUR, NLM_F_MULTI, 3, 0);
+	put_done(next_chunk(&self->f), SEQ_CUR, 0, 0, NULL);
+	script_stat(&self->f, 42, true);
+
+	ASSERT_EQ(0, rcmgr_dump(self->rm, 0, dump_fn, &s));
+	EXPECT_EQ(3, s.n);
+	EXPECT_EQ(1, s.ids[0]);
+	EXPECT_EQ(3, s.ids[2]);
+	EXPECT_EQ(42, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	/* Dump batches of up to 32 KiB fit in one read. */
+	EXPECT_GE(self->f.recv_len, 32768);
+}
+
+TEST_F(nl, interrupted_last_batch_retried)
+{
+	struct seen s = {};
+	struct chunk *c;
+
+	/* First try: the last batch is flagged, its DONE in the same read. */
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 1, 0);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 2, 0);
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI | NLM_F_DUMP_INTR, 4, 0);
+	put_done(c, SEQ_CUR, NLM_F_DUMP_INTR, 0, NULL);
+	/* Second try: consistent. */
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 1, 0);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 4, 0);
+	put_done(c, SEQ_CUR, 0, 0, NULL);
+	script_stat(&self->f, 7, false);
+
+	ASSERT_EQ(0, rcmgr_dump(self->rm, 0, dump_fn, &s));
+	/* Only the consistent answer, each scope once. */
+	EXPECT_EQ(2, s.n);
+	EXPECT_EQ(1, s.ids[0]);
+	EXPECT_EQ(4, s.ids[1]);
+	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(7, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST_F(nl, interrupted_every_time_is_eintr)
+{
+	struct seen s = {};
+	struct chunk *c;
+	int i;
+
+	for (i = 0; i < RCMGR_DUMP_TRIES; i++) {
+		c = next_chunk(&self->f);
+		put_scope(c, SEQ_CUR, NLM_F_MULTI | NLM_F_DUMP_INTR, 1, 0);
+		put_done(c, SEQ_CUR, NLM_F_DUMP_INTR, 0, NULL);
+	}
+	script_stat(&self->f, 9, false);
+
+	errno = 0;
+	EXPECT_EQ(-EINTR, rcmgr_dump(self->rm, 0, dump_fn, &s));
+	EXPECT_EQ(EINTR, errno);
+	EXPECT_EQ(EINTR, rcmgr_last_error(self->rm)->error);
+	EXPECT_EQ(0, s.n);
+	EXPECT_EQ(RCMGR_DUMP_TRIES, self->f.sends);
+	EXPECT_EQ(9, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST_F(nl, callback_error_mid_dump)
+{
+	struct seen s = { .fail_at = 2 };
+	struct chunk *c;
+
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 1, 0);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 2, 0);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 3, 0);
+	put_done(next_chunk(&self->f), SEQ_CUR, 0, 0, NULL);
+	script_stat(&self->f, 11, false);
+
+	EXPECT_EQ(-ECANCELED, rcmgr_dump(self->rm, 0, dump_fn, &s));
+	EXPECT_EQ(2, s.n);
+	/* The DONE was read: the next answer is the next request's. */
+	EXPECT_EQ(11, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST_F(nl, parse_error_mid_dump)
+{
+	struct seen s = {};
+	struct chunk *c;
+
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 1, 0);
+	put_bad_scope(c, SEQ_CUR);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 3, 0);
+	put_done(c, SEQ_CUR, 0, 0, NULL);
+	script_stat(&self->f, 12, false);
+
+	EXPECT_EQ(-EINVAL, rcmgr_dump(self->rm, 0, dump_fn, &s));
+	EXPECT_EQ(1, s.n);
+	EXPECT_EQ(12, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST_F(nl, callback_calls_back_into_the_manager)
+{
+	struct seen s = { .reenter = self->rm };
+	struct chunk *c;
+
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 1, 0);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 2, 0);
+	put_done(c, SEQ_CUR, 0, 0, NULL);
+	/* The nested requests run after the dump was read whole. */
+	script_stat(&self->f, 5, false);
+	script_stat(&self->f, 6, true);
+
+	ASSERT_EQ(0, rcmgr_dump(self->rm, 0, dump_fn, &s));
+	EXPECT_EQ(2, s.n);
+	EXPECT_EQ(6, s.nested);
+	EXPECT_EQ(3, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST_F(nl, eintr_retries_without_losing_the_reply)
+{
+	chunk_err(&self->f, EINTR);
+	put_scope(next_chunk(&self->f), SEQ_CUR, 0, 0, 13);
+	chunk_err(&self->f, EINTR);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	self->f.send_eintr = 2;
+
+	EXPECT_EQ(13, system_memory(self->rm));
+	EXPECT_EQ(1, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST_F(nl, enobufs_then_the_next_request_resyncs)
+{
+	struct chunk *c;
+
+	chunk_err(&self->f, ENOBUFS);
+	/* The lost request's answer arrives late: skipped by its seq. */
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_OLD, 0, 0, 99);
+	put_ack(c, SEQ_OLD, 0, NULL);
+	script_stat(&self->f, 14, false);
+
+	EXPECT_EQ(-ENOBUFS, system_memory(self->rm));
+	EXPECT_EQ(14, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST_F(nl, done_with_an_error)
+{
+	struct seen s = {};
+	struct chunk *c;
+
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, NLM_F_MULTI, 1, 0);
+	put_done(c, SEQ_CUR, 0, -ENOMEM, "out of memory mid-dump");
+	script_stat(&self->f, 15, false);
+
+	EXPECT_EQ(-ENOMEM, rcmgr_dump(self->rm, 0, dump_fn, &s));
+	/* A truncated dump is an error, and nothing of it is delivered. */
+	EXPECT_EQ(0, s.n);
+	EXPECT_EQ(ENOMEM, rcmgr_last_error(self->rm)->error);
+	EXPECT_STREQ("out of memory mid-dump",
+		     rcmgr_last_error(self->rm)->message);
+	EXPECT_EQ(15, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+}
+
+static int reserve_fn(struct rcmgr_scope *s, void *arg)
+{
+	return rcmgr_scope_reserve_memory(s, 1000, RCMGR_PRIO_ALWAYS);
+}
+
+TEST_F(nl, refusal_kept_across_success_and_done)
+{
+	const struct rcmgr_error *e = rcmgr_last_error(self->rm);
+	struct rcmgr_scope *stream;
+	struct chunk *c;
+
+	/* A stream to clean up with. */
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, 0, 31, 0);
+	put_ack(c, SEQ_CUR, 0, NULL);
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_CUR);
+	put_ack(c, SEQ_CUR, -EDQUOT, "memory limit exceeded");
+	script_stat(&self->f, 16, false);
+	/* Done on a stream the kernel already ended. */
+	put_ack(next_chunk(&self->f), SEQ_CUR, -ESTALE, "scope closed");
+
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND,
+				       &stream));
+	EXPECT_EQ(31, rcmgr_scope_id(stream));
+	EXPECT_EQ(-EDQUOT, rcmgr_view_system(self->rm, reserve_fn, NULL));
+	EXPECT_EQ(16, system_memory(self->rm));
+	errno = EDQUOT;
+	rcmgr_scope_done(stream);
+	EXPECT_EQ(EDQUOT, errno);
+	EXPECT_EQ(EDQUOT, e->error);
+	EXPECT_EQ(RCMGR_RESOURCE_MEMORY, e->resource);
+	EXPECT_EQ(100, e->limit);
+	EXPECT_STREQ("system: memory 100/100", e->message);
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST_F(nl, fork_child_gets_echild)
+{
+	struct rcmgr_scope *stream;
+	struct chunk *c;
+	int status;
+	pid_t pid;
+
+	c = next_chunk(&self->f);
+	put_scope(c, SEQ_CUR, 0, 5, 0);
+	put_ack(c, SEQ_CUR, 0, NULL);
+	script_stat(&self->f, 17, false);
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND,
+				       &stream));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int ok = system_memory(self->rm) == -ECHILD &&
+			 rcmgr_scope_reserve_memory(stream, 1, 0) == -ECHILD &&
+			 errno == ECHILD && self->f.sends == 1;
+
+		rcmgr_scope_done(stream);	/* frees, sends nothing */
+		ok &= self->f.sends == 1;
+		rcmgr_close(self->rm);
+		_exit(ok ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The parent's manager is untouched. */
+	EXPECT_EQ(17, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+}
+
+FIXTURE(mon) {
+	struct fake f;
+	struct rcmgr_monitor *mon;
+};
+
+FIXTURE_SETUP(mon)
+{
+	struct chunk *c;
+	struct nlmsghdr *nlh;
+
+	memset(&self->f, 0, sizeof(self->f));
+	/* The family lookup's reply, then its ack in a read of its own. */
+	c = next_chunk(&self->f);
+	nlh = rcmgr_msg_start(c->data, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, 1, 0,
+			      SEQ_CUR);
+	nlh->nlmsg_pid = PORTID;
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY);
+	{
+		struct nlattr *groups, *g;
+
+		groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+		g = mnl_attr_nest_start(nlh, 1);
+		mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 9);
+		mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME,
+				  RCMGR_MCGRP_EVENTS);
+		mnl_attr_nest_end(nlh, g);
+		mnl_attr_nest_end(nlh, groups);
+	}
+	end(c, nlh);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	ASSERT_EQ(0, rcmgr_monitor_open_io(&self->mon, &fake_io, &self->f,
+					   PORTID));
+	/* The ack was read: nothing left for poll() to wake on. */
+	ASSERT_EQ(self->f.n, self->f.next);
+	ASSERT_EQ(0, self->f.overread);
+}
+
+FIXTURE_TEARDOWN(mon)
+{
+	rcmgr_monitor_close(self->mon);
+}
+
+TEST_F(mon, enobufs_counted_and_survived)
+{
+	struct rcmgr_event ev;
+	struct chunk *c;
+
+	put_event(next_chunk(&self->f), 1);
+	chunk_err(&self->f, ENOBUFS);
+	c = next_chunk(&self->f);
+	put_event(c, 2);
+	put_event(c, 3);
+	chunk_err(&self->f, EINTR);
+	put_event(next_chunk(&self->f), 4);
+	chunk_err(&self->f, EAGAIN);	/* an O_NONBLOCK fd, drained */
+
+	ASSERT_EQ(0, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(1, ev.id);
+	EXPECT_EQ(RCMGR_KIND_CONN, ev.kind);
+	EXPECT_EQ(77, ev.owner);
+	EXPECT_EQ(0, rcmgr_monitor_lost(self->mon));
+	EXPECT_EQ(-ENOBUFS, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(1, rcmgr_monitor_lost(self->mon));
+	ASSERT_EQ(0, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(2, ev.id);
+	ASSERT_EQ(0, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(3, ev.id);
+	ASSERT_EQ(0, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(4, ev.id);
+	EXPECT_EQ(-EAGAIN, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(1, rcmgr_monitor_lost(self->mon));
+	EXPECT_EQ(0, self->f.overread);
+}
+
+TEST(null_manager)
+{
+	struct rcmgr_scope *conn, *stream, *span;
+	struct rcmgr_limit l;
+	struct rcmgr_stat st;
+	struct seen s = {};
+	struct rcmgr *rm;
+
+	ASSERT_EQ(0, rcmgr_open_null(&rm));
+	EXPECT_TRUE(rcmgr_is_null(rm));
+	ASSERT_EQ(0, rcmgr_open_connection(rm, RCMGR_DIR_INBOUND, true, NULL,
+					   &conn));
+	EXPECT_EQ(0, rcmgr_conn_set_peer(conn, "peer"));
+	EXPECT_STREQ("peer", rcmgr_scope_name(rcmgr_conn_peer_scope(conn)));
+	ASSERT_EQ(0, rcmgr_open_stream(rm, "peer", RCMGR_DIR_OUTBOUND, &stream));
+	EXPECT_EQ(0, rcmgr_stream_set_protocol(stream, "/p/1"));
+	EXPECT_EQ(0, rcmgr_stream_set_service(stream, "svc"));
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(stream, 1 << 30,
+						RCMGR_PRIO_LOW));
+	ASSERT_EQ(0, rcmgr_scope_begin_span(stream, &span));
+	EXPECT_EQ(0, rcmgr_scope_id(span));
+	EXPECT_EQ(0, rcmgr_scope_stat(stream, &st));
+	EXPECT_EQ(0, st.memory);
+	EXPECT_EQ(0, st.num_streams_outbound);
+	EXPECT_EQ(0, rcmgr_scope_limit(stream, &l));
+	EXPECT_EQ(RCMGR_LIMIT_UNLIMITED, l.memory);
+	EXPECT_EQ(0, rcmgr_view_system(rm, stat_fn, &st));
+	EXPECT_EQ(0, rcmgr_limit_get(rm, RCMGR_LIMIT_PEER, "x", &l));
+	EXPECT_EQ(RCMGR_LIMIT_UNLIMITED, l.fd);
+	EXPECT_EQ(-EOPNOTSUPP, rcmgr_limit_set(rm, RCMGR_LIMIT_PEER, NULL, &l));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(0, rcmgr_dump(rm, 0, dump_fn, &s));
+	EXPECT_EQ(0, s.n);
+	rcmgr_scope_done(span);
+	rcmgr_scope_done(stream);
+	/* conn left open: rcmgr_close() frees it. */
+	rcmgr_close(rm);
+}
+
+TEST_HARNESS_MAIN
