@@ -64,7 +64,7 @@ $(BUILD)/ulib/tests/%: ulib/tests/%.c $(LIB_A)
 	$(CC) $(CPPFLAGS) -Iulib -I$(KSFT_DIR) $(CFLAGS) $(TEST_WARNINGS) -o $@ $< $(LIB_A) $(MNL_LIBS) -lpthread
 
 unit-tests: $(LIB_TESTS)
-	@scripts/unit-tests.sh $(LIB_TESTS)
+	@RCMGR_RESULTS=$(BUILD)/results scripts/unit-tests.sh $(LIB_TESTS)
 
 tools: $(CLI) $(DEMO_NODE)
 
