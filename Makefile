@@ -21,6 +21,7 @@ CPPFLAGS	+= -I$(CURDIR)/uapi -I$(CURDIR)/ulib/include -D_GNU_SOURCE \
 # The kselftest harness is not written for our stricter warnings.
 TEST_WARNINGS	:= $(WARNINGS) -Wno-sign-compare -Wno-missing-prototypes
 MNL_LIBS	:= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+JSON_LIBS	:= $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 
 LIB_SRCS	:= ulib/msg.c ulib/nl.c ulib/fork.c ulib/rcmgr.c ulib/monitor.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -28,6 +29,7 @@ LIB_SO		:= $(BUILD)/ulib/librcmgr.so.1
 LIB_A		:= $(BUILD)/ulib/librcmgr-internal.a
 LIB_TESTS	:= $(patsubst ulib/tests/%.c,$(BUILD)/ulib/tests/%,$(wildcard ulib/tests/*.c))
 CLI		:= $(BUILD)/tools/rcmgr/rcmgr
+CLI_SRCS	:= $(filter-out tools/rcmgr/demo-node.c,$(wildcard tools/rcmgr/*.c))
 DEMO_NODE	:= $(BUILD)/tools/rcmgr/rcmgr-demo-node
 
 .PHONY: all setup modules ulib tools selftests unit-tests vm-tests check run bench \
@@ -73,10 +75,10 @@ $(DEMO_NODE): tools/rcmgr/demo-node.c ulib/include/rcmgr/rcmgr.h $(LIB_SO)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $< -L$(BUILD)/ulib -lrcmgr \
 		-Wl,-rpath,'$$ORIGIN/../../ulib'
 
-$(CLI): tools/rcmgr/rcmgr.c ulib/include/rcmgr/rcmgr.h $(LIB_SO)
+$(CLI): $(CLI_SRCS) tools/rcmgr/cli.h ulib/include/rcmgr/rcmgr.h $(LIB_SO)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $< -L$(BUILD)/ulib -lrcmgr \
-		-Wl,-rpath,'$$ORIGIN/../../ulib'
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $(CLI_SRCS) -L$(BUILD)/ulib \
+		-lrcmgr $(JSON_LIBS) -Wl,-rpath,'$$ORIGIN/../../ulib'
 
 selftests: $(LIB_SO)
 	$(MAKE) -C selftests OUTPUT=$(BUILD)/selftests LIBDIR=$(BUILD)/ulib

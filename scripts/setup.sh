@@ -11,7 +11,7 @@ need=(
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	linux-source-6.1 linux-source-6.12
 	qemu-system-x86 busybox-static cpio gzip xz-utils kmod iproute2
-	gcc make libc6-dev libmnl-dev pkg-config sparse
+	gcc make libc6-dev libmnl-dev libjansson-dev pkg-config sparse
 	python3 python3-yaml python3-jsonschema
 	bc flex bison libelf-dev libssl-dev
 )

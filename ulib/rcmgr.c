@@ -802,14 +802,18 @@ struct dump {
 	void *arg;
 };
 
-static char *dup_bytes(const struct rcmgr_bytes *b, char *buf, size_t size)
+/* A name's bytes, NUL-terminated in @buf; its length in @len. */
+static char *dup_bytes(const struct rcmgr_bytes *b, char *buf, size_t size,
+		       size_t *len)
 {
 	size_t n = b->len < size ? b->len : size - 1;
 
+	*len = 0;
 	if (!b->data)
 		return NULL;
 	memcpy(buf, b->data, n);
 	buf[n] = '\0';
+	*len = n;
 	return buf;
 }
 
@@ -826,9 +830,11 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 		return ret;
 	info.id = m.id;
 	info.kind = m.kind;
-	info.peer = dup_bytes(&m.peer, peer, sizeof(peer));
-	info.protocol = dup_bytes(&m.protocol, proto, sizeof(proto));
-	info.service = dup_bytes(&m.service, svc, sizeof(svc));
+	info.peer = dup_bytes(&m.peer, peer, sizeof(peer), &info.peer_len);
+	info.protocol = dup_bytes(&m.protocol, proto, sizeof(proto),
+				  &info.protocol_len);
+	info.service = dup_bytes(&m.service, svc, sizeof(svc),
+				 &info.service_len);
 	info.dir = m.dir;
 	info.usefd = m.present & (1ull << RCMGR_A_SCOPE_USEFD);
 	info.endpoint = m.endpoint;

@@ -195,6 +195,8 @@ struct rcmgr_scope_info {
 	struct rcmgr_limit limit;
 	struct rcmgr_resources peak;
 	struct rcmgr_resources blocked;
+	/* Names are bytes: maybe not UTF-8, maybe holding a NUL. */
+	size_t peer_len, protocol_len, service_len;
 };
 
 /** Bounds on what one namespace may hold in the kernel. */

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rcmgr tool's internals: argument parsing (parse.c), the one print
+ * path for text and JSON (print.c), and one file per object.
+ *
+ * Every command parses its whole command line before the module is
+ * reached, so a usage error never half-applies anything.
+ */
+#ifndef _RCMGR_CLI_H
+#define _RCMGR_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <rcmgr/rcmgr.h>
+
+/* Exit codes, as rcmgr(8) documents them. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* the kernel refused, or was not reached */
+#define EXIT_WRITE	2	/* the output could not be written */
+#define EXIT_USAGE	255
+
+extern bool json, pretty, show_stats, show_details;
+
+/* parse.c */
+#define NO_MATCH	(-1)
+#define AMBIGUOUS	(-2)
+int match_word(const char *arg, const char *const *words, size_t n);
+int pick(const char *what, const char *arg, const char *const *words,
+	 size_t n);
+int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int parse_u64(const char *what, const char *arg, uint64_t max, uint64_t *v);
+int parse_limit(const char *what, const char *arg, bool size, int64_t *v);
+int parse_name(const char *what, const char *arg, char *out, size_t size);
+size_t escape(const char *p, size_t len, bool text, char *out, size_t size);
+int kernel_err(struct rcmgr *rm, int ret);
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/* Names are at most 256 bytes in the kernel; escaped, four times that. */
+#define NAME_MAX_LEN	512
+#define ESC_SIZE	(4 * NAME_MAX_LEN + 1)
+
+/* print.c */
+void out_begin_list(void);
+void out_open(void);
+void out_close(void);
+void out_nest(const char *key);
+void out_unnest(void);
+void out_text(const char *s);
+void out_str(const char *key, const char *val, bool with_key);
+void out_name(const char *key, const char *p, size_t len);
+void out_u64(const char *key, uint64_t v);
+void out_limit(const char *key, int64_t v);
+void out_flag(const char *key, bool v);
+int out_end_list(void);
+int out_flush(void);
+
+/* Resources, in the kernel's order: keywords and struct fields. */
+extern const char *const res_keys[8];
+#define RES_FIELDS(s) {							\
+	&(s)->memory, &(s)->streams_inbound, &(s)->streams_outbound,	\
+	&(s)->streams, &(s)->conns_inbound, &(s)->conns_outbound,	\
+	&(s)->conns, &(s)->fd,						\
+}
+
+/* One object's commands: parse argv, then run against the module. */
+struct cmd {
+	int (*run)(struct rcmgr *rm, struct cmd *c);
+	bool no_module;			/* help: runs without the module */
+	union {
+		struct {
+			enum rcmgr_kind kind;
+			bool by_id, by_name;
+			uint64_t id;
+			char name[NAME_MAX_LEN + 1];
+			size_t name_len;
+		} scope;
+		struct {
+			int class;		/* -1: all */
+			bool named;
+			char name[NAME_MAX_LEN + 1];
+			size_t name_len;
+			struct rcmgr_limit l;
+			unsigned int which;
+		} limit;
+		struct {
+			struct rcmgr_config cfg;
+			unsigned int which;
+		} config;
+	};
+};
+
+int scope_parse(int argc, char **argv, struct cmd *c);
+int limit_parse(int argc, char **argv, struct cmd *c);
+int config_parse(int argc, char **argv, struct cmd *c);
+int monitor_parse(int argc, char **argv, struct cmd *c);
+int monitor_run(void);
+const char *kind_name(enum rcmgr_kind k);
+
+#endif /* _RCMGR_CLI_H */
