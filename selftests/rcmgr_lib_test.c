@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * librcmgr as a daemon uses it, against the real module: dumps under
+ * another process's churn, callbacks calling back into the manager, the
+ * monitor driven by poll(), ENOBUFS on the monitor, fork(), the null
+ * manager, rcmgr_last_error() across cleanup, partial limit updates and
+ * rcmgr_close() with objects still open.  Each test runs in a fresh
+ * network namespace, under the harness's timeout (the watchdog: a hang
+ * fails the test instead of the run).
+ */
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <rcmgr/rcmgr.h>
+
+#include "kselftest_harness.h"
+
+static int lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	ifr.ifr_flags |= IFF_UP;
+	if (!ret)
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	close(fd);
+	return ret;
+}
+
+static int listener(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (void *)&a, sizeof(a)) || listen(fd, 128))
+		return -1;
+	return fd;
+}
+
+static int tcp_pair(int lfd, int *cli, int *srv)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(lfd, (void *)&a, &len))
+		return -1;
+	*cli = socket(AF_INET, SOCK_STREAM, 0);
+	if (*cli < 0 || connect(*cli, (void *)&a, len))
+		return -1;
+	*srv = accept(lfd, NULL, NULL);
+	return *srv < 0 ? -1 : 0;
+}
+
+static int stat_cb(struct rcmgr_scope *s, void *arg)
+{
+	return rcmgr_scope_stat(s, arg);
+}
+
+static struct rcmgr_stat system_stat(struct rcmgr *rm)
+{
+	struct rcmgr_stat st = { .memory = -1 };
+
+	if (rcmgr_view_system(rm, stat_cb, &st))
+		st.memory = -1;
+	return st;
+}
+
+/* Room for many conns and streams in this namespace. */
+static int unlimit(struct rcmgr *rm)
+{
+	struct rcmgr_limit l = {
+		.streams = RCMGR_LIMIT_UNLIMITED,
+		.streams_inbound = RCMGR_LIMIT_UNLIMITED,
+		.streams_outbound = RCMGR_LIMIT_UNLIMITED,
+		.conns = RCMGR_LIMIT_UNLIMITED,
+		.conns_inbound = RCMGR_LIMIT_UNLIMITED,
+		.conns_outbound = RCMGR_LIMIT_UNLIMITED,
+		.fd = RCMGR_LIMIT_UNLIMITED,
+		.memory = RCMGR_LIMIT_UNLIMITED,
+	};
+
+	return rcmgr_limit_set(rm, RCMGR_LIMIT_SYSTEM, NULL, &l) ||
+	       rcmgr_limit_set(rm, RCMGR_LIMIT_TRANSIENT, NULL, &l) ||
+	       rcmgr_limit_set(rm, RCMGR_LIMIT_PEER, NULL, &l);
+}
+
+FIXTURE(lib) {
+	struct rcmgr *rm;
+};
+
+FIXTURE_SETUP(lib)
+{
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, lo_up());
+	ASSERT_EQ(0, rcmgr_open(&self->rm));
+	ASSERT_EQ(0, unlimit(self->rm));
+}
+
+FIXTURE_TEARDOWN(lib)
+{
+	rcmgr_close(self->rm);
+}
+
+/* Another process opening and closing streams until killed. */
+static pid_t churner(void)
+{
+	pid_t pid = fork();
+	struct rcmgr_scope *s;
+	struct rcmgr *rm;
+	char peer[32];
+	int i;
+
+	if (pid)
+		return pid;
+	if (rcmgr_open(&rm))
+		_exit(1);
+	for (i = 0;; i++) {
+		snprintf(peer, sizeof(peer), "churn-%d", i % 50);
+		if (!rcmgr_open_stream(rm, peer, RCMGR_DIR_INBOUND, &s))
+			rcmgr_scope_done(s);
+	}
+}
+
+struct snapshot {
+	int n, systems, dups;
+	uint64_t ids[4096];
+};
+
+static int snap_cb(const struct rcmgr_scope_info *i, void *arg)
+{
+	struct snapshot *s = arg;
+	int k;
+
+	/* Handles only: named scopes' ids are 0 here. */
+	if (i->kind == RCMGR_KIND_SYSTEM)
+		s->systems++;
+	if (i->kind == RCMGR_KIND_STREAM) {
+		for (k = 0; k < s->n; k++)
+			if (s->ids[k] == i->id)
+				s->dups++;
+		if (s->n < (int)(sizeof(s->ids) / sizeof(s->ids[0])))
+			s->ids[s->n++] = i->id;
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(lib, dump_under_churn, 120)
+{
+	struct rcmgr_scope *held[300];
+	struct snapshot *snap;
+	int i, ret, ok = 0, intr = 0, status;
+	char peer[32];
+	pid_t pid;
+
+	/* Enough scopes for a dump of many batches. */
+	for (i = 0; i < 300; i++) {
+		snprintf(peer, sizeof(peer), "held-%d", i);
+		ASSERT_EQ(0, rcmgr_open_stream(self->rm, peer,
+					       RCMGR_DIR_OUTBOUND, &held[i]));
+	}
+	snap = malloc(sizeof(*snap));
+	ASSERT_NE(NULL, snap);
+	pid = churner();
+	ASSERT_LT(0, pid);
+	for (i = 0; i < 200; i++) {
+		memset(snap, 0, sizeof(*snap));
+		ret = rcmgr_dump(self->rm, 0, snap_cb, snap);
+		if (ret == -EINTR) {
+			/* The documented failure: nothing was delivered. */
+			EXPECT_EQ(0, snap->n + snap->systems);
+			EXPECT_EQ(EINTR, rcmgr_last_error(self->rm)->error);
+			intr++;
+			continue;
+		}
+		ASSERT_EQ(0, ret);
+		EXPECT_EQ(1, snap->systems);
+		EXPECT_EQ(0, snap->dups);
+		EXPECT_LE(300, snap->n);
+		ok++;
+	}
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("the churner failed");
+	TH_LOG("%d consistent dumps, %d interrupted", ok, intr);
+	EXPECT_EQ(200, ok + intr);
+	EXPECT_LT(0, ok);
+	for (i = 0; i < 300; i++)
+		rcmgr_scope_done(held[i]);
+	free(snap);
+}
+
+struct reenter {
+	struct rcmgr *rm;
+	int calls, nested_ok;
+	int64_t memory;
+};
+
+static int count_cb(const struct rcmgr_scope_info *i, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int reenter_cb(const struct rcmgr_scope_info *i, void *arg)
+{
+	struct reenter *r = arg;
+	struct rcmgr_scope *s;
+	int n = 0;
+
+	r->calls++;
+	/* Any call on the same manager, a dump included. */
+	if (!rcmgr_open_stream(r->rm, "nested", RCMGR_DIR_INBOUND, &s)) {
+		if (!rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS))
+			r->memory = system_stat(r->rm).memory;
+		rcmgr_scope_done(s);
+	}
+	if (!rcmgr_dump(r->rm, RCMGR_KIND_SYSTEM, count_cb, &n) && n == 1)
+		r->nested_ok++;
+	return 0;
+}
+
+TEST_F_TIMEOUT(lib, callback_calls_back_into_the_manager, 30)
+{
+	struct reenter r = { .rm = self->rm, .memory = -1 };
+
+	ASSERT_EQ(0, rcmgr_dump(self->rm, RCMGR_KIND_TRANSIENT, reenter_cb, &r));
+	EXPECT_EQ(1, r.calls);
+	EXPECT_EQ(1, r.nested_ok);
+	EXPECT_EQ(10, r.memory);
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+}
+
+/* A conn bound to an accepted socket; closing both ends ends it. */
+static int bound_conn(struct rcmgr *rm, int lfd, int *cli, int *srv,
+		      struct rcmgr_scope **conn)
+{
+	if (tcp_pair(lfd, cli, srv))
+		return -1;
+	return rcmgr_open_connection_fd(rm, RCMGR_DIR_INBOUND, *srv, NULL, conn);
+}
+
+TEST_F_TIMEOUT(lib, monitor_driven_by_poll, 60)
+{
+	struct rcmgr_monitor *mon;
+	struct rcmgr_scope *conn;
+	struct rcmgr_event ev;
+	int lfd, cli, srv, fd, round;
+	struct pollfd p;
+
+	ASSERT_EQ(0, rcmgr_monitor_open(&mon));
+	fd = rcmgr_monitor_fd(mon);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	/* Nothing queued: the family lookup's ack was read at open. */
+	EXPECT_EQ(0, poll(&p, 1, 0));
+	EXPECT_EQ(-EAGAIN, rcmgr_monitor_read(mon, &ev));
+	lfd = listener();
+	ASSERT_LE(0, lfd);
+	for (round = 0; round < 3; round++) {
+		ASSERT_EQ(0, bound_conn(self->rm, lfd, &cli, &srv, &conn));
+		/* Without an event: no wake-up. */
+		EXPECT_EQ(0, poll(&p, 1, 0));
+		close(srv);
+		close(cli);
+		/* A stat reaps the dead socket at once. */
+		EXPECT_EQ(0, system_stat(self->rm).num_conns_inbound);
+		ASSERT_EQ(1, poll(&p, 1, 10000));
+		ASSERT_EQ(0, rcmgr_monitor_read(mon, &ev));
+		EXPECT_EQ(rcmgr_scope_id(conn), ev.id);
+		EXPECT_EQ(RCMGR_KIND_CONN, ev.kind);
+		EXPECT_EQ(-EAGAIN, rcmgr_monitor_read(mon, &ev));
+		EXPECT_EQ(0, poll(&p, 1, 0));
+		rcmgr_scope_done(conn);
+	}
+	EXPECT_EQ(0, rcmgr_monitor_lost(mon));
+	close(lfd);
+	rcmgr_monitor_close(mon);
+}
+
+TEST_F_TIMEOUT(lib, monitor_survives_enobufs, 60)
+{
+	struct rcmgr_scope *conn[40];
+	int cli[40], srv[40], lfd, fd, i, one = 1, events = 0, lost = 0, ret;
+	struct rcmgr_monitor *mon;
+	struct rcmgr_event ev;
+	struct pollfd p;
+
+	ASSERT_EQ(0, rcmgr_monitor_open(&mon));
+	fd = rcmgr_monitor_fd(mon);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
+	/* The smallest buffer the kernel allows: a few events fill it. */
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one)));
+	lfd = listener();
+	ASSERT_LE(0, lfd);
+	for (i = 0; i < 40; i++)
+		ASSERT_EQ(0, bound_conn(self->rm, lfd, &cli[i], &srv[i], &conn[i]));
+	for (i = 0; i < 40; i++) {
+		close(srv[i]);
+		close(cli[i]);
+	}
+	EXPECT_EQ(0, system_stat(self->rm).num_conns_inbound);
+	while ((ret = rcmgr_monitor_read(mon, &ev)) != -EAGAIN) {
+		if (ret == -ENOBUFS) {
+			lost++;
+			continue;
+		}
+		ASSERT_EQ(0, ret);
+		events++;
+	}
+	TH_LOG("%d events read, %d overruns", events, lost);
+	EXPECT_LT(0, lost);
+	EXPECT_LT(events, 40);
+	EXPECT_EQ(lost, rcmgr_monitor_lost(mon));
+	/* And it goes on: the next event arrives and is read. */
+	ASSERT_EQ(0, bound_conn(self->rm, lfd, &cli[0], &srv[0], &conn[0]));
+	close(srv[0]);
+	close(cli[0]);
+	EXPECT_EQ(0, system_stat(self->rm).num_conns_inbound);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	ASSERT_EQ(0, rcmgr_monitor_read(mon, &ev));
+	EXPECT_EQ(rcmgr_scope_id(conn[0]), ev.id);
+	close(lfd);
+	rcmgr_monitor_close(mon);
+}
+
+/*
+ * fork() without exec: the child closes its copy of the parent's socket,
+ * so a SIGKILLed parent's reservations go although the child lives on,
+ * and the inherited manager answers ECHILD in the child.
+ */
+TEST_F_TIMEOUT(lib, fork_child_does_not_keep_parent_charges, 60)
+{
+	int ready[2], report[2], status;
+	pid_t parent, child = 0;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(report));
+	parent = fork();
+	ASSERT_LE(0, parent);
+	if (!parent) {
+		struct rcmgr_scope *s;
+		struct rcmgr *rm;
+		pid_t kid;
+
+		if (rcmgr_open(&rm) ||
+		    rcmgr_open_stream(rm, "forker", RCMGR_DIR_INBOUND, &s) ||
+		    rcmgr_scope_reserve_memory(s, 4096, RCMGR_PRIO_ALWAYS))
+			_exit(1);
+		kid = fork();
+		if (!kid) {
+			/* Inherited: refused without a word to the kernel. */
+			c = rcmgr_scope_reserve_memory(s, 1, 0) == -ECHILD &&
+			    errno == ECHILD ? 'y' : 'n';
+			write(report[1], &c, 1);
+			for (;;)
+				pause();
+		}
+		write(ready[1], &kid, sizeof(kid));
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(sizeof(child), read(ready[0], &child, sizeof(child)));
+	ASSERT_EQ(1, read(report[0], &c, 1));
+	EXPECT_EQ('y', c);
+	EXPECT_EQ(4096, system_stat(self->rm).memory);
+	EXPECT_EQ(1, system_stat(self->rm).num_streams_inbound);
+
+	kill(parent, SIGKILL);
+	ASSERT_EQ(parent, waitpid(parent, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	/* The child is alive, and the parent's charges are gone. */
+	EXPECT_EQ(0, kill(child, 0));
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+	EXPECT_EQ(0, system_stat(self->rm).num_streams_inbound);
+	kill(child, SIGKILL);
+}
+
+TEST_F(lib, null_manager_touches_nothing)
+{
+	struct rcmgr_scope *conn, *stream;
+	struct rcmgr_stat st;
+	struct rcmgr *null;
+	int n = 0;
+
+	ASSERT_EQ(0, rcmgr_open_null(&null));
+	EXPECT_TRUE(rcmgr_is_null(null));
+	EXPECT_FALSE(rcmgr_is_null(self->rm));
+	ASSERT_EQ(0, rcmgr_open_connection(null, RCMGR_DIR_INBOUND, true,
+					   NULL, &conn));
+	ASSERT_EQ(0, rcmgr_open_stream(null, "p", RCMGR_DIR_INBOUND, &stream));
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(stream, 1 << 20,
+						RCMGR_PRIO_LOW));
+	EXPECT_EQ(0, rcmgr_view_system(null, stat_cb, &st));
+	EXPECT_EQ(0, st.memory);
+	EXPECT_EQ(0, rcmgr_dump(null, 0, count_cb, &n));
+	EXPECT_EQ(0, n);
+	/* The kernel saw none of it. */
+	st = system_stat(self->rm);
+	EXPECT_EQ(0, st.memory);
+	EXPECT_EQ(0, st.num_conns_inbound);
+	EXPECT_EQ(0, st.num_streams_inbound);
+	rcmgr_scope_done(stream);
+	rcmgr_close(null);	/* conn still open: freed here */
+}
+
+TEST_F(lib, last_error_survives_cleanup)
+{
+	struct rcmgr_limit l = { .memory = 100 };
+	const struct rcmgr_error *e = rcmgr_last_error(self->rm);
+	struct rcmgr_scope *s;
+
+	ASSERT_EQ(0, rcmgr_limit_update(self->rm, RCMGR_LIMIT_SYSTEM, NULL, &l,
+					RCMGR_RESOURCE_BIT(RCMGR_RESOURCE_MEMORY)));
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND, &s));
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 1000,
+						      RCMGR_PRIO_ALWAYS));
+	/* A success and a done in between change nothing. */
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+	rcmgr_scope_done(s);
+	EXPECT_EQ(EDQUOT, errno);
+	EXPECT_EQ(EDQUOT, e->error);
+	EXPECT_EQ(RCMGR_RESOURCE_MEMORY, e->resource);
+	EXPECT_EQ(100, e->limit);
+	EXPECT_EQ(1000, e->attempted);
+}
+
+TEST_F(lib, limit_update_sends_only_the_given_values)
+{
+	struct rcmgr_limit l = { .fd = 7, .memory = 1 }, got;
+
+	ASSERT_EQ(0, rcmgr_limit_update(self->rm, RCMGR_LIMIT_SYSTEM, NULL, &l,
+					RCMGR_RESOURCE_BIT(RCMGR_RESOURCE_FD)));
+	ASSERT_EQ(0, rcmgr_limit_get(self->rm, RCMGR_LIMIT_SYSTEM, NULL, &got));
+	EXPECT_EQ(7, got.fd);
+	EXPECT_EQ(RCMGR_LIMIT_UNLIMITED, got.memory);
+	EXPECT_EQ(RCMGR_LIMIT_UNLIMITED, got.conns);
+	EXPECT_EQ(-EINVAL, rcmgr_limit_update(self->rm, RCMGR_LIMIT_SYSTEM,
+					      NULL, &l, 1u << 20));
+}
+
+struct names {
+	int n;
+	char seen[4][16];
+};
+
+static int override_cb(const struct rcmgr_limit_info *i, void *arg)
+{
+	struct names *o = arg;
+
+	if (i->override && i->class == RCMGR_LIMIT_PEER && o->n < 4)
+		snprintf(o->seen[o->n++], sizeof(o->seen[0]), "%.*s",
+			 (int)i->name_len, i->name);
+	return 0;
+}
+
+TEST_F(lib, limit_overrides_listed_and_deleted_one_at_a_time)
+{
+	struct rcmgr_limit l = { .streams = 3 }, got;
+	unsigned int which = RCMGR_RESOURCE_BIT(RCMGR_RESOURCE_STREAMS);
+	struct names o = {};
+	int ret;
+
+	ASSERT_EQ(0, rcmgr_limit_update(self->rm, RCMGR_LIMIT_PEER, "a", &l, which));
+	l.streams = 4;
+	ASSERT_EQ(0, rcmgr_limit_update(self->rm, RCMGR_LIMIT_PEER, "b", &l, which));
+	ASSERT_EQ(0, rcmgr_limit_dump(self->rm, override_cb, &o));
+	ASSERT_EQ(2, o.n);
+	EXPECT_STREQ("a", o.seen[0]);
+	EXPECT_STREQ("b", o.seen[1]);
+
+	ret = rcmgr_limit_delete(self->rm, RCMGR_LIMIT_PEER, "a");
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "the module has no limit-del op");
+	ASSERT_EQ(0, ret);
+	memset(&o, 0, sizeof(o));
+	ASSERT_EQ(0, rcmgr_limit_dump(self->rm, override_cb, &o));
+	ASSERT_EQ(1, o.n);
+	EXPECT_STREQ("b", o.seen[0]);
+	/* "a" follows the class default again. */
+	ASSERT_EQ(0, rcmgr_limit_get(self->rm, RCMGR_LIMIT_PEER, "a", &got));
+	EXPECT_EQ(RCMGR_LIMIT_UNLIMITED, got.streams);
+	EXPECT_EQ(-ENOENT, rcmgr_limit_delete(self->rm, RCMGR_LIMIT_PEER, "a"));
+}
+
+TEST_F(lib, close_with_objects_open)
+{
+	struct rcmgr_scope *conn, *stream, *span;
+	struct rcmgr *rm;
+
+	ASSERT_EQ(0, rcmgr_open(&rm));
+	ASSERT_EQ(0, rcmgr_open_connection(rm, RCMGR_DIR_OUTBOUND, true, NULL,
+					   &conn));
+	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_OUTBOUND, &stream));
+	ASSERT_EQ(0, rcmgr_scope_begin_span(stream, &span));
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(span, 100, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(100, system_stat(self->rm).memory);
+	EXPECT_EQ(1, system_stat(self->rm).num_conns_outbound);
+	/* Objects still open: the kernel releases what they held. */
+	rcmgr_close(rm);
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+	EXPECT_EQ(0, system_stat(self->rm).num_conns_outbound);
+	EXPECT_EQ(0, system_stat(self->rm).num_streams_outbound);
+	EXPECT_EQ(0, system_stat(self->rm).num_fd);
+}
+
+TEST_HARNESS_MAIN
