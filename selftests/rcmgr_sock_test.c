@@ -279,6 +279,7 @@ TEST_F(sock, scm_rights_keeps_binding)
 	SYSTEM(self->rm, 1, 0, 1);
 	ASSERT_EQ(1, write(us[0], "x", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	SYSTEM(self->rm, 0, 0, 0);
 	close(us[0]);

@@ -16,6 +16,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CLI = os.environ.get('YNL_CLI', os.path.join(HERE, 'ynl', 'cli.py'))
 SPEC = os.environ.get('RCMGR_SPEC', os.path.join(HERE, 'rcmgr.yaml'))
 UNLIMITED = (1 << 63) - 1
+# Each cli.py or rcmgr run: a hang fails its test, not the whole run.
+STEP_TIMEOUT = 60
 
 results = []
 
@@ -30,7 +32,8 @@ def cli(*args, ns=True):
     cmd += list(args)
     if ns:
         cmd = ['unshare', '-n'] + cmd
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = subprocess.run(cmd, capture_output=True, text=True,
+                       timeout=STEP_TIMEOUT)
     return p.returncode, p.stdout + p.stderr
 
 
@@ -131,7 +134,7 @@ def refusal_reported():
         '\'{{"peer": "{p}", "dir": "inbound"}}\''
     ).format(cli=CLI, spec=SPEC, p=hexs('P1'))
     p = subprocess.run(['unshare', '-n', 'sh', '-c', script],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, timeout=STEP_TIMEOUT)
     out = p.stdout + p.stderr
     assert p.returncode != 0, out
     assert 'error: -122' in out or 'Disk quota exceeded' in out, out
@@ -162,7 +165,7 @@ def limits():
         '$Y --do limit-get --json \'{{"class": "protocol", "name": "{n}"}}\''
     ).format(cli=CLI, spec=SPEC, n=name, u=UNLIMITED)
     p = subprocess.run(['unshare', '-n', 'sh', '-c', script],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, timeout=STEP_TIMEOUT)
     assert p.returncode == 0, p.stdout + p.stderr
     lines = [json.loads(x) for x in p.stdout.splitlines() if x.strip()]
     # limit-set and limit-reset have no reply.
@@ -188,7 +191,7 @@ def config():
         '$Y --do config-get'
     ).format(cli=CLI, spec=SPEC)
     p = subprocess.run(['unshare', '-n', 'sh', '-c', script],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, timeout=STEP_TIMEOUT)
     assert p.returncode == 0, p.stdout + p.stderr
     c = json.loads(p.stdout.strip().splitlines()[-1])
     assert c is not None, p.stdout
@@ -204,6 +207,7 @@ def agrees_with_cli():
     ours = json.loads(subprocess.run([os.environ.get('RCMGR', 'rcmgr'), '-j',
                                       'scope', 'show', 'system'],
                                      capture_output=True, text=True,
+                                     timeout=STEP_TIMEOUT,
                                      check=True).stdout)[0]
     assert ynl['kind'] == ours['kind'] == 'system'
     for part in ('usage', 'limit', 'peak', 'blocked'):
