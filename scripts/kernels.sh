@@ -4,32 +4,55 @@
 # kernels.sh [NAME...]: one line per test kernel,
 #   NAME  RELEASE  BZIMAGE  KBUILD_DIR
 # for 6.1 (Debian's cloud kernel), 6.12 (the newest Debian 6.12 cloud kernel
-# installed) and debug (6.1 with KASAN, lockdep, kmemleak..., built and
-# cached by selftests/vm/debug-kernel.sh on first use).
+# whose headers are installed) and debug (6.1 with KASAN, lockdep,
+# kmemleak..., built and cached by selftests/vm/debug-kernel.sh on first use).
+#
+# Every test kernel has one directory in the cache, whatever made it:
+#   ${RCMGR_CACHE:-/var/cache/rcmgr}/kernels/RELEASE/
+#       vmlinuz  config  [modules/ = /lib/modules/RELEASE]  [build]
+# BZIMAGE is its vmlinuz, so its modules are at $(dirname BZIMAGE)/modules.
+# make setup unpacks Debian's image and headers there (fetch-kernel.sh; they
+# are never installed, and nothing here reads /boot, /lib/modules or
+# /usr/src); 6.1 and 6.12 are the newest releases of their series there.
+# The debug kernel's entries link into its build tree; it has what the
+# tests need built in.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${RCMGR_CACHE:-/var/cache/rcmgr}
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(6.1 6.12 debug)
+
+# newest GLOB NAME: the newest fetched release matching GLOB.
+newest() {
+	local d rel=
+	for d in "$cache"/kernels/$1/.fetched; do
+		[ -f "$d" ] || continue
+		d=${d%/.fetched}
+		rel=$(printf '%s\n%s\n' "$rel" "${d##*/}" | sort -V | tail -n 1)
+	done
+	[ -n "$rel" ] || { echo "no $2 kernel in $cache/kernels (make setup)" >&2; exit 1; }
+	echo "$rel"
+}
 
 for n in "${names[@]}"; do
 	case "$n" in
 	6.1)
-		pkg=$(dpkg-query -W -f='${Depends}' linux-image-cloud-amd64)
-		rel=${pkg#linux-image-}
-		rel=${rel%% *}
-		echo "6.1 $rel /boot/vmlinuz-$rel /usr/src/linux-headers-$rel"
+		rel=$(newest '6.1.0-*-cloud-amd64' 6.1)
+		echo "6.1 $rel $cache/kernels/$rel/vmlinuz $cache/kernels/$rel/build"
 		;;
 	6.12)
-		rel=$(dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-6.12.*+deb12-cloud-amd64' 2>/dev/null |
-			awk '/ok installed/ { sub("linux-image-", "", $1); print $1 }' | sort -V | tail -n 1)
-		[ -n "$rel" ] || { echo "no 6.12 cloud kernel installed (make setup)" >&2; exit 1; }
-		echo "6.12 $rel /boot/vmlinuz-$rel /usr/src/linux-headers-$rel"
+		rel=$(newest '6.12.*+deb12-cloud-amd64' 6.12)
+		echo "6.12 $rel $cache/kernels/$rel/vmlinuz $cache/kernels/$rel/build"
 		;;
 	debug)
 		dir=$("$top/selftests/vm/debug-kernel.sh")
 		rel=$(cat "$dir/include/config/kernel.release")
-		echo "debug $rel $dir/arch/x86/boot/bzImage $dir"
+		kd=$cache/kernels/$rel
+		mkdir -p "$kd"
+		ln -sfn "$dir/arch/x86/boot/bzImage" "$kd/vmlinuz"
+		ln -sfn "$dir/.config" "$kd/config"
+		echo "debug $rel $kd/vmlinuz $dir"
 		;;
 	*)
 		echo "unknown kernel '$n' (6.1, 6.12, debug)" >&2

@@ -34,10 +34,11 @@ make -s --no-print-directory -C "$top/selftests" \
 	> "$root/tests/list"
 cp -L "$build/ulib/librcmgr.so.1" "$root/lib/x86_64-linux-gnu/"
 # iproute2's ip (busybox's cannot make veth pairs), and veth where it is
-# a module (the debug kernel has it built in).
+# a module (the debug kernel has it built in), from the kernel's directory
+# in the cache (scripts/kernels.sh): the host's /lib/modules is not read.
 cp /bin/ip "$root/usr/bin/ip.iproute2"
 mkdir -p "$root/lib/modules"
-for m in "/lib/modules/$rel/kernel/drivers/net/veth.ko"*; do
+for m in "$(dirname "$image")/modules/kernel/drivers/net/veth.ko"*; do
 	case "$m" in
 	*.xz) xz -dc "$m" > "$root/lib/modules/veth.ko" ;;
 	*.ko) cp "$m" "$root/lib/modules/veth.ko" ;;
