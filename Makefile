@@ -23,6 +23,19 @@ TEST_WARNINGS	:= $(WARNINGS) -Wno-sign-compare -Wno-missing-prototypes
 MNL_LIBS	:= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 JSON_LIBS	:= $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 
+# make install: Debian's paths by default; PREFIX=/usr/local for a local
+# build, DESTDIR to stage.  STATIC=0 leaves the static library out.
+PREFIX		?= /usr
+MULTIARCH	?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch)
+libdir		?= $(PREFIX)/lib/$(MULTIARCH)
+includedir	?= $(PREFIX)/include
+bindir		?= $(PREFIX)/bin
+mandir		?= $(PREFIX)/share/man
+bashcompdir	?= $(PREFIX)/share/bash-completion/completions
+dkmsdir		?= $(PREFIX)/src/rcmgr-$(VERSION)
+STATIC		?= 1
+LIB_REAL	:= librcmgr.so.1.0.0
+
 LIB_SRCS	:= ulib/msg.c ulib/nl.c ulib/fork.c ulib/rcmgr.c ulib/monitor.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/ulib/librcmgr.so.1
@@ -33,7 +46,7 @@ CLI_SRCS	:= $(filter-out tools/rcmgr/demo-node.c,$(wildcard tools/rcmgr/*.c))
 DEMO_NODE	:= $(BUILD)/tools/rcmgr/rcmgr-demo-node
 
 .PHONY: all setup modules ulib tools selftests unit-tests vm-tests check run bench \
-	regen check-regen checkpatch clean
+	regen check-regen checkpatch clean install uninstall deb pkg-tests FORCE
 
 all: ulib tools selftests
 
@@ -57,9 +70,14 @@ $(LIB_SO): $(LIB_OBJS) ulib/librcmgr.map
 $(LIB_A): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/ulib/librcmgr.pc: ulib/librcmgr.pc.in
-	sed -e 's|@prefix@|/usr/local|; s|@libdir@|/usr/local/lib|' \
-	    -e 's|@includedir@|/usr/local/include|; s|@version@|$(VERSION)|' $< > $@
+# Paths under the prefix are written relative to it, so
+# "pkg-config --define-variable=prefix=DESTDIR/usr" finds a staged tree.
+PC_SED		= -e 's|@prefix@|$(PREFIX)|; s|@version@|$(VERSION)|' \
+		  -e 's|@libdir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(libdir))|' \
+		  -e 's|@includedir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(includedir))|'
+
+$(BUILD)/ulib/librcmgr.pc: ulib/librcmgr.pc.in FORCE
+	sed $(PC_SED) $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/ulib/tests/%: ulib/tests/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -109,5 +127,38 @@ run: setup all
 bench: setup all
 	@selftests/vm/run.sh 6.1 $(BUILD) bench
 
+# The installed CLI: the same, linked without the build tree's rpath.
+$(BUILD)/install/rcmgr: $(CLI)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $(CLI_SRCS) -L$(BUILD)/ulib \
+		-lrcmgr $(JSON_LIBS)
+
+$(BUILD)/ulib/librcmgr.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+install: $(LIB_SO) $(BUILD)/ulib/librcmgr.pc $(BUILD)/install/rcmgr \
+	 $(if $(filter 1,$(STATIC)),$(BUILD)/ulib/librcmgr.a)
+	DESTDIR="$(DESTDIR)" LIB_REAL=$(LIB_REAL) VERSION=$(VERSION) STATIC=$(STATIC) \
+	libdir=$(libdir) includedir=$(includedir) bindir=$(bindir) mandir=$(mandir) \
+	bashcompdir=$(bashcompdir) dkmsdir=$(dkmsdir) scripts/install.sh install $(BUILD)
+
+uninstall:
+	DESTDIR="$(DESTDIR)" LIB_REAL=$(LIB_REAL) VERSION=$(VERSION) STATIC=$(STATIC) \
+	libdir=$(libdir) includedir=$(includedir) bindir=$(bindir) mandir=$(mandir) \
+	bashcompdir=$(bashcompdir) dkmsdir=$(dkmsdir) scripts/install.sh uninstall $(BUILD)
+
+# Debian packages, built from a copy of the tree in BUILD/deb (the .debs
+# land there, not in the parent directory).
+deb:
+	@scripts/deb.sh $(BUILD)/deb
+
+# Packaging checks on the host: the installed layout, dkms build of the
+# installed source for each Debian test kernel, the .debs and lintian.
+# BUILD/pkg then holds what the VM test installs (selftests/rcmgr_pkg.sh).
+pkg-tests: ulib tools
+	@selftests/pkg/run.sh $(BUILD) $(filter-out debug,$(KERNELS))
+
 clean:
 	rm -rf $(BUILD)
+
+FORCE:
