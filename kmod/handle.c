@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Handles: connections, streams and spans, owned by the netlink socket that
- * opened them; and reservations on any scope.
+ * opened them; memory reserved on them, and moves between scopes.
  *
  * A conn charges itself and its edges: [transient, system], after set-peer
  * [peer, system].  A stream charges [peer, transient, system], after
@@ -28,137 +28,6 @@ enum {
 };
 
 /**
- * rcmgr_owner_find() - the owner record of a requesting socket
- * @rn: the namespace state
- * @sk: the socket
- * @portid: its port id
- *
- * Context: process, within a request from @sk, which keeps the record
- * alive: it goes only when @sk is released.
- * Return: the record, or NULL if @sk owns nothing.
- */
-struct rcmgr_owner *rcmgr_owner_find(struct rcmgr_net *rn,
-				     const struct sock *sk, u32 portid)
-{
-	struct rcmgr_owner *o;
-
-	rcu_read_lock();
-	o = xa_load(&rn->owners, portid);
-	if (o && o->sk != sk)
-		o = NULL;
-	rcu_read_unlock();
-	return o;
-}
-
-static void owner_destroy(struct rcmgr_owner *o);
-
-/* The owner record of @sk, created on its first handle. */
-static struct rcmgr_owner *owner_get(struct rcmgr_net *rn, struct sock *sk,
-				     u32 portid)
-{
-	struct rcmgr_owner *o, *old = NULL;
-	int ret;
-
-	o = rcmgr_owner_find(rn, sk, portid);
-	if (o)
-		return o;
-
-	o = kzalloc(sizeof(*o), GFP_KERNEL_ACCOUNT);
-	if (!o)
-		return ERR_PTR(-ENOMEM);
-	sock_hold(sk);
-	o->sk = sk;
-	o->portid = portid;
-	o->rn = rn;
-	mutex_init(&o->lock);
-	INIT_LIST_HEAD(&o->handles);
-
-	mutex_lock(&rn->lock);
-	/*
-	 * A record under our port id belongs to a released socket whose
-	 * URELEASE has not run yet (port ids are reused): it goes now.
-	 */
-	old = xa_load(&rn->owners, portid);
-	if (old && !WARN_ON_ONCE(!sock_flag(old->sk, SOCK_DEAD)))
-		xa_erase(&rn->owners, portid);
-	else
-		old = NULL;
-	ret = xa_err(xa_store(&rn->owners, portid, o, GFP_KERNEL_ACCOUNT));
-	mutex_unlock(&rn->lock);
-
-	if (old)
-		owner_destroy(old);
-	if (ret) {
-		sock_put(sk);
-		kfree(o);
-		return ERR_PTR(ret);
-	}
-	return o;
-}
-
-static void owner_destroy(struct rcmgr_owner *o)
-{
-	struct rcmgr_scope *s;
-
-	for (;;) {
-		mutex_lock(&o->lock);
-		s = list_first_entry_or_null(&o->handles, struct rcmgr_scope,
-					     owner_node);
-		if (s)
-			rcmgr_scope_get(s);
-		mutex_unlock(&o->lock);
-		if (!s)
-			break;
-		rcmgr_handle_drop(s);
-		rcmgr_scope_put(s);
-	}
-	sock_put(o->sk);
-	mutex_destroy(&o->lock);
-	kfree_rcu(o, rcu);
-}
-
-/**
- * rcmgr_owner_release() - a netlink socket was released: drop its handles
- * @rn: the namespace state
- * @portid: the socket's port id
- *
- * Everything the socket's handles held is released, exactly once, however
- * the socket went (close, exit, SIGKILL).
- *
- * Context: process (the NETLINK_URELEASE notifier).
- */
-void rcmgr_owner_release(struct rcmgr_net *rn, u32 portid)
-{
-	struct rcmgr_owner *o;
-
-	mutex_lock(&rn->lock);
-	o = xa_load(&rn->owners, portid);
-	/* Only the released socket's record, not a new socket's. */
-	if (o && sock_flag(o->sk, SOCK_DEAD))
-		xa_erase(&rn->owners, portid);
-	else
-		o = NULL;
-	mutex_unlock(&rn->lock);
-	if (o)
-		owner_destroy(o);
-}
-
-/**
- * rcmgr_owner_flush() - drop every owner of a dying namespace
- * @rn: the namespace state
- */
-void rcmgr_owner_flush(struct rcmgr_net *rn)
-{
-	struct rcmgr_owner *o;
-	unsigned long portid;
-
-	xa_for_each(&rn->owners, portid, o) {
-		xa_erase(&rn->owners, portid);
-		owner_destroy(o);
-	}
-}
-
-/**
  * rcmgr_handle_get() - look up a handle of an owner
  * @rn: the namespace state
  * @owner: the requesting socket's owner record, or NULL
@@ -173,7 +42,7 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 {
 	struct rcmgr_scope *s;
 
-	if (!owner || id > ULONG_MAX)
+	if (!owner)
 		return NULL;
 	rcu_read_lock();
 	s = xa_load(&rn->scopes, id);
@@ -187,51 +56,73 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 				      u32 portid, u32 kind,
 				      const struct rcmgr_limit *limit,
+				      size_t extra,
 				      struct netlink_ext_ack *extack)
 {
 	struct rcmgr_owner *o;
 	struct rcmgr_scope *s;
+	int ret = -EDQUOT;
 
-	o = owner_get(rn, sk, portid);
+	o = rcmgr_owner_get(rn, sk, portid);
 	if (IS_ERR(o))
 		return ERR_CAST(o);
-	if (atomic_inc_return(&rn->nr_handles) > READ_ONCE(rn->max_handles)) {
+	if (!rcmgr_user_charge(&rn->nr_handles, READ_ONCE(rn->max_handles))) {
 		NL_SET_ERR_MSG(extack, "too many handles in this namespace (max-handles)");
 		goto err_net;
 	}
-	if (atomic_inc_return(&o->nr_handles) > READ_ONCE(rn->max_owner_handles)) {
+	if (!rcmgr_user_charge(&o->nr_handles, READ_ONCE(rn->max_owner_handles))) {
 		NL_SET_ERR_MSG(extack, "too many handles on this socket (max-owner-handles)");
 		goto err_owner;
 	}
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!rcmgr_user_charge(&o->user->nr_handles,
+			       READ_ONCE(rn->max_user_handles))) {
+		NL_SET_ERR_MSG(extack, "too many handles of this user (max-user-handles)");
+		goto err_user;
+	}
+	s = kzalloc(struct_size(s, data, extra), GFP_KERNEL_ACCOUNT);
 	if (!s) {
-		atomic_dec(&o->nr_handles);
-		atomic_dec(&rn->nr_handles);
-		return ERR_PTR(-ENOMEM);
+		ret = -ENOMEM;
+		goto err_alloc;
 	}
 	rcmgr_scope_init(s, rn, kind, limit);
 	s->owner = o;
+	s->portid = o->portid;
 	return s;
 
-err_owner:
+err_alloc:
+	atomic_dec(&o->user->nr_handles);
+err_user:
 	atomic_dec(&o->nr_handles);
-err_net:
+err_owner:
 	atomic_dec(&rn->nr_handles);
-	return ERR_PTR(-EDQUOT);
+err_net:
+	return ERR_PTR(ret);
 }
 
-/* Give a charged handle its id and list it under its owner. */
+/*
+ * Make a charged handle visible: whole first (listed under its owner,
+ * referenced for the id and for the caller), then its id.  From the moment
+ * the id is in the table, another thread of the owner may look it up and
+ * end it.
+ */
 static int handle_publish(struct rcmgr_scope *s)
 {
 	struct rcmgr_owner *o = s->owner;
 	int ret;
 
-	ret = rcmgr_net_add(s->rn, s);
-	if (ret)
-		return ret;
 	mutex_lock(&o->lock);
 	list_add_tail(&s->owner_node, &o->handles);
 	mutex_unlock(&o->lock);
+	/* The caller's reference; the initial one is the id's. */
+	rcmgr_scope_get(s);
+	ret = rcmgr_net_add(s->rn, s);
+	if (ret) {
+		refcount_dec(&s->ref);
+		mutex_lock(&o->lock);
+		list_del_init(&s->owner_node);
+		mutex_unlock(&o->lock);
+		return ret;
+	}
 	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
 	return 0;
@@ -240,6 +131,7 @@ static int handle_publish(struct rcmgr_scope *s)
 /* Undo handle_new() for a handle that was never published or charged. */
 static void handle_abort(struct rcmgr_scope *s)
 {
+	atomic_dec(&s->owner->user->nr_handles);
 	atomic_dec(&s->owner->nr_handles);
 	atomic_dec(&s->rn->nr_handles);
 	rcmgr_handle_free(s);
@@ -257,7 +149,6 @@ void rcmgr_handle_free(struct rcmgr_scope *s)
 		rcmgr_scope_put(s->edges[i]);
 	if (s->parent)
 		rcmgr_scope_put(s->parent);
-	kfree(s->endpoint);
 	mutex_destroy(&s->lock);
 	kfree_rcu(s, rcu);
 }
@@ -318,12 +209,6 @@ static int charge_reaping(struct rcmgr_net *rn, struct rcmgr_scope **chain,
 	return ret;
 }
 
-/* Named scopes other than span roots charge without the tree lock. */
-static bool needs_tree_lock(const struct rcmgr_scope *s)
-{
-	return rcmgr_scope_is_handle(s);
-}
-
 /**
  * rcmgr_conn_open() - open a connection in the transient scope
  * @rn: the namespace state
@@ -343,22 +228,20 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 				    struct rcmgr_refusal *why,
 				    struct netlink_ext_ack *extack)
 {
-	struct rcmgr_scope *s, *chain[3];
+	size_t len = endpoint ? strlen(endpoint) + 1 : 0;
 	struct rcmgr_delta d = { .prio = RCMGR_PRIO_ALWAYS };
+	struct rcmgr_scope *s, *chain[3];
 	int ret;
 
 	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN,
-		       &rn->class_limit[RCMGR_CLASS_CONN], extack);
+		       &rn->class_limit[RCMGR_CLASS_CONN], len, extack);
 	if (IS_ERR(s))
 		return s;
 	s->dir = dir;
 	s->usefd = usefd;
 	if (endpoint) {
-		s->endpoint = kstrdup(endpoint, GFP_KERNEL_ACCOUNT);
-		if (!s->endpoint) {
-			ret = -ENOMEM;
-			goto err;
-		}
+		memcpy(s->data, endpoint, len);
+		s->endpoint = (char *)s->data;
 	}
 	s->edges[0] = &rn->transient;
 	s->edges[1] = &rn->system;
@@ -378,7 +261,6 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 		rcmgr_uncharge(chain, 3, &d);
 		goto err;
 	}
-	rcmgr_scope_get(s);
 	return s;
 err:
 	handle_abort(s);
@@ -406,14 +288,14 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	struct rcmgr_scope *s, *p, *chain[4];
 	int ret;
 
-	p = rcmgr_named_get(rn, peer, extack);
-	if (IS_ERR(p))
-		return p;
 	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_STREAM,
-		       &rn->class_limit[RCMGR_CLASS_STREAM], extack);
-	if (IS_ERR(s)) {
-		rcmgr_scope_put(p);
+		       &rn->class_limit[RCMGR_CLASS_STREAM], 0, extack);
+	if (IS_ERR(s))
 		return s;
+	p = rcmgr_named_get(rn, peer, s->owner->user, extack);
+	if (IS_ERR(p)) {
+		handle_abort(s);
+		return p;
 	}
 	s->dir = dir;
 	s->peer = p;
@@ -434,7 +316,6 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 		rcmgr_uncharge(chain, 4, &d);
 		goto err;
 	}
-	rcmgr_scope_get(s);
 	return s;
 err:
 	handle_abort(s);
@@ -465,7 +346,7 @@ struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
 		NL_SET_ERR_MSG(extack, "spans nest at most 16 deep");
 		return ERR_PTR(-EINVAL);
 	}
-	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, NULL,
+	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, NULL, 0,
 		       extack);
 	if (IS_ERR(s))
 		return s;
@@ -488,7 +369,6 @@ struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
 		handle_abort(s);
 		return ERR_PTR(ret);
 	}
-	rcmgr_scope_get(s);
 	return s;
 }
 
@@ -542,7 +422,7 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 		ret = -EALREADY;
 		goto out;
 	}
-	p = rcmgr_named_get(rn, peer, extack);
+	p = rcmgr_named_get(rn, peer, conn->owner->user, extack);
 	if (IS_ERR(p)) {
 		ret = PTR_ERR(p);
 		goto out;
@@ -567,15 +447,16 @@ static int get_with_pair(struct rcmgr_scope *stream, const struct rcmgr_key *k,
 			 u32 pair_kind, struct rcmgr_scope **named,
 			 struct rcmgr_scope **pair, struct netlink_ext_ack *extack)
 {
+	struct rcmgr_user *u = stream->owner->user;
 	struct rcmgr_key pk = *k;
 
-	*named = rcmgr_named_get(stream->rn, k, extack);
+	*named = rcmgr_named_get(stream->rn, k, u, extack);
 	if (IS_ERR(*named))
 		return PTR_ERR(*named);
 	pk.kind = pair_kind;
 	pk.peer = stream->peer->key.peer;
 	pk.peer_len = stream->peer->key.peer_len;
-	*pair = rcmgr_named_get(stream->rn, &pk, extack);
+	*pair = rcmgr_named_get(stream->rn, &pk, u, extack);
 	if (IS_ERR(*pair)) {
 		rcmgr_scope_put(*named);
 		return PTR_ERR(*pair);
@@ -745,8 +626,8 @@ int rcmgr_stream_set_service(struct rcmgr_scope *stream,
 }
 
 /**
- * rcmgr_reserve_memory() - reserve memory in a scope, all or nothing
- * @s: the scope, referenced by the caller
+ * rcmgr_reserve_memory() - reserve memory on a handle, all or nothing
+ * @s: the conn, stream or span, referenced by the caller
  * @size: bytes, >= 0
  * @prio: the reservation's priority
  * @why: filled in when a limit refuses
@@ -758,19 +639,18 @@ int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
 {
 	struct rcmgr_delta d = { .prio = prio };
 	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
-	bool lock = needs_tree_lock(s);
 	bool reaped = false;
 	int n;
 
 	d.v[RCMGR_RES_MEMORY] = size;
 again:
-	if (lock)
-		mutex_lock(s->tree);
+	mutex_lock(s->tree);
 	n = build_chain(s, chain);
 	if (n >= 0)
 		n = rcmgr_charge(chain, n, &d, why);
-	if (lock)
-		mutex_unlock(s->tree);
+	if (!n)
+		s->own += size;
+	mutex_unlock(s->tree);
 	/* Dead sockets' conns may hold memory: reap (no tree lock held). */
 	if (n == -EDQUOT && !reaped && rcmgr_reap(s->rn)) {
 		reaped = true;
@@ -779,47 +659,37 @@ again:
 	return n < 0 ? n : 0;
 }
 
-static bool counter_try_sub(struct rcmgr_counter *c, s64 v)
-{
-	s64 old = atomic64_read(&c->usage);
-
-	do {
-		if (old < v)
-			return false;
-	} while (!atomic64_try_cmpxchg(&c->usage, &old, old - v));
-	return true;
-}
-
 /**
- * rcmgr_release_memory() - release memory reserved in a scope
- * @s: the scope, referenced by the caller
+ * rcmgr_release_memory() - release memory reserved on a handle
+ * @s: the conn, stream or span, referenced by the caller
  * @size: bytes, >= 0
+ * @extack: for the reason of a failure
  *
- * A no-op once @s is done; a span whose parent is done releases only from
- * itself.  More than @s holds is refused: it would take from others.
+ * Takes back at most what was reserved directly on @s, never what its
+ * spans charged through it.  A no-op once @s is done; a span whose parent
+ * is done releases only from itself.
  *
  * Return: 0 or -EINVAL.
  */
-int rcmgr_release_memory(struct rcmgr_scope *s, s64 size)
+int rcmgr_release_memory(struct rcmgr_scope *s, s64 size,
+			 struct netlink_ext_ack *extack)
 {
 	struct rcmgr_delta d = { .prio = RCMGR_PRIO_ALWAYS };
 	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
-	bool lock = needs_tree_lock(s);
 	unsigned int n;
 	int ret = 0;
 
 	d.v[RCMGR_RES_MEMORY] = size;
-	if (lock)
-		mutex_lock(s->tree);
+	mutex_lock(s->tree);
 	n = live_chain(s, chain);
-	if (n) {
-		if (counter_try_sub(&s->res[RCMGR_RES_MEMORY], size))
-			rcmgr_uncharge(chain + 1, n - 1, &d);
-		else
-			ret = -EINVAL;
+	if (n && size > s->own) {
+		NL_SET_ERR_MSG(extack, "more than was reserved on this scope");
+		ret = -EINVAL;
+	} else if (n) {
+		s->own -= size;
+		rcmgr_uncharge(chain, n, &d);
 	}
-	if (lock)
-		mutex_unlock(s->tree);
+	mutex_unlock(s->tree);
 	return ret;
 }
 
@@ -865,6 +735,7 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 	}
 	for (r = 0; r < RCMGR_NR_RES; r++)
 		atomic64_set(&s->res[r].usage, 0);
+	s->own = 0;
 	mutex_unlock(s->tree);
 
 	/* Named scopes left unused and empty go now. */
@@ -890,6 +761,7 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
 	mutex_lock(&o->lock);
 	list_del_init(&s->owner_node);
 	mutex_unlock(&o->lock);
+	atomic_dec(&o->user->nr_handles);
 	atomic_dec(&o->nr_handles);
 	atomic_dec(&s->rn->nr_handles);
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,

@@ -156,6 +156,39 @@ int rcmgr_limit_set(struct rcmgr_net *rn, u32 class, const u8 *name, u16 len,
 }
 
 /**
+ * rcmgr_limit_del() - drop the limits of one name of a class
+ * @rn: the namespace state
+ * @class: &enum rcmgr_class
+ * @name: the service, protocol or peer
+ * @len: length of @name
+ *
+ * Live scopes of that name follow the class default again at once.
+ *
+ * Context: process; takes &rcmgr_net.lock.
+ * Return: 0, or -ENOENT when the name has no limits of its own.
+ */
+int rcmgr_limit_del(struct rcmgr_net *rn, u32 class, const u8 *name, u16 len)
+{
+	struct rcmgr_key k = { .kind = class, .name = name, .name_len = len };
+	struct rcmgr_override *o;
+
+	mutex_lock(&rn->lock);
+	o = rhashtable_lookup_fast(&rn->overrides, &k, rcmgr_limit_params);
+	if (o) {
+		rhashtable_remove_fast(&rn->overrides, &o->key.node,
+				       rcmgr_limit_params);
+		list_del(&o->list);
+		/* Nothing finds it now: move live scopes off it, then free. */
+		rcmgr_named_relimit(rn);
+	}
+	mutex_unlock(&rn->lock);
+	if (!o)
+		return -ENOENT;
+	kfree_rcu(o, rcu);
+	return 0;
+}
+
+/**
  * rcmgr_limit_reset() - back to the module's defaults, without any
  *	per-name limit
  * @rn: the namespace state

@@ -5,12 +5,15 @@
  * freed as soon as nothing uses them and they hold nothing.
  *
  * A named scope's refcount counts users (conns and streams charging it,
- * spans on it, requests on it).  When the last user goes and the scope
- * still holds usage (memory reserved directly, through a view), it stays,
- * unused, at refcount zero; lockless lookups then fail and take the slow
- * path, which revives it under &rcmgr_net.lock.  The scope is freed by
- * whoever drops the last use of an empty scope, under the same lock, so a
- * scope is never freed while anything can still charge it.
+ * spans on it, sockets' reservations on it, requests on it), so a scope
+ * that holds usage is always in use.  The scope is freed by whoever drops
+ * the last use, under &rcmgr_net.lock, and a lookup takes a use only while
+ * the count is not zero (or revives a scope at zero under the same lock),
+ * so a scope is never freed while anything can still charge it.  Readers
+ * that hold no use (dumps) read it under RCU: it is freed after a grace
+ * period.
+ *
+ * A scope counts against the user whose request created it, until freed.
  */
 #include <linux/jhash.h>
 #include <linux/rhashtable.h>
@@ -116,15 +119,29 @@ static const struct rcmgr_limit *resolve_limit(struct rcmgr_net *rn,
 }
 
 static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
-				       const struct rcmgr_key *k)
+				       const struct rcmgr_key *k,
+				       struct rcmgr_user *creator,
+				       struct netlink_ext_ack *extack)
 {
 	struct rcmgr_scope *s;
 	int ret;
 
+	lockdep_assert_held(&rn->lock);
+	if (atomic_read(&rn->nr_scopes) >= READ_ONCE(rn->max_scopes)) {
+		NL_SET_ERR_MSG(extack, "too many named scopes in this namespace (max-scopes)");
+		return ERR_PTR(-EDQUOT);
+	}
+	if (creator && !rcmgr_user_charge(&creator->nr_scopes,
+					  READ_ONCE(rn->max_user_scopes))) {
+		NL_SET_ERR_MSG(extack, "too many scopes of this user (max-user-scopes)");
+		return ERR_PTR(-EDQUOT);
+	}
 	s = kzalloc(struct_size(s, data, k->name_len + k->peer_len),
 		    GFP_KERNEL_ACCOUNT);
-	if (!s)
-		return ERR_PTR(-ENOMEM);
+	if (!s) {
+		ret = -ENOMEM;
+		goto err_uncount;
+	}
 	rcmgr_scope_init(s, rn, k->kind, resolve_limit(rn, k));
 	s->key.name_len = k->name_len;
 	s->key.peer_len = k->peer_len;
@@ -142,22 +159,33 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	    k->kind == RCMGR_SCOPE_KIND_PEER)
 		s->edges[s->nr_edges++] = &rn->system;
 
-	ret = rcmgr_net_add(rn, s);
-	if (ret)
-		goto err_free;
+	/* Findable by name first: by id, dumps see it at once. */
 	ret = rhashtable_insert_fast(&rn->named, &s->key.node,
 				     rcmgr_named_params);
 	if (ret)
-		goto err_del;
+		goto err_free;
+	ret = rcmgr_net_add(rn, s);
+	if (ret)
+		goto err_unhash;
+	if (creator)
+		refcount_inc(&creator->ref);
+	s->creator = creator;
+	list_add_tail(&s->named_node, &rn->named_list);
 	atomic_inc(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
 	return s;
 
-err_del:
-	rcmgr_net_del(rn, s);
+err_unhash:
+	rhashtable_remove_fast(&rn->named, &s->key.node, rcmgr_named_params);
+	/* Lockless lookups may have seen it. */
+	kfree_rcu(s, rcu);
+	goto err_uncount;
 err_free:
 	kfree(s);
+err_uncount:
+	if (creator)
+		atomic_dec(&creator->nr_scopes);
 	return ERR_PTR(ret);
 }
 
@@ -168,7 +196,13 @@ static void named_free(struct rcmgr_scope *s)
 	lockdep_assert_held(&rn->lock);
 	rhashtable_remove_fast(&rn->named, &s->key.node, rcmgr_named_params);
 	rcmgr_net_del(rn, s);
+	list_del(&s->named_node);
 	atomic_dec(&rn->nr_scopes);
+	if (s->creator) {
+		atomic_dec(&s->creator->nr_scopes);
+		/* Never the last reference: rn->lock is held. */
+		rcmgr_user_put_locked(s->creator);
+	}
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
 	mutex_destroy(&s->lock);
@@ -176,17 +210,51 @@ static void named_free(struct rcmgr_scope *s)
 }
 
 /**
+ * rcmgr_named_find() - find a named scope, and use it
+ * @rn: the namespace state
+ * @k: kind and names
+ *
+ * Context: process; may take &rcmgr_net.lock.
+ * Return: the scope, referenced; or NULL if there is none.
+ */
+struct rcmgr_scope *rcmgr_named_find(struct rcmgr_net *rn,
+				     const struct rcmgr_key *k)
+{
+	struct rcmgr_scope *s;
+
+	rcu_read_lock();
+	s = rhashtable_lookup(&rn->named, k, rcmgr_named_params);
+	if (s && refcount_inc_not_zero(&s->ref)) {
+		rcu_read_unlock();
+		return s;
+	}
+	rcu_read_unlock();
+	if (!s)
+		return NULL;
+	/* Being freed, or unused: decide under the lock. */
+	mutex_lock(&rn->lock);
+	s = rhashtable_lookup_fast(&rn->named, k, rcmgr_named_params);
+	if (s && !refcount_inc_not_zero(&s->ref))
+		refcount_set(&s->ref, 1);
+	mutex_unlock(&rn->lock);
+	return s;
+}
+
+/**
  * rcmgr_named_get() - find or create a named scope, and use it
  * @rn: the namespace state
  * @k: kind and names
+ * @creator: the user to count a new scope against, or NULL when the scope
+ *	is looked at only for the request
  * @extack: for the reason of a failure
  *
  * Context: process; may take &rcmgr_net.lock.
  * Return: the scope, referenced; or an ERR_PTR (-EDQUOT when the namespace
- * holds &rcmgr_net.max_scopes named scopes already, -ENOMEM).
+ * or @creator holds as many named scopes as it may, -ENOMEM).
  */
 struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 				    const struct rcmgr_key *k,
+				    struct rcmgr_user *creator,
 				    struct netlink_ext_ack *extack)
 {
 	struct rcmgr_scope *s;
@@ -202,14 +270,11 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 	mutex_lock(&rn->lock);
 	s = rhashtable_lookup_fast(&rn->named, k, rcmgr_named_params);
 	if (s) {
-		/* Unused but holding usage: it comes back to life. */
+		/* Its last user is freeing it, and waits for the lock. */
 		if (!refcount_inc_not_zero(&s->ref))
 			refcount_set(&s->ref, 1);
-	} else if (atomic_read(&rn->nr_scopes) >= READ_ONCE(rn->max_scopes)) {
-		NL_SET_ERR_MSG(extack, "too many named scopes in this namespace (max-scopes)");
-		s = ERR_PTR(-EDQUOT);
 	} else {
-		s = named_alloc(rn, k);
+		s = named_alloc(rn, k, creator, extack);
 	}
 	mutex_unlock(&rn->lock);
 	return s;
@@ -254,30 +319,24 @@ void rcmgr_scope_put(struct rcmgr_scope *s)
 	mutex_unlock(&rn->lock);
 }
 
-static bool is_named(const struct rcmgr_scope *s)
-{
-	return !rcmgr_scope_is_handle(s) &&
-	       s->key.kind != RCMGR_SCOPE_KIND_SYSTEM &&
-	       s->key.kind != RCMGR_SCOPE_KIND_TRANSIENT;
-}
-
 /**
  * rcmgr_named_relimit() - point every named scope at the limits that now
  *	apply to it, after per-name limits came or went
  * @rn: the namespace state
+ *
+ * Walks the named scopes only, which the lock keeps; an admin's op
+ * (limit-set of a new name, limit-reset), never a user's.
  *
  * Context: process, &rcmgr_net.lock held.
  */
 void rcmgr_named_relimit(struct rcmgr_net *rn)
 {
 	struct rcmgr_scope *s;
-	unsigned long id;
 
 	lockdep_assert_held(&rn->lock);
-	xa_for_each(&rn->scopes, id, s) {
-		if (!is_named(s))
-			continue;
+	list_for_each_entry(s, &rn->named_list, named_node) {
 		rcu_assign_pointer(s->limit, resolve_limit(rn, &s->key));
+		cond_resched();
 	}
 }
 
@@ -287,18 +346,12 @@ void rcmgr_named_relimit(struct rcmgr_net *rn)
  */
 void rcmgr_named_flush(struct rcmgr_net *rn)
 {
-	struct rcmgr_delta d;
-	struct rcmgr_scope *s;
-	unsigned long id;
+	struct rcmgr_scope *s, *tmp;
 
 	mutex_lock(&rn->lock);
-	xa_for_each(&rn->scopes, id, s) {
-		if (!is_named(s))
-			continue;
-		/* Only memory reserved through views can be left. */
-		WARN_ON_ONCE(refcount_read(&s->ref));
-		rcmgr_scope_usage(s, &d);
-		rcmgr_uncharge(s->edges, s->nr_edges, &d);
+	/* Every owner and handle is gone: nothing uses or holds any. */
+	list_for_each_entry_safe(s, tmp, &rn->named_list, named_node) {
+		WARN_ON_ONCE(refcount_read(&s->ref) || !rcmgr_scope_empty(s));
 		named_free(s);
 	}
 	mutex_unlock(&rn->lock);

@@ -27,6 +27,33 @@ static const struct kernel_param_ops namespaces_ops = {
 module_param_cb(namespaces, &namespaces_ops, NULL, 0444);
 MODULE_PARM_DESC(namespaces, "network namespaces with rcmgr state (read only)");
 
+/*
+ * The module-wide ceilings: a new namespace starts at them, and only the
+ * host's admin (CAP_NET_ADMIN in the initial user namespace) may raise a
+ * namespace's bounds above them; root of a user namespace may not.
+ */
+struct rcmgr_bounds rcmgr_ceiling __read_mostly = {
+	.max_handles = 262144,
+	.max_owner_handles = 65536,
+	.max_scopes = 262144,
+	.max_user_handles = 65536,
+	.max_user_scopes = 65536,
+	.max_user_binds = 16384,
+};
+
+module_param_named(max_handles, rcmgr_ceiling.max_handles, uint, 0644);
+MODULE_PARM_DESC(max_handles, "ceiling of a namespace's max-handles");
+module_param_named(max_owner_handles, rcmgr_ceiling.max_owner_handles, uint, 0644);
+MODULE_PARM_DESC(max_owner_handles, "ceiling of a namespace's max-owner-handles");
+module_param_named(max_scopes, rcmgr_ceiling.max_scopes, uint, 0644);
+MODULE_PARM_DESC(max_scopes, "ceiling of a namespace's max-scopes");
+module_param_named(max_user_handles, rcmgr_ceiling.max_user_handles, uint, 0644);
+MODULE_PARM_DESC(max_user_handles, "ceiling of a namespace's max-user-handles");
+module_param_named(max_user_scopes, rcmgr_ceiling.max_user_scopes, uint, 0644);
+MODULE_PARM_DESC(max_user_scopes, "ceiling of a namespace's max-user-scopes");
+module_param_named(max_user_binds, rcmgr_ceiling.max_user_binds, uint, 0644);
+MODULE_PARM_DESC(max_user_binds, "ceiling of a namespace's max-user-binds");
+
 /**
  * rcmgr_net() - the rcmgr state of a network namespace
  * @net: the namespace
@@ -73,12 +100,17 @@ static int __net_init rcmgr_net_init(struct net *net)
 
 	mutex_init(&rn->lock);
 	INIT_LIST_HEAD(&rn->override_list);
+	INIT_LIST_HEAD(&rn->named_list);
 	xa_init(&rn->scopes);
 	xa_init(&rn->owners);
+	xa_init(&rn->users);
 	atomic64_set(&rn->next_id, 0);
-	rn->max_handles = 262144;
-	rn->max_owner_handles = 65536;
-	rn->max_scopes = 262144;
+	rn->max_handles = READ_ONCE(rcmgr_ceiling.max_handles);
+	rn->max_owner_handles = READ_ONCE(rcmgr_ceiling.max_owner_handles);
+	rn->max_scopes = READ_ONCE(rcmgr_ceiling.max_scopes);
+	rn->max_user_handles = READ_ONCE(rcmgr_ceiling.max_user_handles);
+	rn->max_user_scopes = READ_ONCE(rcmgr_ceiling.max_user_scopes);
+	rn->max_user_binds = READ_ONCE(rcmgr_ceiling.max_user_binds);
 	rcmgr_limit_defaults(rn);
 	rcmgr_scope_init(&rn->system, rn, RCMGR_SCOPE_KIND_SYSTEM,
 			 &rn->class_limit[RCMGR_CLASS_SYSTEM]);
@@ -136,8 +168,10 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rcmgr_net_del(rn, &rn->transient);
 	rcmgr_net_del(rn, &rn->system);
 	WARN_ON_ONCE(!xa_empty(&rn->scopes));
+	WARN_ON_ONCE(!xa_empty(&rn->users));
 	xa_destroy(&rn->scopes);
 	xa_destroy(&rn->owners);
+	xa_destroy(&rn->users);
 	rhashtable_destroy(&rn->overrides);
 	rhashtable_destroy(&rn->named);
 	mutex_destroy(&rn->system.lock);

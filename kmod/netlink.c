@@ -8,6 +8,7 @@
  */
 #include <linux/module.h>
 #include <linux/netlink.h>
+#include <linux/rwsem.h>
 
 #include "rcmgr.h"
 #include "netlink.h"
@@ -112,10 +113,19 @@ static const struct nla_policy limit_set_policy[RCMGR_A_LIMIT_VALUES + 1] = {
 	[RCMGR_A_LIMIT_VALUES]	 = NLA_POLICY_NESTED(rcmgr_resources_policy),
 };
 
-static const struct nla_policy config_set_policy[RCMGR_A_CONFIG_MAX_SCOPES + 1] = {
+static const struct nla_policy limit_del_policy[RCMGR_A_LIMIT_NAME + 1] = {
+	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
+						    RCMGR_CLASS_STREAM),
+	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
+};
+
+static const struct nla_policy config_set_policy[RCMGR_A_CONFIG_MAX_USER_BINDS + 1] = {
 	[RCMGR_A_CONFIG_MAX_HANDLES]	   = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_OWNER_HANDLES] = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_SCOPES]	   = NLA_POLICY_MIN(NLA_U32, 1),
+	[RCMGR_A_CONFIG_MAX_USER_HANDLES]  = NLA_POLICY_MIN(NLA_U32, 1),
+	[RCMGR_A_CONFIG_MAX_USER_SCOPES]   = NLA_POLICY_MIN(NLA_U32, 1),
+	[RCMGR_A_CONFIG_MAX_USER_BINDS]	   = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct genl_ops rcmgr_ops[] = {
@@ -219,6 +229,13 @@ static const struct genl_ops rcmgr_ops[] = {
 		.maxattr = ARRAY_SIZE(config_set_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = RCMGR_CMD_LIMIT_DEL,
+		.doit = rcmgr_nl_limit_del_doit,
+		.policy = limit_del_policy,
+		.maxattr = ARRAY_SIZE(limit_del_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 enum {
@@ -229,7 +246,7 @@ static const struct genl_multicast_group rcmgr_mcgrps[] = {
 	[RCMGR_GRP_EVENTS] = {
 		.name = RCMGR_MCGRP_EVENTS,
 		/* Events name other sockets' handles. */
-		.flags = RCMGR_MCAST_CAP_NET_ADMIN,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
 
@@ -246,6 +263,14 @@ struct genl_family rcmgr_family __ro_after_init = {
 	.module = THIS_MODULE,
 };
 
+/*
+ * Events go out only while the family is registered: a reaper may still
+ * run after genl_unregister_family() until its namespace's state goes, and
+ * the group ids are free for another family by then.
+ */
+static DECLARE_RWSEM(notify_sem);	/* protects notify_live */
+static bool notify_live;
+
 /**
  * rcmgr_notify_closed() - tell the events group the kernel ended a handle
  * @s: the handle
@@ -258,23 +283,27 @@ void rcmgr_notify_closed(const struct rcmgr_scope *s)
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_EVENTS))
-		return;
+	down_read(&notify_sem);
+	if (!notify_live ||
+	    !genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_EVENTS))
+		goto out;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		goto out;
 	hdr = genlmsg_put(msg, 0, 0, &rcmgr_family, 0,
 			  RCMGR_CMD_SCOPE_CLOSED_NTF);
 	if (!hdr ||
 	    nla_put_u64_64bit(msg, RCMGR_A_SCOPE_ID, s->id, RCMGR_A_SCOPE_PAD) ||
 	    nla_put_u32(msg, RCMGR_A_SCOPE_KIND, s->key.kind) ||
-	    nla_put_u32(msg, RCMGR_A_SCOPE_OWNER, s->owner->portid)) {
+	    nla_put_u32(msg, RCMGR_A_SCOPE_OWNER, s->portid)) {
 		nlmsg_free(msg);
-		return;
+		goto out;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&rcmgr_family, net, msg, 0, RCMGR_GRP_EVENTS,
 				GFP_KERNEL);
+out:
+	up_read(&notify_sem);
 }
 
 /**
@@ -284,14 +313,25 @@ void rcmgr_notify_closed(const struct rcmgr_scope *s)
  */
 int __init rcmgr_genl_register(void)
 {
-	return genl_register_family(&rcmgr_family);
+	int ret = genl_register_family(&rcmgr_family);
+
+	if (!ret) {
+		down_write(&notify_sem);
+		notify_live = true;
+		up_write(&notify_sem);
+	}
+	return ret;
 }
 
 /**
- * rcmgr_genl_unregister() - unregister the family; no request runs after
+ * rcmgr_genl_unregister() - unregister the family; no request runs after,
+ *	and no event is sent
  */
 void rcmgr_genl_unregister(void)
 {
+	down_write(&notify_sem);
+	notify_live = false;
+	up_write(&notify_sem);
 	genl_unregister_family(&rcmgr_family);
 }
 

@@ -29,10 +29,6 @@ struct rcmgr_nl_req {
 /* nl_scope.c */
 
 int rcmgr_nl_put_values(struct sk_buff *skb, int type, const s64 *v);
-void rcmgr_nl_scope_names(const struct rcmgr_scope *s,
-			  const struct rcmgr_key **peer,
-			  const struct rcmgr_key **proto,
-			  const struct rcmgr_key **svc);
 int rcmgr_nl_put_names(struct sk_buff *skb, const struct rcmgr_scope *s,
 		       int peer_attr, int proto_attr, int svc_attr);
 void rcmgr_nl_req_init(struct rcmgr_nl_req *r, struct sk_buff *skb,
@@ -41,8 +37,16 @@ void rcmgr_nl_key_from(struct rcmgr_key *k, u32 kind,
 		       const struct nlattr *name, const struct nlattr *peer);
 struct rcmgr_scope *rcmgr_nl_handle_target(struct rcmgr_nl_req *r,
 					   struct genl_info *info);
+/* What rcmgr_nl_target() does with a named scope that does not exist. */
+enum rcmgr_nl_target {
+	RCMGR_NL_FIND,
+	RCMGR_NL_LOOK,
+	RCMGR_NL_USE,
+};
+
 struct rcmgr_scope *rcmgr_nl_target(struct rcmgr_nl_req *r,
-				    struct genl_info *info);
+				    struct genl_info *info,
+				    enum rcmgr_nl_target mode);
 struct rcmgr_scope *rcmgr_nl_handle_of_kind(struct rcmgr_nl_req *r,
 					    struct genl_info *info, u32 kind);
 
@@ -70,6 +74,7 @@ int rcmgr_nl_scope_done_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_limit_get_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_limit_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int rcmgr_nl_limit_set_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_limit_del_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_limit_reset_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info);

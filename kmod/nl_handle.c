@@ -11,11 +11,8 @@
 
 /* Refusals: words in the extack, the details in a message before it. */
 
-static void name_words(char *buf, size_t len, const struct rcmgr_key *k,
-		       bool peer)
+static void name_words(char *buf, size_t len, const u8 *name, u16 n)
 {
-	const u8 *name = peer ? k->peer : k->name;
-	u16 n = peer ? k->peer_len : k->name_len;
 	size_t i, max = min_t(size_t, n, 16);
 
 	for (i = 0; i < max && i + 4 < len; i++)
@@ -28,23 +25,27 @@ static void name_words(char *buf, size_t len, const struct rcmgr_key *k,
 	buf[i] = '\0';
 }
 
-static void scope_words(char *buf, size_t len, const struct rcmgr_scope *s)
+static bool kind_is_handle(u32 kind)
 {
-	const struct rcmgr_key *peer, *proto, *svc;
+	return kind == RCMGR_SCOPE_KIND_CONN || kind == RCMGR_SCOPE_KIND_STREAM ||
+	       kind == RCMGR_SCOPE_KIND_SPAN;
+}
+
+static void scope_words(char *buf, size_t len, const struct rcmgr_refusal *why)
+{
 	char a[24] = "", b[24] = "";
 
-	if (rcmgr_scope_is_handle(s)) {
-		scnprintf(buf, len, "%s %llu", rcmgr_kind_name(s->key.kind), s->id);
+	if (kind_is_handle(why->kind)) {
+		scnprintf(buf, len, "%s %llu", rcmgr_kind_name(why->kind), why->id);
 		return;
 	}
-	rcu_read_lock();
-	rcmgr_nl_scope_names(s, &peer, &proto, &svc);
-	if (proto || svc)
-		name_words(a, sizeof(a), proto ?: svc, false);
-	if (peer)
-		name_words(b, sizeof(b), peer, true);
-	rcu_read_unlock();
-	scnprintf(buf, len, "%s%s%s%s%s", rcmgr_kind_name(s->key.kind),
+	if (why->proto_len)
+		name_words(a, sizeof(a), why->proto, why->proto_len);
+	else if (why->svc_len)
+		name_words(a, sizeof(a), why->svc, why->svc_len);
+	if (why->peer_len)
+		name_words(b, sizeof(b), why->peer, why->peer_len);
+	scnprintf(buf, len, "%s%s%s%s%s", rcmgr_kind_name(why->kind),
 		  a[0] ? " " : "", a, b[0] ? (a[0] ? "/" : " ") : "", b);
 }
 
@@ -52,7 +53,7 @@ static void refusal_words(char *buf, size_t len, const struct rcmgr_refusal *why
 {
 	char scope[72];
 
-	scope_words(scope, sizeof(scope), why->scope);
+	scope_words(scope, sizeof(scope), why);
 	if (why->res == RCMGR_RES_MEMORY)
 		scnprintf(buf, len, "%s: memory %lld+%lld/%lld at priority %u",
 			  scope, why->usage, why->attempted, why->limit, why->prio);
@@ -104,20 +105,19 @@ static void refusal_extack(struct netlink_ext_ack *extack,
 static int put_refusal(struct sk_buff *skb, const struct rcmgr_refusal *why,
 		       const char *words)
 {
-	const struct rcmgr_scope *s = why->scope;
 	struct nlattr *nest;
-	int ret;
 
 	nest = nla_nest_start(skb, RCMGR_A_SCOPE_REFUSAL);
 	if (!nest)
 		return -EMSGSIZE;
-	rcu_read_lock();
-	ret = rcmgr_nl_put_names(skb, s, RCMGR_A_REFUSAL_PEER, RCMGR_A_REFUSAL_PROTOCOL,
-				 RCMGR_A_REFUSAL_SERVICE);
-	rcu_read_unlock();
-	if (ret ||
-	    nla_put_u64_64bit(skb, RCMGR_A_REFUSAL_ID, s->id, RCMGR_A_REFUSAL_PAD) ||
-	    nla_put_u32(skb, RCMGR_A_REFUSAL_KIND, s->key.kind) ||
+	if ((why->peer_len &&
+	     nla_put(skb, RCMGR_A_REFUSAL_PEER, why->peer_len, why->peer)) ||
+	    (why->proto_len &&
+	     nla_put(skb, RCMGR_A_REFUSAL_PROTOCOL, why->proto_len, why->proto)) ||
+	    (why->svc_len &&
+	     nla_put(skb, RCMGR_A_REFUSAL_SERVICE, why->svc_len, why->svc)) ||
+	    nla_put_u64_64bit(skb, RCMGR_A_REFUSAL_ID, why->id, RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u32(skb, RCMGR_A_REFUSAL_KIND, why->kind) ||
 	    nla_put_u32(skb, RCMGR_A_REFUSAL_RESOURCE, rcmgr_res_attr[why->res]) ||
 	    nla_put_u64_64bit(skb, RCMGR_A_REFUSAL_USAGE, why->usage,
 			      RCMGR_A_REFUSAL_PAD) ||
@@ -220,7 +220,7 @@ int rcmgr_nl_conn_open_doit(struct sk_buff *skb, struct genl_info *info)
 			    a[RCMGR_A_SCOPE_ENDPOINT] ?
 			    nla_data(a[RCMGR_A_SCOPE_ENDPOINT]) : NULL,
 			    &why, info->extack);
-	if (s == ERR_PTR(-EDQUOT) && why.scope)
+	if (s == ERR_PTR(-EDQUOT) && why.refused)
 		return rcmgr_nl_refuse(info, &why);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
@@ -286,7 +286,7 @@ static int move_doit(struct sk_buff *skb, struct genl_info *info,
 	else
 		rcmgr_nl_key_from(&k, kind, info->attrs[attr], NULL);
 	ret = move(s, &k, &why, info->extack);
-	if (ret == -EDQUOT && why.scope)
+	if (ret == -EDQUOT && why.refused)
 		ret = rcmgr_nl_refuse(info, &why);
 	rcmgr_scope_put(s);
 	return ret;
@@ -314,7 +314,7 @@ int rcmgr_nl_stream_open_doit(struct sk_buff *skb, struct genl_info *info)
 	s = rcmgr_stream_open(r.rn, r.sk, r.portid, &k,
 			      nla_get_u32(info->attrs[RCMGR_A_SCOPE_DIR]),
 			      &why, info->extack);
-	if (s == ERR_PTR(-EDQUOT) && why.scope)
+	if (s == ERR_PTR(-EDQUOT) && why.refused)
 		return rcmgr_nl_refuse(info, &why);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
@@ -343,7 +343,7 @@ int rcmgr_nl_span_begin_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rcmgr_nl_req r;
 
 	rcmgr_nl_req_init(&r, skb, info);
-	parent = rcmgr_nl_target(&r, info);
+	parent = rcmgr_nl_target(&r, info, RCMGR_NL_USE);
 	if (IS_ERR(parent))
 		return PTR_ERR(parent);
 	s = rcmgr_span_begin(parent, r.sk, r.portid, info->extack);
@@ -358,20 +358,31 @@ int rcmgr_nl_scope_reserve_doit(struct sk_buff *skb,
 {
 	struct nlattr **a = info->attrs;
 	struct rcmgr_refusal why = {};
+	struct rcmgr_owner *o;
 	struct rcmgr_scope *s;
 	struct rcmgr_nl_req r;
+	s64 size;
+	u8 prio;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_SIZE) ||
 	    GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_PRIO))
 		return -EINVAL;
+	size = nla_get_s64(a[RCMGR_A_SCOPE_SIZE]);
+	prio = nla_get_u8(a[RCMGR_A_SCOPE_PRIO]);
 	rcmgr_nl_req_init(&r, skb, info);
-	s = rcmgr_nl_target(&r, info);
+	s = rcmgr_nl_target(&r, info, RCMGR_NL_USE);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	ret = rcmgr_reserve_memory(s, nla_get_s64(a[RCMGR_A_SCOPE_SIZE]),
-				   nla_get_u8(a[RCMGR_A_SCOPE_PRIO]), &why);
-	if (ret == -EDQUOT && why.scope)
+	if (rcmgr_scope_is_handle(s)) {
+		ret = rcmgr_reserve_memory(s, size, prio, &why);
+	} else {
+		/* A reservation on a shared scope belongs to the socket. */
+		o = rcmgr_owner_get(r.rn, r.sk, r.portid);
+		ret = IS_ERR(o) ? PTR_ERR(o) :
+		      rcmgr_shared_reserve(o, s, size, prio, &why, info->extack);
+	}
+	if (ret == -EDQUOT && why.refused)
 		ret = rcmgr_nl_refuse(info, &why);
 	else if (ret == -ESTALE)
 		NL_SET_ERR_MSG(info->extack, "scope closed");
@@ -382,6 +393,7 @@ int rcmgr_nl_scope_reserve_doit(struct sk_buff *skb,
 int rcmgr_nl_scope_release_doit(struct sk_buff *skb,
 				struct genl_info *info)
 {
+	struct nlattr *size = info->attrs[RCMGR_A_SCOPE_SIZE];
 	struct rcmgr_scope *s;
 	struct rcmgr_nl_req r;
 	int ret;
@@ -389,14 +401,24 @@ int rcmgr_nl_scope_release_doit(struct sk_buff *skb,
 	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_SIZE))
 		return -EINVAL;
 	rcmgr_nl_req_init(&r, skb, info);
-	s = rcmgr_nl_target(&r, info);
+	/* Not made for the request: a scope that is not there holds nothing. */
+	s = rcmgr_nl_target(&r, info, RCMGR_NL_FIND);
+	if (s == ERR_PTR(-ENOENT) && !info->attrs[RCMGR_A_SCOPE_ID]) {
+		ret = rcmgr_shared_release(NULL, 0, nla_get_s64(size),
+					   info->extack);
+		goto out;
+	}
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	ret = rcmgr_release_memory(s, nla_get_s64(info->attrs[RCMGR_A_SCOPE_SIZE]));
-	if (ret)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_SIZE],
-				    "more than the scope holds");
+	if (rcmgr_scope_is_handle(s))
+		ret = rcmgr_release_memory(s, nla_get_s64(size), info->extack);
+	else
+		ret = rcmgr_shared_release(rcmgr_owner_find(r.rn, r.sk, r.portid),
+					   s->id, nla_get_s64(size), info->extack);
 	rcmgr_scope_put(s);
+out:
+	if (ret)
+		NL_SET_BAD_ATTR(info->extack, size);
 	return ret;
 }
 

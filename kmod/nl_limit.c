@@ -175,6 +175,26 @@ int rcmgr_nl_limit_set_doit(struct sk_buff *skb, struct genl_info *info)
 			       name ? nla_len(name) : 0, max, present);
 }
 
+int rcmgr_nl_limit_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
+	struct nlattr *name = info->attrs[RCMGR_A_LIMIT_NAME];
+	u32 class;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_LIMIT_CLASS) ||
+	    GENL_REQ_ATTR_CHECK(info, RCMGR_A_LIMIT_NAME))
+		return -EINVAL;
+	class = nla_get_u32(info->attrs[RCMGR_A_LIMIT_CLASS]);
+	ret = check_name(info, class);
+	if (ret)
+		return ret;
+	ret = rcmgr_limit_del(rn, class, nla_data(name), nla_len(name));
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, name, "no limits of this name");
+	return ret;
+}
+
 int rcmgr_nl_limit_reset_doit(struct sk_buff *skb,
 			      struct genl_info *info)
 {
@@ -184,10 +204,69 @@ int rcmgr_nl_limit_reset_doit(struct sk_buff *skb,
 
 /* Bounds. */
 
+/* A namespace bound, its attribute and the module's ceiling of it. */
+struct bound {
+	int attr;
+	size_t off;
+	size_t ceiling;
+};
+
+static const struct bound bounds[] = {
+	{ RCMGR_A_CONFIG_MAX_HANDLES, offsetof(struct rcmgr_net, max_handles),
+	  offsetof(struct rcmgr_bounds, max_handles) },
+	{ RCMGR_A_CONFIG_MAX_OWNER_HANDLES,
+	  offsetof(struct rcmgr_net, max_owner_handles),
+	  offsetof(struct rcmgr_bounds, max_owner_handles) },
+	{ RCMGR_A_CONFIG_MAX_SCOPES, offsetof(struct rcmgr_net, max_scopes),
+	  offsetof(struct rcmgr_bounds, max_scopes) },
+	{ RCMGR_A_CONFIG_MAX_USER_HANDLES,
+	  offsetof(struct rcmgr_net, max_user_handles),
+	  offsetof(struct rcmgr_bounds, max_user_handles) },
+	{ RCMGR_A_CONFIG_MAX_USER_SCOPES,
+	  offsetof(struct rcmgr_net, max_user_scopes),
+	  offsetof(struct rcmgr_bounds, max_user_scopes) },
+	{ RCMGR_A_CONFIG_MAX_USER_BINDS,
+	  offsetof(struct rcmgr_net, max_user_binds),
+	  offsetof(struct rcmgr_bounds, max_user_binds) },
+};
+
+static u32 *bound_of(struct rcmgr_net *rn, const struct bound *b)
+{
+	return (u32 *)((u8 *)rn + b->off);
+}
+
+static u32 ceiling_of(const struct bound *b)
+{
+	return READ_ONCE(*(u32 *)((u8 *)&rcmgr_ceiling + b->ceiling));
+}
+
+/* What the caller's user holds: none of it if it never owned anything. */
+static int put_user_counts(struct sk_buff *msg, struct rcmgr_net *rn,
+			   const struct sock *sk)
+{
+	u32 handles = 0, scopes = 0, binds = 0;
+	struct rcmgr_user *u;
+
+	rcu_read_lock();
+	u = xa_load(&rn->users, __kuid_val(sk->sk_uid));
+	if (u) {
+		handles = atomic_read(&u->nr_handles);
+		scopes = atomic_read(&u->nr_scopes);
+		binds = atomic_read(&u->nr_binds);
+	}
+	rcu_read_unlock();
+	if (nla_put_u32(msg, RCMGR_A_CONFIG_USER_HANDLES, handles) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_USER_SCOPES, scopes) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_USER_BINDS, binds))
+		return -EMSGSIZE;
+	return 0;
+}
+
 int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
 	struct sk_buff *msg;
+	unsigned int i;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -195,35 +274,46 @@ int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &rcmgr_family, 0,
 				RCMGR_CMD_CONFIG_GET);
-	if (!hdr ||
-	    nla_put_u32(msg, RCMGR_A_CONFIG_MAX_HANDLES, READ_ONCE(rn->max_handles)) ||
-	    nla_put_u32(msg, RCMGR_A_CONFIG_MAX_OWNER_HANDLES,
-			READ_ONCE(rn->max_owner_handles)) ||
-	    nla_put_u32(msg, RCMGR_A_CONFIG_MAX_SCOPES, READ_ONCE(rn->max_scopes)) ||
-	    nla_put_u32(msg, RCMGR_A_CONFIG_HANDLES, atomic_read(&rn->nr_handles)) ||
-	    nla_put_u32(msg, RCMGR_A_CONFIG_SCOPES, atomic_read(&rn->nr_scopes))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
+	if (!hdr)
+		goto err;
+	for (i = 0; i < ARRAY_SIZE(bounds); i++)
+		if (nla_put_u32(msg, bounds[i].attr,
+				READ_ONCE(*bound_of(rn, &bounds[i]))))
+			goto err;
+	if (nla_put_u32(msg, RCMGR_A_CONFIG_HANDLES, atomic_read(&rn->nr_handles)) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_SCOPES, atomic_read(&rn->nr_scopes)) ||
+	    put_user_counts(msg, rn, NETLINK_CB(skb).sk))
+		goto err;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
 }
 
 int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
+	/* The host's admin; root of a user namespace is not. */
+	bool host_admin = netlink_capable(skb, CAP_NET_ADMIN);
 	struct nlattr **a = info->attrs;
+	unsigned int i;
 
-	/* Lowering a bound refuses new handles; it closes none. */
+	for (i = 0; i < ARRAY_SIZE(bounds); i++) {
+		struct nlattr *v = a[bounds[i].attr];
+
+		if (v && !host_admin && nla_get_u32(v) > ceiling_of(&bounds[i])) {
+			NL_SET_ERR_MSG_ATTR(info->extack, v,
+					    "above the module's ceiling: needs the host's CAP_NET_ADMIN");
+			return -EPERM;
+		}
+	}
+	/* Lowering a bound refuses new objects; it ends none. */
 	mutex_lock(&rn->lock);
-	if (a[RCMGR_A_CONFIG_MAX_HANDLES])
-		WRITE_ONCE(rn->max_handles, nla_get_u32(a[RCMGR_A_CONFIG_MAX_HANDLES]));
-	if (a[RCMGR_A_CONFIG_MAX_OWNER_HANDLES])
-		WRITE_ONCE(rn->max_owner_handles,
-			   nla_get_u32(a[RCMGR_A_CONFIG_MAX_OWNER_HANDLES]));
-	if (a[RCMGR_A_CONFIG_MAX_SCOPES])
-		WRITE_ONCE(rn->max_scopes, nla_get_u32(a[RCMGR_A_CONFIG_MAX_SCOPES]));
+	for (i = 0; i < ARRAY_SIZE(bounds); i++)
+		if (a[bounds[i].attr])
+			WRITE_ONCE(*bound_of(rn, &bounds[i]),
+				   nla_get_u32(a[bounds[i].attr]));
 	mutex_unlock(&rn->lock);
 	return 0;
 }
-

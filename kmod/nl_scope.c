@@ -68,53 +68,6 @@ static int put_counters(struct sk_buff *skb, const struct rcmgr_scope *s)
 }
 
 /**
- * rcmgr_nl_scope_names() - the names a scope shows
- * @s: the scope
- * @peer: set to the key holding its peer name, or NULL
- * @proto: set to the key holding its protocol, or NULL
- * @svc: set to the key holding its service, or NULL
- *
- * Named scopes show their own names; a conn or stream those of the scopes
- * it is attached to.
- *
- * Context: RCU read lock held; it keeps a scope a conn or stream drops
- * meanwhile alive.
- */
-void rcmgr_nl_scope_names(const struct rcmgr_scope *s, const struct rcmgr_key **peer,
-			  const struct rcmgr_key **proto, const struct rcmgr_key **svc)
-{
-	const struct rcmgr_scope *p;
-
-	*peer = NULL;
-	*proto = NULL;
-	*svc = NULL;
-	switch (s->key.kind) {
-	case RCMGR_SCOPE_KIND_SERVICE:
-	case RCMGR_SCOPE_KIND_SERVICE_PEER:
-		*svc = &s->key;
-		*peer = s->key.peer ? &s->key : NULL;
-		break;
-	case RCMGR_SCOPE_KIND_PROTOCOL:
-	case RCMGR_SCOPE_KIND_PROTOCOL_PEER:
-		*proto = &s->key;
-		*peer = s->key.peer ? &s->key : NULL;
-		break;
-	case RCMGR_SCOPE_KIND_PEER:
-		*peer = &s->key;
-		break;
-	case RCMGR_SCOPE_KIND_CONN:
-	case RCMGR_SCOPE_KIND_STREAM:
-		p = READ_ONCE(s->peer);
-		*peer = p ? &p->key : NULL;
-		p = READ_ONCE(s->protocol);
-		*proto = p ? &p->key : NULL;
-		p = READ_ONCE(s->service);
-		*svc = p ? &p->key : NULL;
-		break;
-	}
-}
-
-/**
  * rcmgr_nl_put_names() - put a scope's names as attributes
  * @skb: the message
  * @s: the scope
@@ -130,7 +83,7 @@ int rcmgr_nl_put_names(struct sk_buff *skb, const struct rcmgr_scope *s,
 {
 	const struct rcmgr_key *peer, *proto, *svc;
 
-	rcmgr_nl_scope_names(s, &peer, &proto, &svc);
+	rcmgr_scope_names(s, &peer, &proto, &svc);
 	if (peer && nla_put(skb, peer_attr, peer->peer_len, peer->peer))
 		return -EMSGSIZE;
 	if (proto && nla_put(skb, proto_attr, proto->name_len, proto->name))
@@ -170,7 +123,7 @@ static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 			       RCMGR_A_SCOPE_PAD) ||
 	     (is_zombie(s) && nla_put_flag(skb, RCMGR_A_SCOPE_ZOMBIE))))
 		return -EMSGSIZE;
-	if (s->owner && nla_put_u32(skb, RCMGR_A_SCOPE_OWNER, s->owner->portid))
+	if (s->owner && nla_put_u32(skb, RCMGR_A_SCOPE_OWNER, s->portid))
 		return -EMSGSIZE;
 	return put_counters(skb, s);
 }
@@ -238,8 +191,13 @@ static const int kind_name_attr[] = {
 };
 
 /* The scope a request names by kind: system, transient, or a named one. */
-static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r, struct genl_info *info)
+static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r,
+					struct genl_info *info,
+					enum rcmgr_nl_target mode)
 {
+	struct rcmgr_user *creator = NULL;
+	struct rcmgr_owner *o;
+	struct rcmgr_scope *s;
 	struct nlattr **a = info->attrs;
 	struct rcmgr_key k;
 	int ret;
@@ -275,7 +233,18 @@ static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r, struct genl_info
 				    "this kind of scope is reached by id only");
 		return ERR_PTR(-EINVAL);
 	}
-	return rcmgr_named_get(r->rn, &k, info->extack);
+	if (mode == RCMGR_NL_FIND) {
+		s = rcmgr_named_find(r->rn, &k);
+		return s ?: ERR_PTR(-ENOENT);
+	}
+	if (mode == RCMGR_NL_USE) {
+		/* What it makes and keeps counts against the user. */
+		o = rcmgr_owner_get(r->rn, r->sk, r->portid);
+		if (IS_ERR(o))
+			return ERR_CAST(o);
+		creator = o->user;
+	}
+	return rcmgr_named_get(r->rn, &k, creator, info->extack);
 }
 
 /**
@@ -305,10 +274,14 @@ struct rcmgr_scope *rcmgr_nl_handle_target(struct rcmgr_nl_req *r, struct genl_i
  * rcmgr_nl_target() - the scope a request is about
  * @r: the request's sender
  * @info: the request: a handle by id, or a scope by kind and names
+ * @mode: for a named scope that does not exist: %RCMGR_NL_FIND fails with
+ *	-ENOENT (no extack), %RCMGR_NL_LOOK makes it for the request,
+ *	%RCMGR_NL_USE makes it counted against the sender's user.
  *
  * Return: the scope, referenced, or an ERR_PTR with the extack set.
  */
-struct rcmgr_scope *rcmgr_nl_target(struct rcmgr_nl_req *r, struct genl_info *info)
+struct rcmgr_scope *rcmgr_nl_target(struct rcmgr_nl_req *r, struct genl_info *info,
+				    enum rcmgr_nl_target mode)
 {
 	struct nlattr **a = info->attrs;
 
@@ -323,7 +296,7 @@ struct rcmgr_scope *rcmgr_nl_target(struct rcmgr_nl_req *r, struct genl_info *in
 		return ret ? ERR_PTR(ret) : rcmgr_nl_handle_target(r, info);
 	}
 	if (a[RCMGR_A_SCOPE_KIND])
-		return named_target(r, info);
+		return named_target(r, info, mode);
 	NL_SET_ERR_MSG(info->extack, "missing scope: give an id or a kind");
 	NL_SET_ERR_ATTR_MISS(info->extack, NULL, RCMGR_A_SCOPE_ID);
 	return ERR_PTR(-EINVAL);
@@ -370,7 +343,7 @@ int rcmgr_nl_scope_get_doit(struct sk_buff *skb, struct genl_info *info)
 	rcmgr_nl_req_init(&r, skb, info);
 	/* Nobody sees a dead socket's units. */
 	rcmgr_reap(r.rn);
-	s = rcmgr_nl_target(&r, info);
+	s = rcmgr_nl_target(&r, info, RCMGR_NL_LOOK);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 
@@ -401,6 +374,27 @@ struct dump_ctx {
 	u32 kind;
 	bool admin;
 };
+
+/*
+ * What a dump shows someone who is not the namespace's admin: the shared
+ * scopes without a peer name, and the handles of the dumping socket.  The
+ * peers other daemons talk to, and their handles, are theirs.
+ */
+static bool dump_visible(const struct rcmgr_scope *s, const struct sock *sk)
+{
+	switch (s->key.kind) {
+	case RCMGR_SCOPE_KIND_PEER:
+	case RCMGR_SCOPE_KIND_PROTOCOL_PEER:
+	case RCMGR_SCOPE_KIND_SERVICE_PEER:
+		return false;
+	case RCMGR_SCOPE_KIND_CONN:
+	case RCMGR_SCOPE_KIND_STREAM:
+	case RCMGR_SCOPE_KIND_SPAN:
+		/* The owner is freed after a grace period: RCU is held. */
+		return READ_ONCE(s->owner)->sk == sk;
+	}
+	return true;
+}
 
 int rcmgr_nl_scope_get_start(struct netlink_callback *cb)
 {
@@ -438,7 +432,7 @@ int rcmgr_nl_scope_get_dumpit(struct sk_buff *skb,
 	xa_for_each_start(&rn->scopes, id, s, ctx->next_id) {
 		if (ctx->kind && s->key.kind != ctx->kind)
 			continue;
-		if (s->owner && s->owner->sk != sk && !ctx->admin)
+		if (!ctx->admin && !dump_visible(s, sk))
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &rcmgr_family, NLM_F_MULTI,

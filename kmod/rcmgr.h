@@ -3,8 +3,9 @@
  * rcmgr: private declarations shared by the module's files, grouped by the
  * file that defines them.
  *
- * Lock order: a handle tree's lock (&rcmgr_scope.lock of its root), then
- * &rcmgr_owner.lock, then &rcmgr_net.lock.  Counters are atomics and are
+ * Lock order: &rcmgr_net.reap_lock, then a handle tree's lock
+ * (&rcmgr_scope.lock of its root), then &rcmgr_owner.lock, then
+ * &rcmgr_net.bind_lock or &rcmgr_net.lock.  Counters are atomics and are
  * charged under no lock at all.
  */
 #ifndef _RCMGR_H
@@ -106,6 +107,7 @@ const struct rcmgr_limit *rcmgr_limit_find(struct rcmgr_net *rn, u32 class,
 					   const u8 *name, u16 len);
 int rcmgr_limit_set(struct rcmgr_net *rn, u32 class, const u8 *name, u16 len,
 		    const s64 *max, const bool *present);
+int rcmgr_limit_del(struct rcmgr_net *rn, u32 class, const u8 *name, u16 len);
 void rcmgr_limit_reset(struct rcmgr_net *rn);
 void rcmgr_limit_flush(struct rcmgr_net *rn);
 
@@ -134,22 +136,45 @@ struct rcmgr_delta {
 	u8 prio;
 };
 
+#define RCMGR_PEER_MAX		128
+#define RCMGR_NAME_MAX		256
+
 /**
  * struct rcmgr_refusal - which limit refused a reservation
- * @scope: the scope whose limit it was; referenced by the request's chain.
+ * @refused: a limit refused; the rest is valid.
+ * @id: the refusing scope's id.
+ * @kind: its kind.
  * @res: the resource.
- * @usage: what @scope held of it.
+ * @usage: what the scope held of it.
  * @attempted: what the request tried to add.
- * @limit: @scope's limit for @res.
+ * @limit: the scope's limit for @res.
  * @prio: the request's memory priority.
+ * @peer_len: length of @peer, 0 if none.
+ * @proto_len: length of @proto, 0 if none.
+ * @svc_len: length of @svc, 0 if none.
+ * @peer: the peer the scope is of or attached to.
+ * @proto: the protocol, likewise.
+ * @svc: the service, likewise.
+ *
+ * A snapshot taken when the limit refused: the scope itself may be gone by
+ * the time the refusal is reported (a scope made for the request that it
+ * refuses is freed with it).
  */
 struct rcmgr_refusal {
-	const struct rcmgr_scope *scope;
+	bool refused;
+	u64 id;
+	u32 kind;
 	enum rcmgr_res res;
 	s64 usage;
 	s64 attempted;
 	s64 limit;
 	u8 prio;
+	u16 peer_len;
+	u16 proto_len;
+	u16 svc_len;
+	u8 peer[RCMGR_PEER_MAX];
+	u8 proto[RCMGR_NAME_MAX];
+	u8 svc[RCMGR_NAME_MAX];
 };
 
 enum {
@@ -161,8 +186,8 @@ enum {
  * @key: kind and names; in &rcmgr_net.named for named scopes.
  * @id: never reused within the namespace; the handle of conns, streams
  *	and spans; index in &rcmgr_net.scopes.
- * @ref: references; for named scopes a count of users (an unused scope
- *	that still holds usage stays at zero until its usage goes).
+ * @ref: references; for named scopes a count of users: handles charging
+ *	it, spans on it, owners' reservations on it, requests on it.
  * @flags: %RCMGR_SCOPE_DONE.
  * @rn: the namespace state.
  * @res: one counter per &enum rcmgr_res.
@@ -173,7 +198,13 @@ enum {
  *	and done flags are stable while a tree charges.
  * @tree: the lock of this scope's tree root; &lock for a root.
  * @owner: owner of a handle.
+ * @portid: port id of @owner, kept for events sent after it went.
  * @owner_node: in &rcmgr_owner.handles.
+ * @own: memory reserved directly on a handle (not by its spans), under
+ *	the tree lock: what a release may take back.
+ * @creator: the user who created a named scope (referenced), or NULL;
+ *	the scope counts against its &rcmgr_user.nr_scopes.
+ * @named_node: a named scope in &rcmgr_net.named_list.
  * @parent: what a span charges (referenced).
  * @edges: what a conn or stream charges after itself, in order (referenced).
  * @nr_edges: entries in @edges.
@@ -182,11 +213,12 @@ enum {
  * @service: the service scope of a stream (referenced, in @edges).
  * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
- * @endpoint: a conn's remote endpoint, or NULL.
+ * @endpoint: a conn's remote endpoint, or NULL; in @data, freed with
+ *	the scope (dumps read it under RCU).
  * @bind: a conn's socket binding, or NULL (under the tree lock; RCU).
  * @reap_node: a conn whose socket died, on its way to done.
  * @rcu: frees the scope.
- * @data: storage of the names of a named scope.
+ * @data: storage of the names of a named scope, or a conn's endpoint.
  */
 struct rcmgr_scope {
 	struct rcmgr_key key;
@@ -199,7 +231,13 @@ struct rcmgr_scope {
 	struct mutex lock;		/* see @lock above */
 	struct mutex *tree;		/* see @tree above */
 	struct rcmgr_owner *owner;
-	struct list_head owner_node;
+	u32 portid;
+	union {
+		struct list_head owner_node;
+		struct list_head named_node;
+	};
+	s64 own;
+	struct rcmgr_user *creator;
 	struct rcmgr_scope *parent;
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 	unsigned int nr_edges;
@@ -235,6 +273,10 @@ int rcmgr_charge(struct rcmgr_scope **chain, unsigned int n,
 void rcmgr_uncharge(struct rcmgr_scope **chain, unsigned int n,
 		    const struct rcmgr_delta *d);
 void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d);
+void rcmgr_scope_names(const struct rcmgr_scope *s,
+		       const struct rcmgr_key **peer,
+		       const struct rcmgr_key **proto,
+		       const struct rcmgr_key **svc);
 bool rcmgr_scope_empty(const struct rcmgr_scope *s);
 const char *rcmgr_kind_name(u32 kind);
 const char *rcmgr_res_name(enum rcmgr_res r);
@@ -248,7 +290,10 @@ u32 rcmgr_key_hashfn(const void *data, u32 len, u32 seed);
 int rcmgr_key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj);
 struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 				    const struct rcmgr_key *k,
+				    struct rcmgr_user *user,
 				    struct netlink_ext_ack *extack);
+struct rcmgr_scope *rcmgr_named_find(struct rcmgr_net *rn,
+				     const struct rcmgr_key *k);
 void rcmgr_scope_get(struct rcmgr_scope *s);
 void rcmgr_scope_put(struct rcmgr_scope *s);
 void rcmgr_named_relimit(struct rcmgr_net *rn);
@@ -257,13 +302,44 @@ void rcmgr_named_flush(struct rcmgr_net *rn);
 /* handle.c */
 
 /**
- * struct rcmgr_owner - the netlink socket owning handles
+ * struct rcmgr_user - what one user (by uid) holds in a namespace
+ * @uid: the user: the creator of the netlink sockets it owns through.
+ * @ref: owners of that user, and named scopes it created.
+ * @rn: the namespace state.
+ * @nr_handles: its conns, streams and spans.
+ * @nr_scopes: named scopes it created and shared scopes it reserved on.
+ * @nr_binds: its socket bindings.
+ * @rcu: frees it.
+ *
+ * Counted like inotify instances or POSIX message queues, so one user
+ * cannot use up a namespace's bounds for every other user.
+ */
+struct rcmgr_user {
+	kuid_t uid;
+	refcount_t ref;
+	struct rcmgr_net *rn;
+	atomic_t nr_handles;
+	atomic_t nr_scopes;
+	atomic_t nr_binds;
+	struct rcu_head rcu;
+};
+
+struct rcmgr_user *rcmgr_user_get(struct rcmgr_net *rn, kuid_t uid);
+void rcmgr_user_put(struct rcmgr_user *u);
+void rcmgr_user_put_locked(struct rcmgr_user *u);
+bool rcmgr_user_charge(atomic_t *nr, u32 max);
+
+/**
+ * struct rcmgr_owner - the netlink socket owning handles and reservations
  * @sk: the socket (held), told apart from a later socket that reuses
  *	its port id by %SOCK_DEAD once it is released.
  * @portid: its port id; index in &rcmgr_net.owners.
  * @rn: the namespace state.
- * @lock: protects @handles.
+ * @user: the user who created @sk (referenced).
+ * @lock: protects @handles and @views.
  * @handles: the live handles it opened.
+ * @views: &struct rcmgr_view by scope id: what it reserved directly on
+ *	shared scopes.
  * @nr_handles: entries in @handles, against &rcmgr_net.max_owner_handles.
  * @rcu: frees the owner.
  */
@@ -271,14 +347,18 @@ struct rcmgr_owner {
 	struct sock *sk;
 	u32 portid;
 	struct rcmgr_net *rn;
-	struct mutex lock;		/* protects @handles */
+	struct rcmgr_user *user;
+	struct mutex lock;		/* protects @handles and @views */
 	struct list_head handles;
+	struct xarray views;
 	atomic_t nr_handles;
 	struct rcu_head rcu;
 };
 
 struct rcmgr_owner *rcmgr_owner_find(struct rcmgr_net *rn,
 				     const struct sock *sk, u32 portid);
+struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
+				    u32 portid);
 void rcmgr_owner_release(struct rcmgr_net *rn, u32 portid);
 void rcmgr_owner_flush(struct rcmgr_net *rn);
 struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
@@ -308,7 +388,13 @@ int rcmgr_stream_set_service(struct rcmgr_scope *stream,
 			     struct netlink_ext_ack *extack);
 int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
 			 struct rcmgr_refusal *why);
-int rcmgr_release_memory(struct rcmgr_scope *s, s64 size);
+int rcmgr_release_memory(struct rcmgr_scope *s, s64 size,
+			 struct netlink_ext_ack *extack);
+int rcmgr_shared_reserve(struct rcmgr_owner *o, struct rcmgr_scope *s,
+			 s64 size, u8 prio, struct rcmgr_refusal *why,
+			 struct netlink_ext_ack *extack);
+int rcmgr_shared_release(struct rcmgr_owner *o, u64 id, s64 size,
+			 struct netlink_ext_ack *extack);
 bool rcmgr_handle_done(struct rcmgr_scope *s);
 void rcmgr_handle_free(struct rcmgr_scope *s);
 void rcmgr_handle_drop(struct rcmgr_scope *s);
@@ -328,12 +414,14 @@ int rcmgr_put_bind(struct sk_buff *skb, const struct rcmgr_scope *conn);
 
 /**
  * struct rcmgr_net - the per network namespace state
- * @lock: serialises creating and freeing named scopes, owners, and
- *	changes of limits and bounds.
+ * @lock: serialises creating and freeing named scopes and users, and
+ *	changes of limits and bounds; protects @named_list.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
  * @class_limit: the default limits of each &enum rcmgr_class.
  * @named: named scopes by &rcmgr_key.
+ * @named_list: the same, for walks by admins and at exit.
+ * @users: &struct rcmgr_user by uid.
  * @overrides: per-name limits by &rcmgr_key.
  * @override_list: the same, in the order they were set.
  * @scopes: every scope by id, for handles and dumps.
@@ -345,10 +433,14 @@ int rcmgr_put_bind(struct sk_buff *skb, const struct rcmgr_scope *conn);
  * @max_handles: bound on @nr_handles.
  * @max_owner_handles: bound on handles of one owner.
  * @max_scopes: bound on @nr_scopes.
+ * @max_user_handles: bound on &rcmgr_user.nr_handles.
+ * @max_user_scopes: bound on &rcmgr_user.nr_scopes.
+ * @max_user_binds: bound on &rcmgr_user.nr_binds.
  * @net: the namespace.
- * @bind_lock: protects @binds and @bind_list.
+ * @bind_lock: protects @binds and changes of @bind_list.
  * @binds: socket bindings by socket.
- * @bind_list: the same, for the reaper.
+ * @bind_list: the same, for the reaper, which walks it under RCU.
+ * @reap_lock: one reaper at a time; waiters find the work done.
  * @nr_binds: entries in @bind_list.
  * @reaper: reaps dead sockets every second while bindings exist.
  */
@@ -358,6 +450,8 @@ struct rcmgr_net {
 	struct rcmgr_scope transient;
 	struct rcmgr_limit class_limit[RCMGR_NR_CLASSES];
 	struct rhashtable named;
+	struct list_head named_list;
+	struct xarray users;
 	struct rhashtable overrides;
 	struct list_head override_list;
 	struct xarray scopes;
@@ -369,13 +463,41 @@ struct rcmgr_net {
 	u32 max_handles;
 	u32 max_owner_handles;
 	u32 max_scopes;
+	u32 max_user_handles;
+	u32 max_user_scopes;
+	u32 max_user_binds;
 	struct net *net;
 	struct mutex bind_lock;		/* see @bind_lock above */
 	struct rhashtable binds;
 	struct list_head bind_list;
 	atomic_t nr_binds;
+	struct mutex reap_lock;		/* see @reap_lock above */
 	struct delayed_work reaper;
 };
+
+/**
+ * struct rcmgr_bounds - module-wide ceilings of a namespace's bounds
+ * @max_handles: of &rcmgr_net.max_handles, and so on.
+ * @max_owner_handles: see above.
+ * @max_scopes: see above.
+ * @max_user_handles: see above.
+ * @max_user_scopes: see above.
+ * @max_user_binds: see above.
+ *
+ * Module parameters, set by the host's root.  A new namespace starts at
+ * them; only CAP_NET_ADMIN in the initial user namespace may raise a
+ * namespace's bounds above them.
+ */
+struct rcmgr_bounds {
+	u32 max_handles;
+	u32 max_owner_handles;
+	u32 max_scopes;
+	u32 max_user_handles;
+	u32 max_user_scopes;
+	u32 max_user_binds;
+};
+
+extern struct rcmgr_bounds rcmgr_ceiling;
 
 extern struct pernet_operations rcmgr_net_ops;
 struct rcmgr_net *rcmgr_net(const struct net *net);

@@ -120,6 +120,87 @@ static void uncharge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 			counter_sub(&s->res[r], d->v[r]);
 }
 
+/**
+ * rcmgr_scope_names() - the names a scope shows
+ * @s: the scope
+ * @peer: set to the key holding its peer name, or NULL
+ * @proto: set to the key holding its protocol, or NULL
+ * @svc: set to the key holding its service, or NULL
+ *
+ * Named scopes show their own names; a conn or stream those of the scopes
+ * it is attached to.
+ *
+ * Context: RCU read lock or @s's tree lock held; either keeps a scope a
+ * conn or stream drops meanwhile alive.
+ */
+void rcmgr_scope_names(const struct rcmgr_scope *s,
+		       const struct rcmgr_key **peer,
+		       const struct rcmgr_key **proto,
+		       const struct rcmgr_key **svc)
+{
+	const struct rcmgr_scope *p;
+
+	*peer = NULL;
+	*proto = NULL;
+	*svc = NULL;
+	switch (s->key.kind) {
+	case RCMGR_SCOPE_KIND_SERVICE:
+	case RCMGR_SCOPE_KIND_SERVICE_PEER:
+		*svc = &s->key;
+		*peer = s->key.peer ? &s->key : NULL;
+		break;
+	case RCMGR_SCOPE_KIND_PROTOCOL:
+	case RCMGR_SCOPE_KIND_PROTOCOL_PEER:
+		*proto = &s->key;
+		*peer = s->key.peer ? &s->key : NULL;
+		break;
+	case RCMGR_SCOPE_KIND_PEER:
+		*peer = &s->key;
+		break;
+	case RCMGR_SCOPE_KIND_CONN:
+	case RCMGR_SCOPE_KIND_STREAM:
+		p = READ_ONCE(s->peer);
+		*peer = p ? &p->key : NULL;
+		p = READ_ONCE(s->protocol);
+		*proto = p ? &p->key : NULL;
+		p = READ_ONCE(s->service);
+		*svc = p ? &p->key : NULL;
+		break;
+	}
+}
+
+static u16 copy_name(u8 *dst, size_t size, const u8 *src, u16 len)
+{
+	len = min_t(size_t, len, size);
+	memcpy(dst, src, len);
+	return len;
+}
+
+/* What a refusal report says of @s, copied while the chain holds it. */
+static void refusal_snapshot(struct rcmgr_refusal *why,
+			     const struct rcmgr_scope *s)
+{
+	const struct rcmgr_key *peer, *proto, *svc;
+
+	why->id = s->id;
+	why->kind = s->key.kind;
+	why->peer_len = 0;
+	why->proto_len = 0;
+	why->svc_len = 0;
+	rcu_read_lock();
+	rcmgr_scope_names(s, &peer, &proto, &svc);
+	if (peer)
+		why->peer_len = copy_name(why->peer, sizeof(why->peer),
+					  peer->peer, peer->peer_len);
+	if (proto)
+		why->proto_len = copy_name(why->proto, sizeof(why->proto),
+					   proto->name, proto->name_len);
+	if (svc)
+		why->svc_len = copy_name(why->svc, sizeof(why->svc),
+					 svc->name, svc->name_len);
+	rcu_read_unlock();
+}
+
 static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 		      struct rcmgr_refusal *why)
 {
@@ -135,12 +216,13 @@ static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 			continue;
 		uncharge_one(s, d, r);
 		if (why) {
-			why->scope = s;
+			why->refused = true;
 			why->res = r;
 			why->usage = seen;
 			why->attempted = d->v[r];
 			why->limit = max;
 			why->prio = d->prio;
+			refusal_snapshot(why, s);
 		}
 		return -EDQUOT;
 	}

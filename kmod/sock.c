@@ -16,6 +16,12 @@
  *    would stay pinned.
  * Nothing is installed into the socket (no destructor, no sk_user_data),
  * so unloading the module is just a sock_put() per binding.
+ *
+ * A reap walks the bindings under RCU, without a lock anyone else needs;
+ * only the dead ones take locks.  One reap runs at a time per namespace:
+ * a caller that finds one running waits for it instead of walking again.
+ * A stream socket that starts to listen after it was bound is no longer
+ * that connection: it is reaped like a dead one.
  */
 #include <linux/file.h>
 #include <linux/net.h>
@@ -40,7 +46,8 @@
  * @ino: the socket's inode number.
  * @local: its local address and port, as text, when bound.
  * @remote: its remote address and port, likewise.
- * @rcu: frees it; dumps read @ino, @local and @remote under RCU, never @sk.
+ * @rcu: frees it and drops @sk after a grace period: dumps read @ino,
+ *	@local and @remote under RCU, and reapers test @sk's flags.
  */
 struct rcmgr_bind {
 	struct rhash_head node;
@@ -139,6 +146,10 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 			NL_SET_ERR_MSG(extack, "fd is not open");
 		return ret;
 	}
+	/* Only an INET socket has the fields sock_addr() reads. */
+	ret = check_socket(rn, sock->sk, extack);
+	if (ret)
+		goto out_put;
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b) {
 		ret = -ENOMEM;
@@ -162,8 +173,10 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 	} else if (conn->bind) {
 		NL_SET_ERR_MSG(extack, "connection is bound already");
 		ret = -EBUSY;
-	} else {
-		ret = check_socket(rn, b->sk, extack);
+	} else if (!rcmgr_user_charge(&conn->owner->user->nr_binds,
+				      READ_ONCE(rn->max_user_binds))) {
+		NL_SET_ERR_MSG(extack, "too many bound sockets of this user (max-user-binds)");
+		ret = -EDQUOT;
 	}
 	if (ret)
 		goto out_unlock;
@@ -172,11 +185,12 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 	ret = rhashtable_lookup_insert_fast(&rn->binds, &b->node,
 					    rcmgr_bind_params);
 	if (!ret) {
-		list_add_tail(&b->list, &rn->bind_list);
+		list_add_tail_rcu(&b->list, &rn->bind_list);
 		atomic_inc(&rn->nr_binds);
 	}
 	mutex_unlock(&rn->bind_lock);
 	if (ret) {
+		atomic_dec(&conn->owner->user->nr_binds);
 		if (ret == -EEXIST) {
 			NL_SET_ERR_MSG(extack, "socket is bound to another connection");
 			ret = -EBUSY;
@@ -197,9 +211,20 @@ out_put:
 	return ret;
 }
 
+static void bind_free_rcu(struct rcu_head *head)
+{
+	struct rcmgr_bind *b = container_of(head, struct rcmgr_bind, rcu);
+
+	sock_put(b->sk);
+	kfree(b);
+}
+
 /**
  * rcmgr_conn_unbind() - let go of a connection's socket
  * @conn: the conn, being done; its tree lock held
+ *
+ * The conn's owner is alive: it is destroyed only after each of its
+ * handles was done, which waits for the tree lock.
  */
 void rcmgr_conn_unbind(struct rcmgr_scope *conn)
 {
@@ -211,16 +236,24 @@ void rcmgr_conn_unbind(struct rcmgr_scope *conn)
 		return;
 	WRITE_ONCE(conn->bind, NULL);
 	mutex_lock(&rn->bind_lock);
-	if (!list_empty(&b->list)) {
-		rhashtable_remove_fast(&rn->binds, &b->node, rcmgr_bind_params);
-		list_del_init(&b->list);
-		atomic_dec(&rn->nr_binds);
-	}
+	rhashtable_remove_fast(&rn->binds, &b->node, rcmgr_bind_params);
+	list_del_rcu(&b->list);
+	atomic_dec(&rn->nr_binds);
 	mutex_unlock(&rn->bind_lock);
-	sock_put(b->sk);
+	atomic_dec(&conn->owner->user->nr_binds);
 	/* The caller holds the conn too: this is never the last reference. */
 	refcount_dec(&conn->ref);
-	kfree_rcu(b, rcu);
+	call_rcu(&b->rcu, bind_free_rcu);
+}
+
+/* The socket is no longer the connection it was bound as. */
+static bool bind_dead(const struct rcmgr_bind *b)
+{
+	const struct sock *sk = b->sk;
+
+	return sock_flag(sk, SOCK_DEAD) ||
+	       (sk->sk_type == SOCK_STREAM &&
+		READ_ONCE(sk->sk_state) == TCP_LISTEN);
 }
 
 /**
@@ -228,29 +261,35 @@ void rcmgr_conn_unbind(struct rcmgr_scope *conn)
  * @rn: the namespace state
  *
  * Context: process; takes tree locks: the caller holds none.
- * Return: how many connections ended.
+ * Return: how many connections ended; 1 if another reap ran meanwhile
+ * (it may have ended some: worth a retry).
  */
 int rcmgr_reap(struct rcmgr_net *rn)
 {
 	struct rcmgr_scope *conn, *tmp;
-	struct rcmgr_bind *b, *bt;
+	struct rcmgr_bind *b;
 	LIST_HEAD(dead);
 	int n = 0;
 
 	if (!atomic_read(&rn->nr_binds))
 		return 0;
-	mutex_lock(&rn->bind_lock);
-	list_for_each_entry_safe(b, bt, &rn->bind_list, list) {
-		if (!sock_flag(b->sk, SOCK_DEAD))
-			continue;
-		rhashtable_remove_fast(&rn->binds, &b->node, rcmgr_bind_params);
-		list_del_init(&b->list);
-		atomic_dec(&rn->nr_binds);
-		/* The binding holds it until done; keep it past that. */
-		rcmgr_scope_get(b->conn);
-		list_add_tail(&b->conn->reap_node, &dead);
+	if (!mutex_trylock(&rn->reap_lock)) {
+		mutex_lock(&rn->reap_lock);
+		mutex_unlock(&rn->reap_lock);
+		return 1;
 	}
-	mutex_unlock(&rn->bind_lock);
+	rcu_read_lock();
+	list_for_each_entry_rcu(b, &rn->bind_list, list) {
+		if (!bind_dead(b))
+			continue;
+		/* A conn being done and freed meanwhile is not ours to end. */
+		conn = b->conn;
+		if (!refcount_inc_not_zero(&conn->ref))
+			continue;
+		/* reap_node belongs to the holder of reap_lock. */
+		list_add_tail(&conn->reap_node, &dead);
+	}
+	rcu_read_unlock();
 
 	list_for_each_entry_safe(conn, tmp, &dead, reap_node) {
 		list_del_init(&conn->reap_node);
@@ -260,6 +299,7 @@ int rcmgr_reap(struct rcmgr_net *rn)
 		}
 		rcmgr_scope_put(conn);
 	}
+	mutex_unlock(&rn->reap_lock);
 	return n;
 }
 
@@ -282,6 +322,7 @@ static void reaper_work(struct work_struct *work)
 int rcmgr_sock_init(struct rcmgr_net *rn)
 {
 	mutex_init(&rn->bind_lock);
+	mutex_init(&rn->reap_lock);
 	INIT_LIST_HEAD(&rn->bind_list);
 	INIT_DELAYED_WORK(&rn->reaper, reaper_work);
 	return rhashtable_init(&rn->binds, &rcmgr_bind_params);
@@ -304,6 +345,7 @@ void rcmgr_sock_exit(struct rcmgr_net *rn)
 {
 	WARN_ON_ONCE(!list_empty(&rn->bind_list));
 	rhashtable_destroy(&rn->binds);
+	mutex_destroy(&rn->reap_lock);
 	mutex_destroy(&rn->bind_lock);
 }
 

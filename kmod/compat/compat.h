@@ -15,11 +15,13 @@
 #define rcmgr_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
 #endif
 
-#ifdef RCMGR_HAVE_GENL_MCAST_CAP
-#define RCMGR_MCAST_CAP_NET_ADMIN	GENL_MCAST_CAP_NET_ADMIN
-#else
-/* Without it anyone in the namespace may listen: documented. */
-#define RCMGR_MCAST_CAP_NET_ADMIN	0
+/*
+ * Events name other sockets' handles: only CAP_NET_ADMIN may listen.  A
+ * kernel that cannot restrict a group (before 6.7 and the 6.1.y/6.6.y
+ * backports) would let anyone listen, so rcmgr does not build there.
+ */
+#ifndef RCMGR_HAVE_GENL_MCAST_CAP
+#error "rcmgr needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, 6.6.y, 6.1.y stable)"
 #endif
 
 #endif /* _RCMGR_COMPAT_H */
