@@ -41,6 +41,7 @@ LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/ulib/librcmgr.so.1
 LIB_A		:= $(BUILD)/ulib/librcmgr-internal.a
 LIB_TESTS	:= $(patsubst ulib/tests/%.c,$(BUILD)/ulib/tests/%,$(wildcard ulib/tests/*.c))
+CLI_TESTS	:= $(patsubst tools/rcmgr/tests/%.c,$(BUILD)/tools/rcmgr/tests/%,$(wildcard tools/rcmgr/tests/*.c))
 CLI		:= $(BUILD)/tools/rcmgr/rcmgr
 CLI_SRCS	:= $(filter-out tools/rcmgr/demo-node.c,$(wildcard tools/rcmgr/*.c))
 DEMO_NODE	:= $(BUILD)/tools/rcmgr/rcmgr-demo-node
@@ -83,8 +84,14 @@ $(BUILD)/ulib/tests/%: ulib/tests/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iulib -I$(KSFT_DIR) $(CFLAGS) $(TEST_WARNINGS) -o $@ $< $(LIB_A) $(MNL_LIBS) -lpthread
 
-unit-tests: $(LIB_TESTS)
-	@RCMGR_RESULTS=$(BUILD)/results scripts/unit-tests.sh $(LIB_TESTS)
+# The CLI's parsing and escaping, linked from its own source.
+$(BUILD)/tools/rcmgr/tests/%: tools/rcmgr/tests/%.c tools/rcmgr/parse.c tools/rcmgr/cli.h $(LIB_SO)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itools/rcmgr -I$(KSFT_DIR) $(CFLAGS) $(TEST_WARNINGS) -o $@ \
+		$< tools/rcmgr/parse.c -L$(BUILD)/ulib -lrcmgr -Wl,-rpath,$(BUILD)/ulib
+
+unit-tests: $(LIB_TESTS) $(CLI_TESTS)
+	@RCMGR_RESULTS=$(BUILD)/results scripts/unit-tests.sh $(LIB_TESTS) $(CLI_TESTS)
 
 tools: $(CLI) $(DEMO_NODE)
 

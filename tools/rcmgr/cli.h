@@ -35,7 +35,9 @@ int parse_name(const char *what, const char *arg, char *out, size_t size);
 size_t escape(const char *p, size_t len, bool text, char *out, size_t size);
 int kernel_err(struct rcmgr *rm, int ret);
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 /* Names are at most 256 bytes in the kernel; escaped, four times that. */
 #define NAME_MAX_LEN	512
 #define ESC_SIZE	(4 * NAME_MAX_LEN + 1)
