@@ -57,7 +57,7 @@ static int run(int argc, char **argv)
 {
 	static const char *const opts[] = {
 		"-json", "-pretty", "-details", "-statistics", "-netns",
-		"-Version", "-help",
+		"-Version", "-help", "-version",	/* wg's --version */
 	};
 	static const char *const objects[] = {
 		"scope", "limit", "config", "monitor", "help",
@@ -100,6 +100,7 @@ static int run(int argc, char **argv)
 			argc--, argv++;
 			break;
 		case 5:
+		case 7:
 			printf("rcmgr %s\n", RCMGR_VERSION);
 			return out_flush();
 		default:
