@@ -6,6 +6,9 @@
 #   make check   install what is missing, build everything, run the host unit
 #                tests and the selftests in VMs on every test kernel
 #   make run     the demo: load the module and show the system scope
+#   make install librcmgr, the rcmgr tool, man pages, the DKMS module source
+#                (DESTDIR, PREFIX; make uninstall takes them away)
+#   make deb     the Debian packages, in BUILD/deb
 #   make regen   regenerate uapi/linux/rcmgr.h from the YNL spec
 
 VERSION		:= 0.1
@@ -124,7 +127,7 @@ checkpatch:
 	@scripts/checkpatch.sh
 
 check: setup
-	@$(MAKE) --no-print-directory check-regen checkpatch all unit-tests
+	@$(MAKE) --no-print-directory check-regen checkpatch all unit-tests pkg-tests
 	@selftests/vm/run-all.sh $(BUILD) $(KERNELS)
 
 run: setup all
@@ -161,7 +164,7 @@ deb:
 
 # Packaging checks on the host: the installed layout, dkms build of the
 # installed source for each Debian test kernel, the .debs and lintian.
-# BUILD/pkg then holds what the VM test installs (selftests/rcmgr_pkg.sh).
+# BUILD/pkg then holds what the VM test installs (selftests/pkg/rcmgr_pkg.sh).
 pkg-tests: ulib tools
 	@selftests/pkg/run.sh $(BUILD) $(filter-out debug,$(KERNELS))
 

@@ -55,6 +55,9 @@ cp /usr/bin/python3.11 "$root/usr/bin/python3"
 	cp -a "$f" "$root$f"
 done
 
+# The packaging test's .debs, DKMS-built module and dpkg (if made).
+[ "$mode" != test ] || "$top/selftests/pkg/vm-pack.sh" "$name" "$build" "$root"
+
 # Every ELF in the image gets its libraries.
 find "$root" -type f -perm -u+x -o -type f -name '*.so*' | while read -r f; do
 	[ "$(head -c 4 "$f" | tail -c 3)" = ELF ] || continue
