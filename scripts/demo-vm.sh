@@ -2,10 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The demo, run where rcmgr.ko is loaded (in the VM, or on a host): two
-# libp2p-like nodes share one kernel budget over real TCP.
+# libp2p-like nodes share one kernel budget over real TCP.  It leaves the
+# host as it found it: the system limit it lowers is put back, its nodes
+# are killed, and its fifos live in a directory of its own, removed at exit.
 set -e
-cd /tmp
 run() { echo "\$ $*"; "$@"; }
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/rcmgr-demo.XXXXXX")
+cd "$dir"
+# The limit as it was ("limit show" prints the keywords "limit set" takes).
+was=$(rcmgr limit show system | sed -n 's/.* conns_inbound \([^ ]*\).*/\1/p')
+cleanup() {
+	# shellcheck disable=SC2086,SC2154 # set by eval in node(), maybe empty
+	kill -9 ${pid_a:-} ${pid_b:-} ${pid_c:-} 2>/dev/null || true
+	if [ -n "$was" ] && rcmgr limit set system conns_inbound "$was"; then
+		echo "(the system's conns_inbound limit is $was again)"
+	fi
+	cd /
+	rm -rf "$dir"
+}
+trap cleanup EXIT
 
 # Start a node; return once it printed "ready" (no sleeping).
 node() {
@@ -45,3 +61,5 @@ run rcmgr scope show
 echo
 run rcmgr -j scope show transient
 kill -9 "$pid_b" "$pid_c"
+wait "$pid_b" "$pid_c" 2>/dev/null || true
+pid_a='' pid_b='' pid_c=''
