@@ -66,7 +66,7 @@ $(BUILD)/ulib/%.o: ulib/%.c ulib/internal.h ulib/include/rcmgr/rcmgr.h uapi/linu
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(LIB_SO): $(LIB_OBJS) ulib/librcmgr.map
-	$(CC) $(CFLAGS) -shared -Wl,-soname,librcmgr.so.1 \
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,librcmgr.so.1 \
 		-Wl,--version-script=ulib/librcmgr.map -Wl,-z,defs \
 		-o $@ $(LIB_OBJS) $(MNL_LIBS) -lpthread
 	ln -sf librcmgr.so.1 $(BUILD)/ulib/librcmgr.so

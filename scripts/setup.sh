@@ -37,7 +37,7 @@ need=(
 	gcc gcc-12 make libc6-dev libmnl-dev libjansson-dev pkg-config sparse pahole
 	python3 python3-yaml python3-jsonschema
 	bc flex bison libelf-dev libssl-dev
-	dkms dpkg-dev debhelper dh-dkms fakeroot lintian
+	dkms dpkg-dev build-essential debhelper dh-dkms fakeroot lintian
 )
 
 # The test kernels' releases: 6.1 is the one Debian's cloud headers meta
