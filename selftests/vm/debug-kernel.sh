@@ -17,6 +17,10 @@ ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 key=$( (echo "$ver"; cat "$frag") | sha256sum | cut -c1-12)
 dir=$cache/linux-6.1-debug-$key
 
+mkdir -p "$cache"
+# One builder at a time: a second caller waits, then finds it built.
+exec 9> "$cache/.debug-kernel.lock"
+flock 9
 if [ -f "$dir/.rcmgr-built" ]; then
 	echo "$dir"
 	exit 0

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Everything at once: worker processes (root and nobody), each with
+ * several netlink sockets, each socket with several threads sending every
+ * op at random on ids they saw, guessed or made up, while a reader per
+ * socket drains whatever comes back.  Sockets are closed and reopened under
+ * running requests, bound UDP sockets are closed under their conns, limits
+ * and bounds change, dumps run during done, and the parent SIGKILLs
+ * workers at random.  Nothing may crash or splat (the VM runs with
+ * panic_on_warn, KASAN and lockdep on the debug kernel), and when every
+ * worker is gone every counter is back where it was and no handle is left.
+ *
+ * RCMGR_RACE_SECONDS sets the run's length (default 10).
+ */
+#include <grp.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "rcmgr_req.h"
+
+#define NR_WORKERS	4
+#define NR_SOCKS	2
+#define NR_SENDERS	3
+#define NR_IDS		64
+#define NR_FDS		8
+#define NOBODY		65534
+
+static const char *const peers[] = { "p0", "p1", "p2", "p3", "p4", "p5" };
+static const char *const protos[] = { "/a/1", "/b/1", "/c/1" };
+
+/* One netlink socket, shared by its senders and its reader. */
+struct sock_slot {
+	pthread_rwlock_t lock;		/* writers close and reopen r */
+	struct raw_nl r;
+	atomic_ullong ids[NR_IDS];	/* ids seen in replies */
+	atomic_uint next;
+	atomic_ullong max_id;
+};
+
+struct worker {
+	struct sock_slot socks[NR_SOCKS];
+	atomic_int udp[NR_FDS];		/* UDP sockets to bind and close */
+	atomic_int stop;
+	bool root;
+	unsigned int seed;
+};
+
+/* Shared by every worker: what the run did, to show it did something. */
+struct tally {
+	atomic_ullong sent;
+	atomic_ullong made;	/* handles whose id came back */
+};
+
+static struct tally *tally;
+
+static uint64_t pick_id(struct sock_slot *s, unsigned int *seed)
+{
+	switch (rand_r(seed) % 4) {
+	case 0:		/* guessed: the next ones */
+		return atomic_load(&s->max_id) + 1 + rand_r(seed) % 4;
+	case 1:		/* made up */
+		return rand_r(seed) % 4096;
+	default:	/* seen */
+		return atomic_load(&s->ids[rand_r(seed) % NR_IDS]);
+	}
+}
+
+/* Build one random request into @q; false if nothing to send. */
+static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
+		       unsigned int *seed)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int op = rand_r(seed) % 20, fd;
+
+	switch (op) {
+	case 0: case 1:
+		nlh = req_new(q, &s->r, RCMGR_CMD_CONN_OPEN);
+		mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, 1 + rand_r(seed) % 2);
+		if (rand_r(seed) % 2)
+			mnl_attr_put(nlh, RCMGR_A_SCOPE_USEFD, 0, NULL);
+		if (rand_r(seed) % 3 == 0) {
+			fd = atomic_load(&w->udp[rand_r(seed) % NR_FDS]);
+			mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_FD, fd < 0 ? 0 : fd);
+		}
+		if (rand_r(seed) % 2)
+			mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, "/ip4/1.2.3.4/tcp/1");
+		break;
+	case 2: case 3:
+		nlh = req_new(q, &s->r, RCMGR_CMD_STREAM_OPEN);
+		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_PEER, peers[rand_r(seed) % 6]);
+		mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, 1 + rand_r(seed) % 2);
+		break;
+	case 4:
+		nlh = req_new(q, &s->r, RCMGR_CMD_CONN_SET_PEER);
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
+		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_PEER, peers[rand_r(seed) % 6]);
+		break;
+	case 5:
+		nlh = req_new(q, &s->r, RCMGR_CMD_STREAM_SET_PROTOCOL);
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
+		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_PROTOCOL, protos[rand_r(seed) % 3]);
+		break;
+	case 6:
+		nlh = req_new(q, &s->r, RCMGR_CMD_STREAM_SET_SERVICE);
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
+		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_SERVICE, "svc");
+		break;
+	case 7: case 8:
+		nlh = req_new(q, &s->r, RCMGR_CMD_SPAN_BEGIN);
+		if (rand_r(seed) % 4)
+			mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
+		else
+			req_scope(nlh, RCMGR_SCOPE_KIND_PEER, peers[rand_r(seed) % 6]);
+		break;
+	case 9: case 10: case 11:
+		nlh = req_new(q, &s->r, rand_r(seed) % 2 ? RCMGR_CMD_SCOPE_RESERVE :
+						   RCMGR_CMD_SCOPE_RELEASE);
+		switch (rand_r(seed) % 4) {
+		case 0:
+			req_scope(nlh, RCMGR_SCOPE_KIND_SYSTEM, NULL);
+			break;
+		case 1:
+			req_scope(nlh, RCMGR_SCOPE_KIND_PEER, peers[rand_r(seed) % 6]);
+			break;
+		default:
+			mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
+		}
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_SIZE, rand_r(seed) % 5000);
+		mnl_attr_put_u8(nlh, RCMGR_A_SCOPE_PRIO, rand_r(seed) % 256);
+		break;
+	case 12: case 13: case 14:
+		nlh = req_new(q, &s->r, RCMGR_CMD_SCOPE_DONE);
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
+		break;
+	case 15:
+		nlh = req_new(q, &s->r, RCMGR_CMD_CONN_BIND_FD);
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
+		fd = atomic_load(&w->udp[rand_r(seed) % NR_FDS]);
+		mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_FD, fd < 0 ? 0 : fd);
+		break;
+	case 16:
+		nlh = req_new(q, &s->r, RCMGR_CMD_SCOPE_GET);
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+		break;
+	case 17:
+		nlh = req_new(q, &s->r, RCMGR_CMD_LIMIT_SET);
+		mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, 1 + rand_r(seed) % RCMGR_CLASS_STREAM);
+		if (rand_r(seed) % 2)
+			mnl_attr_put_strz(nlh, RCMGR_A_LIMIT_NAME, peers[rand_r(seed) % 6]);
+		nest = mnl_attr_nest_start(nlh, RCMGR_A_LIMIT_VALUES);
+		mnl_attr_put_u64(nlh, 1 + rand_r(seed) % RCMGR_A_RESOURCES_FD,
+				 rand_r(seed) % 3 ? 1000000 + rand_r(seed) : rand_r(seed) % 4);
+		mnl_attr_nest_end(nlh, nest);
+		break;
+	case 18:
+		if (rand_r(seed) % 2) {
+			req_new(q, &s->r, RCMGR_CMD_LIMIT_RESET);
+			break;
+		}
+		nlh = req_new(q, &s->r, RCMGR_CMD_LIMIT_DEL);
+		mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, RCMGR_CLASS_PEER);
+		mnl_attr_put_strz(nlh, RCMGR_A_LIMIT_NAME, peers[rand_r(seed) % 6]);
+		break;
+	default:
+		nlh = req_new(q, &s->r, RCMGR_CMD_CONFIG_SET);
+		mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_SCOPES, 50 + rand_r(seed) % 1000);
+		break;
+	}
+	return true;
+}
+
+static void *sender(void *arg)
+{
+	struct worker *w = arg;
+	unsigned int seed = w->seed ^ (unsigned int)(uintptr_t)pthread_self();
+	struct req q;
+
+	while (!atomic_load(&w->stop)) {
+		struct sock_slot *s = &w->socks[rand_r(&seed) % NR_SOCKS];
+
+		pthread_rwlock_rdlock(&s->lock);
+		if (random_req(w, s, &q, &seed) && !req_send(&s->r, q.nlh))
+			atomic_fetch_add(&tally->sent, 1);
+		pthread_rwlock_unlock(&s->lock);
+	}
+	return NULL;
+}
+
+/* Drain a socket, learning the ids new handles got. */
+static void *reader(void *arg)
+{
+	struct sock_slot *s = arg;
+	char buf[32768];
+	int len;
+
+	for (;;) {
+		struct nlmsghdr *m = (struct nlmsghdr *)buf;
+
+		pthread_rwlock_rdlock(&s->lock);
+		len = s->r.nl ? mnl_socket_recvfrom(s->r.nl, buf, sizeof(buf)) : -1;
+		pthread_rwlock_unlock(&s->lock);
+		if (len < 0) {
+			if (errno == EBADF || !s->r.nl)
+				return NULL;
+			continue;	/* timeout, ENOBUFS: go on */
+		}
+		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+			uint64_t id;
+
+			if (m->nlmsg_type < NLMSG_MIN_TYPE || (m->nlmsg_flags & NLM_F_MULTI))
+				continue;
+			id = raw_u64(m, RCMGR_A_SCOPE_ID);
+			if (!id)
+				continue;
+			atomic_store(&s->ids[atomic_fetch_add(&s->next, 1) % NR_IDS], id);
+			atomic_fetch_add(&tally->made, 1);
+			if (id > atomic_load(&s->max_id))
+				atomic_store(&s->max_id, id);
+		}
+	}
+}
+
+static int slot_open(struct sock_slot *s)
+{
+	struct timeval tv = { .tv_usec = 100000 };
+	int ret = raw_open(&s->r);
+
+	if (ret)
+		return ret;
+	return setsockopt(mnl_socket_get_fd(s->r.nl), SOL_SOCKET, SO_RCVTIMEO,
+			  &tv, sizeof(tv));
+}
+
+/* A worker process; runs until killed or its time is up. */
+static int work(bool root, unsigned int seed, int seconds)
+{
+	pthread_t send[NR_SOCKS * NR_SENDERS], recv[NR_SOCKS];
+	pthread_rwlockattr_t attr;
+	static struct worker w;
+	time_t end = time(NULL) + seconds;
+	int i, n = 0;
+
+	if (!root && req_become(NOBODY))
+		return 1;
+	w.root = root;
+	w.seed = seed;
+	for (i = 0; i < NR_FDS; i++)
+		atomic_store(&w.udp[i], socket(AF_INET, SOCK_DGRAM, 0));
+	/* The closer must get its turn between the senders. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr,
+				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	for (i = 0; i < NR_SOCKS; i++) {
+		pthread_rwlock_init(&w.socks[i].lock, &attr);
+		if (slot_open(&w.socks[i]))
+			return 1;
+		pthread_create(&recv[i], NULL, reader, &w.socks[i]);
+	}
+	for (i = 0; i < NR_SOCKS * NR_SENDERS; i++)
+		pthread_create(&send[i], NULL, sender, &w);
+
+	/* Close and reopen sockets, netlink and UDP, under running requests. */
+	while (time(NULL) < end) {
+		struct sock_slot *s = &w.socks[rand_r(&seed) % NR_SOCKS];
+		int k = rand_r(&seed) % NR_FDS, fd;
+
+		usleep(20000 + rand_r(&seed) % 50000);
+		fd = atomic_exchange(&w.udp[k], socket(AF_INET, SOCK_DGRAM, 0));
+		if (fd >= 0)
+			close(fd);
+		if (++n % 8)
+			continue;
+		pthread_rwlock_wrlock(&s->lock);
+		raw_close(&s->r);
+		if (slot_open(s))
+			s->r.nl = NULL;
+		pthread_rwlock_unlock(&s->lock);
+	}
+	atomic_store(&w.stop, 1);
+	for (i = 0; i < NR_SOCKS * NR_SENDERS; i++)
+		pthread_join(send[i], NULL);
+	/* Half the time the process just exits with everything held. */
+	if (seed % 2)
+		_exit(0);
+	for (i = 0; i < NR_SOCKS; i++) {
+		pthread_rwlock_wrlock(&w.socks[i].lock);
+		raw_close(&w.socks[i].r);
+		w.socks[i].r.nl = NULL;
+		pthread_rwlock_unlock(&w.socks[i].lock);
+		pthread_join(recv[i], NULL);
+	}
+	return 0;
+}
+
+static pid_t spawn(bool root, unsigned int seed, int seconds)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(work(root, seed, seconds));
+	return pid;
+}
+
+static const int bounds[] = {
+	RCMGR_A_CONFIG_MAX_HANDLES, RCMGR_A_CONFIG_MAX_OWNER_HANDLES,
+	RCMGR_A_CONFIG_MAX_SCOPES, RCMGR_A_CONFIG_MAX_USER_HANDLES,
+	RCMGR_A_CONFIG_MAX_USER_SCOPES, RCMGR_A_CONFIG_MAX_USER_BINDS,
+};
+
+static const int resources[] = {
+	RCMGR_A_RESOURCES_MEMORY, RCMGR_A_RESOURCES_STREAMS_INBOUND,
+	RCMGR_A_RESOURCES_STREAMS_OUTBOUND, RCMGR_A_RESOURCES_STREAMS,
+	RCMGR_A_RESOURCES_CONNS_INBOUND, RCMGR_A_RESOURCES_CONNS_OUTBOUND,
+	RCMGR_A_RESOURCES_CONNS, RCMGR_A_RESOURCES_FD,
+};
+
+TEST(everything_at_once)
+{
+	const char *env = getenv("RCMGR_RACE_SECONDS");
+	int seconds = env ? atoi(env) : 10;
+	int64_t saved[6], sys[8], handles, scopes;
+	pid_t pids[NR_WORKERS];
+	unsigned int seed = time(NULL);
+	time_t end = time(NULL) + seconds;
+	struct raw_nl r;
+	int i, kills = 0, st;
+
+	TH_LOG("seed %u, %d s", seed, seconds);
+	tally = mmap(NULL, sizeof(*tally), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, tally);
+	ASSERT_EQ(0, raw_open(&r));
+	for (i = 0; i < 6; i++)
+		saved[i] = req_config(&r, bounds[i]);
+	for (i = 0; i < 8; i++)
+		sys[i] = req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL, resources[i]);
+	handles = req_config(&r, RCMGR_A_CONFIG_HANDLES);
+	scopes = req_config(&r, RCMGR_A_CONFIG_SCOPES);
+
+	for (i = 0; i < NR_WORKERS; i++) {
+		pids[i] = spawn(i % 2, seed + i, seconds);
+		ASSERT_LT(0, pids[i]);
+	}
+	/* Kill one at random now and then; a new one takes its place. */
+	while (time(NULL) < end) {
+		usleep(300000 + rand_r(&seed) % 700000);
+		i = rand_r(&seed) % NR_WORKERS;
+		/* Never kill(0) or kill(-1): that would be us. */
+		if (pids[i] <= 0)
+			continue;
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+		kills++;
+		if (time(NULL) + 2 < end)
+			pids[i] = spawn(i % 2, seed + 100 + kills, end - time(NULL));
+		else
+			pids[i] = 0;
+	}
+	for (i = 0; i < NR_WORKERS; i++) {
+		if (pids[i] <= 0)
+			continue;
+		if (rand_r(&seed) % 2)
+			kill(pids[i], SIGKILL);
+		ASSERT_EQ(pids[i], waitpid(pids[i], &st, 0));
+		/* Only our SIGKILL may end a worker other than its exit. */
+		if (WIFEXITED(st)) {
+			EXPECT_EQ(0, WEXITSTATUS(st));
+		} else {
+			EXPECT_EQ(SIGKILL, WTERMSIG(st));
+		}
+	}
+	TH_LOG("%d workers killed on the way; %llu requests, %llu handles made",
+	       kills, (unsigned long long)atomic_load(&tally->sent),
+	       (unsigned long long)atomic_load(&tally->made));
+	/* The run exercised the module, not only its error paths. */
+	EXPECT_LT(1000, atomic_load(&tally->sent));
+	EXPECT_LT(50, atomic_load(&tally->made));
+
+	/* Every worker is gone: so is everything they held. */
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(sys[i], req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL,
+					    resources[i]));
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(0, req_usage(&r, RCMGR_SCOPE_KIND_TRANSIENT, NULL,
+				       resources[i]));
+	EXPECT_EQ(handles, req_config(&r, RCMGR_A_CONFIG_HANDLES));
+	EXPECT_EQ(scopes, req_config(&r, RCMGR_A_CONFIG_SCOPES));
+	EXPECT_EQ(0, req_limit_reset(&r));
+	for (i = 0; i < 6; i++)
+		EXPECT_EQ(0, req_config_set(&r, bounds[i], saved[i]));
+	raw_close(&r);
+}
+
+TEST_HARNESS_MAIN
