@@ -29,9 +29,14 @@ cp -a "$build/selftests/." "$root/tests/"
 cp "$top/Documentation/netlink/specs/rcmgr.yaml" "$root/tests/"
 cp "$build/tools/rcmgr/rcmgr" "$build/tools/rcmgr/rcmgr-demo-node" "$root/usr/bin/"
 cp "$top/scripts/demo-vm.sh" "$root/tests/demo.sh"
-make -s --no-print-directory -C "$top/selftests" \
-	--eval 'print-tests: ; @echo $(TEST_GEN_PROGS) $(TEST_PROGS)' print-tests \
-	> "$root/tests/list"
+# RCMGR_TESTS="a b" narrows the run to those programs, while iterating.
+if [ -n "${RCMGR_TESTS:-}" ]; then
+	echo "$RCMGR_TESTS" > "$root/tests/list"
+else
+	make -s --no-print-directory -C "$top/selftests" \
+		--eval 'print-tests: ; @echo $(TEST_GEN_PROGS) $(TEST_PROGS)' print-tests \
+		> "$root/tests/list"
+fi
 cp -L "$build/ulib/librcmgr.so.1" "$root/lib/x86_64-linux-gnu/"
 # iproute2's ip (busybox's cannot make veth pairs), and veth where it is
 # a module (the debug kernel has it built in), from the kernel's directory
@@ -75,7 +80,7 @@ echo "# $name: booting $rel"
 start=$(date +%s)
 timeout --foreground 900 qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G \
 	-nographic -no-reboot -kernel "$image" -initrd "$vm/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1 oops=panic rcmgr.mode=$mode" \
+	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 rcmgr.mode=$mode" \
 	< /dev/null > "$log" 2>&1 || true
 echo "# $name: VM ran $(( $(date +%s) - start )) s"
 
