@@ -35,7 +35,8 @@ includedir	?= $(PREFIX)/include
 bindir		?= $(PREFIX)/bin
 mandir		?= $(PREFIX)/share/man
 bashcompdir	?= $(PREFIX)/share/bash-completion/completions
-dkmsdir		?= $(PREFIX)/src/rcmgr-$(VERSION)
+# DKMS looks for module sources in /usr/src, whatever the prefix.
+dkmsdir		?= /usr/src/rcmgr-$(VERSION)
 STATIC		?= 1
 LIB_REAL	:= librcmgr.so.1.0.0
 

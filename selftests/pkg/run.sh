@@ -101,7 +101,8 @@ pkgconfig_build() {
 uninstall_all() {
 	local d=$pkg/uninstall-test left
 	mk install DESTDIR="$d" PREFIX=/usr/local || return 1
-	[ -f "$d/usr/local/bin/rcmgr" ] || return 1
+	# The module source goes where DKMS looks, whatever the prefix.
+	[ -f "$d/usr/local/bin/rcmgr" ] && ls "$d"/usr/src/rcmgr-*/dkms.conf || return 1
 	mk uninstall DESTDIR="$d" PREFIX=/usr/local || return 1
 	left=$(find "$d" ! -type d)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
