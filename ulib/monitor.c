@@ -23,8 +23,12 @@ struct rcmgr_monitor {
 	unsigned long lost;	/* ENOBUFS seen */
 };
 
+/* Room for bursts (a namespace's conns ending at once), as ip monitor does. */
+#define MONITOR_RCVBUF	(1 << 20)
+
 static int join(struct rcmgr_monitor *mon)
 {
+	int size = MONITOR_RCVBUF;
 	uint32_t group = 0;
 	uint16_t family;
 	int ret;
@@ -34,6 +38,11 @@ static int join(struct rcmgr_monitor *mon)
 		return ret;
 	if (mon->nl.io != &rcmgr_socket_io)
 		return 0;
+	/* Past rmem_max with CAP_NET_ADMIN, which joining needs anyway. */
+	if (setsockopt(mon->nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+		       sizeof(size)) < 0)
+		setsockopt(mon->nl.fd, SOL_SOCKET, SO_RCVBUF, &size,
+			   sizeof(size));
 	if (setsockopt(mon->nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
 		       &group, sizeof(group)) < 0)
 		return -errno;

@@ -325,8 +325,8 @@ int rcmgr_dump(struct rcmgr *rm, enum rcmgr_kind kind /* 0: all */,
 
 /*
  * Events: the kernel ended a handle because its bound socket died.  A
- * monitor has a socket of its own (poll rcmgr_monitor_fd() for input);
- * joining needs CAP_NET_ADMIN.
+ * monitor has a socket of its own (poll rcmgr_monitor_fd() for input),
+ * with a 1 MiB receive buffer; joining needs CAP_NET_ADMIN.
  */
 struct rcmgr_monitor;
 struct rcmgr_event {
