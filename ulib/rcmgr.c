@@ -222,6 +222,13 @@ int rcmgr_talk(struct rcmgr *rm, struct nlmsghdr *nlh, rcmgr_msg_cb cb,
 		snprintf(rep.err.message, sizeof(rep.err.message),
 			 "dump interrupted %d times by changes", tries);
 	}
+	/* A do with a callback has a reply to give it; an ack alone is wrong. */
+	if (!ret && cb && !(nlh->nlmsg_flags & NLM_F_DUMP) && !rep.len) {
+		ret = -EBADMSG;
+		rep.err.error = EBADMSG;
+		snprintf(rep.err.message, sizeof(rep.err.message),
+			 "acked without a reply");
+	}
 	if (ret < 0) {
 		*rcmgr_thread_error() = rep.err;
 		goto out;

@@ -419,6 +419,16 @@ TEST_F(nl, enobufs_then_the_next_request_resyncs)
 	EXPECT_EQ(0, self->f.overread);
 }
 
+TEST_F(nl, ack_without_the_reply)
+{
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	script_stat(&self->f, 18, false);
+
+	EXPECT_EQ(-EBADMSG, system_memory(self->rm));
+	EXPECT_EQ(18, system_memory(self->rm));
+	EXPECT_EQ(0, self->f.overread);
+}
+
 TEST_F(nl, done_with_an_error)
 {
 	struct seen s = {};
