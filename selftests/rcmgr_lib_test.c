@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -240,6 +241,60 @@ TEST_F_TIMEOUT(lib, callback_calls_back_into_the_manager, 30)
 	EXPECT_EQ(1, r.nested_ok);
 	EXPECT_EQ(10, r.memory);
 	EXPECT_EQ(0, system_stat(self->rm).memory);
+}
+
+struct worker {
+	struct rcmgr *rm;
+	int id, rounds, bad;
+};
+
+/* Each thread's answers must be its own: memory it reserved, its ids. */
+static void *worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	struct rcmgr_scope *s;
+	struct rcmgr_stat st;
+	char peer[32];
+	int i;
+
+	snprintf(peer, sizeof(peer), "thread-%d", w->id);
+	for (i = 0; i < w->rounds; i++) {
+		if (rcmgr_open_stream(w->rm, peer, RCMGR_DIR_OUTBOUND, &s)) {
+			w->bad++;
+			continue;
+		}
+		if (rcmgr_scope_reserve_memory(s, 100 + w->id, RCMGR_PRIO_ALWAYS) ||
+		    rcmgr_scope_stat(s, &st) || st.memory != 100 + w->id ||
+		    st.num_streams_outbound != 1)
+			w->bad++;
+		rcmgr_scope_done(s);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(lib, threads_share_one_manager, 60)
+{
+	struct worker w[4];
+	pthread_t t[4];
+	int i, n, dumps = 0;
+
+	for (i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .rm = self->rm, .id = i, .rounds = 200 };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, worker_fn, &w[i]));
+	}
+	/* Dumps on the same manager meanwhile, callbacks outside its lock. */
+	for (i = 0; i < 50; i++) {
+		n = 0;
+		if (!rcmgr_dump(self->rm, 0, count_cb, &n) && n >= 2)
+			dumps++;
+	}
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_EQ(0, w[i].bad) TH_LOG("thread %d", i);
+	}
+	EXPECT_LT(0, dumps);
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+	EXPECT_EQ(0, system_stat(self->rm).num_streams_outbound);
 }
 
 /* A conn bound to an accepted socket; closing both ends ends it. */
