@@ -111,7 +111,9 @@ if [ -n "$todo" ]; then
 		--no-install-recommends $todo >/dev/null
 fi
 for r in "$r61" "$r612"; do
-	"$top/scripts/fetch-kernel.sh" "$r" >/dev/null
+	# Stale package lists name files the archive no longer has: refresh once.
+	"$top/scripts/fetch-kernel.sh" "$r" >/dev/null ||
+		{ apt-get update -qq && "$top/scripts/fetch-kernel.sh" "$r" >/dev/null; }
 done
 # Keep one release per series.
 for d in "$cache"/kernels/6.1.0-*-cloud-amd64 "$cache"/kernels/6.12.*+deb12-cloud-amd64; do
