@@ -27,7 +27,13 @@ if ! env sign_file=/dev/null TMPDIR="$out/tmp" dkms build -m rcmgr -v "$ver" -k 
 	echo "dkms build for $name ($rel) failed" >&2
 	exit 1
 fi
-ko=$out/tree/rcmgr/$ver/$rel/x86_64/module/rcmgr.ko
-[ -f "$ko" ] || ko=$(find "$out/tree" -name 'rcmgr.ko*' | head -n 1)
-cp "$ko" "$out/rcmgr.ko"
+# DKMS compresses the module as the kernel's own are (6.12: .ko.xz); the
+# VM's busybox modprobe wants it plain, as run.sh gives it veth.ko.
+ko=$(find "$out/tree/rcmgr/$ver/$rel" -name 'rcmgr.ko*' | head -n 1)
+case "$ko" in
+*.xz) xz -dc "$ko" > "$out/rcmgr.ko" ;;
+*.zst) zstd -qdc "$ko" > "$out/rcmgr.ko" ;;
+*.ko) cp "$ko" "$out/rcmgr.ko" ;;
+*) echo "dkms build for $name left no rcmgr.ko" >&2; exit 1 ;;
+esac
 echo "$out/rcmgr.ko"
