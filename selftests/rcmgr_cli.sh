@@ -129,6 +129,13 @@ jcheck set_only_given "d[0]['values']['memory'] == 1 << 20 and d[0]['values']['f
 jcheck unique_prefixes "d[0]['values']['memory'] == 2 << 30" -j limit show system
 "$R" limit reset
 
+# config set: only the bounds given.
+mh=$("$R" -j config show | python3 -c 'import json, sys; print(json.load(sys.stdin)["max_handles"])')
+"$R" config set max_user_binds 7
+jcheck config_set_only_given \
+	"d['max_user_binds'] == 7 and d['max_handles'] == $mh and d['user_binds'] == 0" \
+	-j config show
+
 # One type per key: every value of every nest is a number.
 jcheck one_type_per_key "all(type(v) is int for k in ('usage', 'limit', 'peak', 'blocked') \
 	     for v in d[0][k].values())" -j scope show system

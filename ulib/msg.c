@@ -375,6 +375,24 @@ static int config_attr_cb(const struct nlattr *a, void *data)
 	case RCMGR_A_CONFIG_SCOPES:
 		v = &c->scopes;
 		break;
+	case RCMGR_A_CONFIG_MAX_USER_HANDLES:
+		v = &c->max_user_handles;
+		break;
+	case RCMGR_A_CONFIG_MAX_USER_SCOPES:
+		v = &c->max_user_scopes;
+		break;
+	case RCMGR_A_CONFIG_MAX_USER_BINDS:
+		v = &c->max_user_binds;
+		break;
+	case RCMGR_A_CONFIG_USER_HANDLES:
+		v = &c->user_handles;
+		break;
+	case RCMGR_A_CONFIG_USER_SCOPES:
+		v = &c->user_scopes;
+		break;
+	case RCMGR_A_CONFIG_USER_BINDS:
+		v = &c->user_binds;
+		break;
 	default:
 		return MNL_CB_OK;
 	}

@@ -4,6 +4,7 @@
  * limits, and listing.  Each call is one netlink round trip.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -700,21 +701,15 @@ RCMGR_EXPORT int rcmgr_limit_set(struct rcmgr *rm, enum rcmgr_limit_class c,
 RCMGR_EXPORT int rcmgr_limit_delete(struct rcmgr *rm, enum rcmgr_limit_class c,
 				    const char *name)
 {
-#ifdef RCMGR_CMD_LIMIT_DEL
 	char buf[REQ_SIZE];
 
 	if (!name)
 		return fail(-EINVAL);
 	if (strlen(name) > 512)
 		return fail(-ERANGE);
+	/* A module without the op answers EOPNOTSUPP. */
 	return fail(rcmgr_talk(rm, limit_request(buf, rm, RCMGR_CMD_LIMIT_DEL,
 						 c, name), NULL, NULL));
-#else
-	/* The module has no op for it yet: see .lead-requests.md. */
-	(void)rm;
-	(void)c;
-	return fail(name ? -EOPNOTSUPP : -EINVAL);
-#endif
 }
 
 static int limit_cb(const struct nlmsghdr *nlh, void *data)
@@ -937,35 +932,46 @@ RCMGR_EXPORT int rcmgr_config_get(struct rcmgr *rm, struct rcmgr_config *cfg)
 				  RCMGR_CMD_CONFIG_GET), config_cb, cfg));
 }
 
+/* A settable bound: its RCMGR_CONFIG_* bit is 1 << its index. */
+static const struct {
+	uint16_t attr;
+	size_t off;
+} config_bounds[] = {
+	{ RCMGR_A_CONFIG_MAX_HANDLES, offsetof(struct rcmgr_config, max_handles) },
+	{ RCMGR_A_CONFIG_MAX_OWNER_HANDLES,
+	  offsetof(struct rcmgr_config, max_owner_handles) },
+	{ RCMGR_A_CONFIG_MAX_SCOPES, offsetof(struct rcmgr_config, max_scopes) },
+	{ RCMGR_A_CONFIG_MAX_USER_HANDLES,
+	  offsetof(struct rcmgr_config, max_user_handles) },
+	{ RCMGR_A_CONFIG_MAX_USER_SCOPES,
+	  offsetof(struct rcmgr_config, max_user_scopes) },
+	{ RCMGR_A_CONFIG_MAX_USER_BINDS,
+	  offsetof(struct rcmgr_config, max_user_binds) },
+};
+
 RCMGR_EXPORT int rcmgr_config_update(struct rcmgr *rm,
 				     const struct rcmgr_config *cfg,
 				     unsigned int which)
 {
 	char buf[REQ_SIZE];
 	struct nlmsghdr *nlh;
+	size_t i;
 
-	if (which & ~(RCMGR_CONFIG_MAX_HANDLES | RCMGR_CONFIG_MAX_OWNER_HANDLES |
-		      RCMGR_CONFIG_MAX_SCOPES))
+	if (which & ~RCMGR_CONFIG_ALL)
 		return fail(-EINVAL);
 	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_CONFIG_SET);
-	if (which & RCMGR_CONFIG_MAX_HANDLES)
-		mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_HANDLES,
-				 cfg->max_handles);
-	if (which & RCMGR_CONFIG_MAX_OWNER_HANDLES)
-		mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_OWNER_HANDLES,
-				 cfg->max_owner_handles);
-	if (which & RCMGR_CONFIG_MAX_SCOPES)
-		mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_SCOPES,
-				 cfg->max_scopes);
+	for (i = 0; i < sizeof(config_bounds) / sizeof(config_bounds[0]); i++)
+		if (which & (1u << i))
+			mnl_attr_put_u32(nlh, config_bounds[i].attr,
+					 *(const uint32_t *)((const char *)cfg +
+							     config_bounds[i].off));
 	return fail(rcmgr_talk(rm, nlh, NULL, NULL));
 }
 
 RCMGR_EXPORT int rcmgr_config_set(struct rcmgr *rm,
 				  const struct rcmgr_config *cfg)
 {
-	return rcmgr_config_update(rm, cfg, RCMGR_CONFIG_MAX_HANDLES |
-				   RCMGR_CONFIG_MAX_OWNER_HANDLES |
-				   RCMGR_CONFIG_MAX_SCOPES);
+	return rcmgr_config_update(rm, cfg, RCMGR_CONFIG_ALL);
 }
 
 _Static_assert((int)RCMGR_KIND_SPAN == (int)RCMGR_SCOPE_KIND_SPAN &&

@@ -7,8 +7,10 @@
 
 #include "cli.h"
 
+/* In RCMGR_CONFIG_* bit order. */
 static const char *const bound_words[] = {
 	"max_handles", "max_owner_handles", "max_scopes",
+	"max_user_handles", "max_user_scopes", "max_user_binds",
 };
 
 static int config_show(struct rcmgr *rm, struct cmd *c)
@@ -24,8 +26,14 @@ static int config_show(struct rcmgr *rm, struct cmd *c)
 	out_u64("max_handles", cfg.max_handles);
 	out_u64("max_owner_handles", cfg.max_owner_handles);
 	out_u64("max_scopes", cfg.max_scopes);
+	out_u64("max_user_handles", cfg.max_user_handles);
+	out_u64("max_user_scopes", cfg.max_user_scopes);
+	out_u64("max_user_binds", cfg.max_user_binds);
 	out_u64("handles", cfg.handles);
 	out_u64("scopes", cfg.scopes);
+	out_u64("user_handles", cfg.user_handles);
+	out_u64("user_scopes", cfg.user_scopes);
+	out_u64("user_binds", cfg.user_binds);
 	out_close();
 	return EXIT_OK;
 }
@@ -42,7 +50,8 @@ static int config_help(struct rcmgr *rm, struct cmd *c)
 	printf("Usage: rcmgr config show\n"
 	       "       rcmgr config set BOUND NUMBER [ BOUND NUMBER ]...\n"
 	       "       rcmgr config help\n"
-	       "BOUND := { max_handles | max_owner_handles | max_scopes }\n"
+	       "BOUND := { max_handles | max_owner_handles | max_scopes |\n"
+	       "           max_user_handles | max_user_scopes | max_user_binds }\n"
 	       "NUMBER := 1 .. 4294967295\n");
 	return EXIT_OK;
 }
@@ -52,7 +61,8 @@ int config_parse(int argc, char **argv, struct cmd *c)
 	static const char *const cmds[] = { "show", "set", "help" };
 	uint32_t *v[] = {
 		&c->config.cfg.max_handles, &c->config.cfg.max_owner_handles,
-		&c->config.cfg.max_scopes,
+		&c->config.cfg.max_scopes, &c->config.cfg.max_user_handles,
+		&c->config.cfg.max_user_scopes, &c->config.cfg.max_user_binds,
 	};
 	uint64_t n;
 	int i = 0, k;

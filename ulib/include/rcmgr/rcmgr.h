@@ -206,6 +206,13 @@ struct rcmgr_config {
 	uint32_t max_scopes;
 	uint32_t handles;		/* now (read only) */
 	uint32_t scopes;		/* now (read only) */
+	/* Per user, the creator of the owning sockets. */
+	uint32_t max_user_handles;
+	uint32_t max_user_scopes;
+	uint32_t max_user_binds;	/* sockets bound to conns */
+	uint32_t user_handles;		/* the caller's user now (read only) */
+	uint32_t user_scopes;
+	uint32_t user_binds;
 };
 
 /* The resource manager; thread-safe.  ENOENT: the module is not loaded. */
@@ -353,7 +360,15 @@ int rcmgr_config_set(struct rcmgr *rm, const struct rcmgr_config *cfg);
 #define RCMGR_CONFIG_MAX_HANDLES	(1u << 0)
 #define RCMGR_CONFIG_MAX_OWNER_HANDLES	(1u << 1)
 #define RCMGR_CONFIG_MAX_SCOPES		(1u << 2)
-/* Set only the bounds in @which. */
+#define RCMGR_CONFIG_MAX_USER_HANDLES	(1u << 3)
+#define RCMGR_CONFIG_MAX_USER_SCOPES	(1u << 4)
+#define RCMGR_CONFIG_MAX_USER_BINDS	(1u << 5)
+#define RCMGR_CONFIG_ALL		0x3fu
+/*
+ * rcmgr_config_set() sets every bound (RCMGR_CONFIG_ALL): start from
+ * rcmgr_config_get().  rcmgr_config_update() sets only those in @which.
+ * Above the module's ceilings needs the host's CAP_NET_ADMIN (EPERM).
+ */
 int rcmgr_config_update(struct rcmgr *rm, const struct rcmgr_config *cfg,
 			unsigned int which);
 
