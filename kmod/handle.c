@@ -66,16 +66,16 @@ static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 	o = rcmgr_owner_get(rn, sk, portid);
 	if (IS_ERR(o))
 		return ERR_CAST(o);
-	if (!rcmgr_user_charge(&rn->nr_handles, READ_ONCE(rn->max_handles))) {
+	if (!rcmgr_user_charge(&rn->nr_handles, READ_ONCE(rn->bounds.max_handles))) {
 		NL_SET_ERR_MSG(extack, "too many handles in this namespace (max-handles)");
 		goto err_net;
 	}
-	if (!rcmgr_user_charge(&o->nr_handles, READ_ONCE(rn->max_owner_handles))) {
+	if (!rcmgr_user_charge(&o->nr_handles, READ_ONCE(rn->bounds.max_owner_handles))) {
 		NL_SET_ERR_MSG(extack, "too many handles on this socket (max-owner-handles)");
 		goto err_owner;
 	}
 	if (!rcmgr_user_charge(&o->user->nr_handles,
-			       READ_ONCE(rn->max_user_handles))) {
+			       READ_ONCE(rn->bounds.max_user_handles))) {
 		NL_SET_ERR_MSG(extack, "too many handles of this user (max-user-handles)");
 		goto err_user;
 	}

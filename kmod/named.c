@@ -127,12 +127,12 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	int ret;
 
 	lockdep_assert_held(&rn->lock);
-	if (atomic_read(&rn->nr_scopes) >= READ_ONCE(rn->max_scopes)) {
+	if (atomic_read(&rn->nr_scopes) >= READ_ONCE(rn->bounds.max_scopes)) {
 		NL_SET_ERR_MSG(extack, "too many named scopes in this namespace (max-scopes)");
 		return ERR_PTR(-EDQUOT);
 	}
 	if (creator && !rcmgr_user_charge(&creator->nr_scopes,
-					  READ_ONCE(rn->max_user_scopes))) {
+					  READ_ONCE(rn->bounds.max_user_scopes))) {
 		NL_SET_ERR_MSG(extack, "too many scopes of this user (max-user-scopes)");
 		return ERR_PTR(-EDQUOT);
 	}
@@ -159,26 +159,32 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	    k->kind == RCMGR_SCOPE_KIND_PEER)
 		s->edges[s->nr_edges++] = &rn->system;
 
-	/* Findable by name first: by id, dumps see it at once. */
-	ret = rhashtable_insert_fast(&rn->named, &s->key.node,
-				     rcmgr_named_params);
-	if (ret)
-		goto err_free;
+	/*
+	 * Whole before it can be found by name: a lockless lookup may take
+	 * it the moment it is hashed, and views are kept by its id.  Dumps
+	 * find it by id first, which only reads it under RCU.
+	 */
 	ret = rcmgr_net_add(rn, s);
 	if (ret)
-		goto err_unhash;
+		goto err_free;
 	if (creator)
 		refcount_inc(&creator->ref);
 	s->creator = creator;
+	ret = rhashtable_insert_fast(&rn->named, &s->key.node,
+				     rcmgr_named_params);
+	if (ret)
+		goto err_del;
 	list_add_tail(&s->named_node, &rn->named_list);
 	atomic_inc(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
 	return s;
 
-err_unhash:
-	rhashtable_remove_fast(&rn->named, &s->key.node, rcmgr_named_params);
-	/* Lockless lookups may have seen it. */
+err_del:
+	if (creator)
+		rcmgr_user_put_locked(creator);
+	rcmgr_net_del(rn, s);
+	/* Dumps may be reading it. */
 	kfree_rcu(s, rcu);
 	goto err_uncount;
 err_free:
@@ -187,6 +193,31 @@ err_uncount:
 	if (creator)
 		atomic_dec(&creator->nr_scopes);
 	return ERR_PTR(ret);
+}
+
+/*
+ * A scope made for a look only (no creator) that a user now keeps counts
+ * against that user, as if the user had made it.
+ */
+static int adopt(struct rcmgr_scope *s, struct rcmgr_user *u,
+		 struct netlink_ext_ack *extack)
+{
+	struct rcmgr_net *rn = s->rn;
+	int ret = 0;
+
+	mutex_lock(&rn->lock);
+	if (!s->creator) {
+		if (rcmgr_user_charge(&u->nr_scopes,
+				      READ_ONCE(rn->bounds.max_user_scopes))) {
+			refcount_inc(&u->ref);
+			WRITE_ONCE(s->creator, u);
+		} else {
+			NL_SET_ERR_MSG(extack, "too many scopes of this user (max-user-scopes)");
+			ret = -EDQUOT;
+		}
+	}
+	mutex_unlock(&rn->lock);
+	return ret;
 }
 
 static void named_free(struct rcmgr_scope *s)
@@ -200,13 +231,27 @@ static void named_free(struct rcmgr_scope *s)
 	atomic_dec(&rn->nr_scopes);
 	if (s->creator) {
 		atomic_dec(&s->creator->nr_scopes);
-		/* Never the last reference: rn->lock is held. */
 		rcmgr_user_put_locked(s->creator);
 	}
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
 	mutex_destroy(&s->lock);
 	kfree_rcu(s, rcu);
+}
+
+/* The lockless fast path: a scope in use, referenced; @found if any. */
+static struct rcmgr_scope *lookup_get(struct rcmgr_net *rn,
+				      const struct rcmgr_key *k, bool *found)
+{
+	struct rcmgr_scope *s;
+
+	rcu_read_lock();
+	s = rhashtable_lookup(&rn->named, k, rcmgr_named_params);
+	*found = s;
+	if (s && !refcount_inc_not_zero(&s->ref))
+		s = NULL;
+	rcu_read_unlock();
+	return s;
 }
 
 /**
@@ -221,16 +266,11 @@ struct rcmgr_scope *rcmgr_named_find(struct rcmgr_net *rn,
 				     const struct rcmgr_key *k)
 {
 	struct rcmgr_scope *s;
+	bool found;
 
-	rcu_read_lock();
-	s = rhashtable_lookup(&rn->named, k, rcmgr_named_params);
-	if (s && refcount_inc_not_zero(&s->ref)) {
-		rcu_read_unlock();
+	s = lookup_get(rn, k, &found);
+	if (s || !found)
 		return s;
-	}
-	rcu_read_unlock();
-	if (!s)
-		return NULL;
 	/* Being freed, or unused: decide under the lock. */
 	mutex_lock(&rn->lock);
 	s = rhashtable_lookup_fast(&rn->named, k, rcmgr_named_params);
@@ -258,14 +298,11 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 				    struct netlink_ext_ack *extack)
 {
 	struct rcmgr_scope *s;
+	bool found;
 
-	rcu_read_lock();
-	s = rhashtable_lookup(&rn->named, k, rcmgr_named_params);
-	if (s && refcount_inc_not_zero(&s->ref)) {
-		rcu_read_unlock();
-		return s;
-	}
-	rcu_read_unlock();
+	s = lookup_get(rn, k, &found);
+	if (s)
+		goto out;
 
 	mutex_lock(&rn->lock);
 	s = rhashtable_lookup_fast(&rn->named, k, rcmgr_named_params);
@@ -277,6 +314,15 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 		s = named_alloc(rn, k, creator, extack);
 	}
 	mutex_unlock(&rn->lock);
+out:
+	if (!IS_ERR(s) && creator && !READ_ONCE(s->creator)) {
+		int ret = adopt(s, creator, extack);
+
+		if (ret) {
+			rcmgr_scope_put(s);
+			return ERR_PTR(ret);
+		}
+	}
 	return s;
 }
 

@@ -105,12 +105,8 @@ static int __net_init rcmgr_net_init(struct net *net)
 	xa_init(&rn->owners);
 	xa_init(&rn->users);
 	atomic64_set(&rn->next_id, 0);
-	rn->max_handles = READ_ONCE(rcmgr_ceiling.max_handles);
-	rn->max_owner_handles = READ_ONCE(rcmgr_ceiling.max_owner_handles);
-	rn->max_scopes = READ_ONCE(rcmgr_ceiling.max_scopes);
-	rn->max_user_handles = READ_ONCE(rcmgr_ceiling.max_user_handles);
-	rn->max_user_scopes = READ_ONCE(rcmgr_ceiling.max_user_scopes);
-	rn->max_user_binds = READ_ONCE(rcmgr_ceiling.max_user_binds);
+	/* Racy against a parameter write: either value will do. */
+	rn->bounds = rcmgr_ceiling;
 	rcmgr_limit_defaults(rn);
 	rcmgr_scope_init(&rn->system, rn, RCMGR_SCOPE_KIND_SYSTEM,
 			 &rn->class_limit[RCMGR_CLASS_SYSTEM]);

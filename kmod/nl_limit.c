@@ -204,40 +204,28 @@ int rcmgr_nl_limit_reset_doit(struct sk_buff *skb,
 
 /* Bounds. */
 
-/* A namespace bound, its attribute and the module's ceiling of it. */
+/* A bound's attribute, and where it is in &struct rcmgr_bounds. */
 struct bound {
 	int attr;
 	size_t off;
-	size_t ceiling;
 };
 
 static const struct bound bounds[] = {
-	{ RCMGR_A_CONFIG_MAX_HANDLES, offsetof(struct rcmgr_net, max_handles),
-	  offsetof(struct rcmgr_bounds, max_handles) },
+	{ RCMGR_A_CONFIG_MAX_HANDLES, offsetof(struct rcmgr_bounds, max_handles) },
 	{ RCMGR_A_CONFIG_MAX_OWNER_HANDLES,
-	  offsetof(struct rcmgr_net, max_owner_handles),
 	  offsetof(struct rcmgr_bounds, max_owner_handles) },
-	{ RCMGR_A_CONFIG_MAX_SCOPES, offsetof(struct rcmgr_net, max_scopes),
-	  offsetof(struct rcmgr_bounds, max_scopes) },
+	{ RCMGR_A_CONFIG_MAX_SCOPES, offsetof(struct rcmgr_bounds, max_scopes) },
 	{ RCMGR_A_CONFIG_MAX_USER_HANDLES,
-	  offsetof(struct rcmgr_net, max_user_handles),
 	  offsetof(struct rcmgr_bounds, max_user_handles) },
 	{ RCMGR_A_CONFIG_MAX_USER_SCOPES,
-	  offsetof(struct rcmgr_net, max_user_scopes),
 	  offsetof(struct rcmgr_bounds, max_user_scopes) },
 	{ RCMGR_A_CONFIG_MAX_USER_BINDS,
-	  offsetof(struct rcmgr_net, max_user_binds),
 	  offsetof(struct rcmgr_bounds, max_user_binds) },
 };
 
-static u32 *bound_of(struct rcmgr_net *rn, const struct bound *b)
+static u32 *bound_of(struct rcmgr_bounds *b, const struct bound *which)
 {
-	return (u32 *)((u8 *)rn + b->off);
-}
-
-static u32 ceiling_of(const struct bound *b)
-{
-	return READ_ONCE(*(u32 *)((u8 *)&rcmgr_ceiling + b->ceiling));
+	return (u32 *)((u8 *)b + which->off);
 }
 
 /* What the caller's user holds: none of it if it never owned anything. */
@@ -278,7 +266,7 @@ int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err;
 	for (i = 0; i < ARRAY_SIZE(bounds); i++)
 		if (nla_put_u32(msg, bounds[i].attr,
-				READ_ONCE(*bound_of(rn, &bounds[i]))))
+				READ_ONCE(*bound_of(&rn->bounds, &bounds[i]))))
 			goto err;
 	if (nla_put_u32(msg, RCMGR_A_CONFIG_HANDLES, atomic_read(&rn->nr_handles)) ||
 	    nla_put_u32(msg, RCMGR_A_CONFIG_SCOPES, atomic_read(&rn->nr_scopes)) ||
@@ -301,8 +289,9 @@ int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	for (i = 0; i < ARRAY_SIZE(bounds); i++) {
 		struct nlattr *v = a[bounds[i].attr];
+		u32 ceiling = READ_ONCE(*bound_of(&rcmgr_ceiling, &bounds[i]));
 
-		if (v && !host_admin && nla_get_u32(v) > ceiling_of(&bounds[i])) {
+		if (v && !host_admin && nla_get_u32(v) > ceiling) {
 			NL_SET_ERR_MSG_ATTR(info->extack, v,
 					    "above the module's ceiling: needs the host's CAP_NET_ADMIN");
 			return -EPERM;
@@ -312,7 +301,7 @@ int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&rn->lock);
 	for (i = 0; i < ARRAY_SIZE(bounds); i++)
 		if (a[bounds[i].attr])
-			WRITE_ONCE(*bound_of(rn, &bounds[i]),
+			WRITE_ONCE(*bound_of(&rn->bounds, &bounds[i]),
 				   nla_get_u32(a[bounds[i].attr]));
 	mutex_unlock(&rn->lock);
 	return 0;

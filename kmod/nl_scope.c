@@ -332,6 +332,21 @@ struct rcmgr_scope *rcmgr_nl_handle_of_kind(struct rcmgr_nl_req *r, struct genl_
 
 /* Handlers. */
 
+static bool peer_kind(u32 kind)
+{
+	return kind == RCMGR_SCOPE_KIND_PEER ||
+	       kind == RCMGR_SCOPE_KIND_PROTOCOL_PEER ||
+	       kind == RCMGR_SCOPE_KIND_SERVICE_PEER;
+}
+
+/* A request for a scope named by a peer. */
+static bool peer_named(struct genl_info *info)
+{
+	struct nlattr *kind = info->attrs[RCMGR_A_SCOPE_KIND];
+
+	return kind && peer_kind(nla_get_u32(kind));
+}
+
 int rcmgr_nl_scope_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rcmgr_scope *s;
@@ -341,6 +356,12 @@ int rcmgr_nl_scope_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	rcmgr_nl_req_init(&r, skb, info);
+	/* The peers other daemons talk to are theirs, as in dumps. */
+	if (peer_named(info) && !netlink_net_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_KIND],
+				    "peer scopes are the namespace admin's to read");
+		return -EPERM;
+	}
 	/* Nobody sees a dead socket's units. */
 	rcmgr_reap(r.rn);
 	s = rcmgr_nl_target(&r, info, RCMGR_NL_LOOK);
@@ -382,17 +403,11 @@ struct dump_ctx {
  */
 static bool dump_visible(const struct rcmgr_scope *s, const struct sock *sk)
 {
-	switch (s->key.kind) {
-	case RCMGR_SCOPE_KIND_PEER:
-	case RCMGR_SCOPE_KIND_PROTOCOL_PEER:
-	case RCMGR_SCOPE_KIND_SERVICE_PEER:
+	if (peer_kind(s->key.kind))
 		return false;
-	case RCMGR_SCOPE_KIND_CONN:
-	case RCMGR_SCOPE_KIND_STREAM:
-	case RCMGR_SCOPE_KIND_SPAN:
-		/* The owner is freed after a grace period: RCU is held. */
+	/* The owner is freed after a grace period: RCU is held. */
+	if (rcmgr_scope_is_handle(s))
 		return READ_ONCE(s->owner)->sk == sk;
-	}
 	return true;
 }
 

@@ -135,11 +135,13 @@ static unsigned int shared_chain(struct rcmgr_scope *s,
 /**
  * struct rcmgr_view - what an owner reserved directly on a shared scope
  * @scope: the system, transient or a named scope (referenced).
+ * @id: @scope's id, its index in &rcmgr_owner.views.
  * @mem: bytes; what a release by the owner may take back, and what the
  *	owner's end gives back.
  */
 struct rcmgr_view {
 	struct rcmgr_scope *scope;
+	u64 id;
 	s64 mem;
 };
 
@@ -155,7 +157,7 @@ static void view_free(struct rcmgr_owner *o, struct rcmgr_view *v)
 		n = shared_chain(v->scope, chain);
 		rcmgr_uncharge(chain, n, &d);
 	}
-	xa_erase(&o->views, v->scope->id);
+	xa_erase(&o->views, v->id);
 	atomic_dec(&o->user->nr_scopes);
 	rcmgr_scope_put(v->scope);
 	kfree(v);
@@ -257,7 +259,7 @@ static int shared_charge(struct rcmgr_owner *o, struct rcmgr_scope *s,
 	v = xa_load(&o->views, s->id);
 	if (!v) {
 		if (!rcmgr_user_charge(&o->user->nr_scopes,
-				       READ_ONCE(rn->max_user_scopes))) {
+				       READ_ONCE(rn->bounds.max_user_scopes))) {
 			NL_SET_ERR_MSG(extack, "too many scopes of this user (max-user-scopes)");
 			ret = -EDQUOT;
 			goto out;
@@ -269,7 +271,8 @@ static int shared_charge(struct rcmgr_owner *o, struct rcmgr_scope *s,
 			goto out;
 		}
 		v->scope = s;
-		ret = xa_err(xa_store(&o->views, s->id, v, GFP_KERNEL_ACCOUNT));
+		v->id = s->id;
+		ret = xa_err(xa_store(&o->views, v->id, v, GFP_KERNEL_ACCOUNT));
 		if (ret) {
 			atomic_dec(&o->user->nr_scopes);
 			kfree(v);

@@ -3,10 +3,14 @@
  * rcmgr: private declarations shared by the module's files, grouped by the
  * file that defines them.
  *
- * Lock order: &rcmgr_net.reap_lock, then a handle tree's lock
- * (&rcmgr_scope.lock of its root), then &rcmgr_owner.lock, then
- * &rcmgr_net.bind_lock or &rcmgr_net.lock.  Counters are atomics and are
- * charged under no lock at all.
+ * Lock order (each arrow: held while taking):
+ *   &rcmgr_net.reap_lock -> a handle tree's lock -> &rcmgr_net.bind_lock
+ *   a handle tree's lock -> &rcmgr_net.lock
+ *   &rcmgr_owner.lock -> &rcmgr_net.lock
+ *   &rcmgr_net.reap_lock -> the events' notify_sem (netlink.c)
+ *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
+ * A handle tree's lock is &rcmgr_scope.lock of the tree's root.  Counters
+ * are atomics and are charged under no lock at all.
  */
 #ifndef _RCMGR_H
 #define _RCMGR_H
@@ -413,6 +417,31 @@ int rcmgr_put_bind(struct sk_buff *skb, const struct rcmgr_scope *conn);
 /* net.c */
 
 /**
+ * struct rcmgr_bounds - module-wide ceilings of a namespace's bounds
+ * @max_handles: live conns, streams and spans in the namespace.
+ * @max_owner_handles: of one owning socket.
+ * @max_scopes: live named scopes in the namespace.
+ * @max_user_handles: &rcmgr_user.nr_handles of one user.
+ * @max_user_scopes: &rcmgr_user.nr_scopes of one user.
+ * @max_user_binds: &rcmgr_user.nr_binds of one user.
+ *
+ * What a namespace's bounds are, read with READ_ONCE() and written under
+ * &rcmgr_net.lock; and, as module parameters (&rcmgr_ceiling), the
+ * ceilings: a new namespace starts at them, and only CAP_NET_ADMIN in the
+ * initial user namespace may raise a namespace's bounds above them.
+ */
+struct rcmgr_bounds {
+	u32 max_handles;
+	u32 max_owner_handles;
+	u32 max_scopes;
+	u32 max_user_handles;
+	u32 max_user_scopes;
+	u32 max_user_binds;
+};
+
+extern struct rcmgr_bounds rcmgr_ceiling;
+
+/**
  * struct rcmgr_net - the per network namespace state
  * @lock: serialises creating and freeing named scopes and users, and
  *	changes of limits and bounds; protects @named_list.
@@ -430,12 +459,7 @@ int rcmgr_put_bind(struct sk_buff *skb, const struct rcmgr_scope *conn);
  * @gen: bumped whenever a scope comes or goes; dumps flag changes.
  * @nr_handles: live conns, streams and spans.
  * @nr_scopes: live named scopes.
- * @max_handles: bound on @nr_handles.
- * @max_owner_handles: bound on handles of one owner.
- * @max_scopes: bound on @nr_scopes.
- * @max_user_handles: bound on &rcmgr_user.nr_handles.
- * @max_user_scopes: bound on &rcmgr_user.nr_scopes.
- * @max_user_binds: bound on &rcmgr_user.nr_binds.
+ * @bounds: on @nr_handles, @nr_scopes, an owner's and a user's counts.
  * @net: the namespace.
  * @bind_lock: protects @binds and changes of @bind_list.
  * @binds: socket bindings by socket.
@@ -460,12 +484,7 @@ struct rcmgr_net {
 	atomic_t gen;
 	atomic_t nr_handles;
 	atomic_t nr_scopes;
-	u32 max_handles;
-	u32 max_owner_handles;
-	u32 max_scopes;
-	u32 max_user_handles;
-	u32 max_user_scopes;
-	u32 max_user_binds;
+	struct rcmgr_bounds bounds;
 	struct net *net;
 	struct mutex bind_lock;		/* see @bind_lock above */
 	struct rhashtable binds;
@@ -474,30 +493,6 @@ struct rcmgr_net {
 	struct mutex reap_lock;		/* see @reap_lock above */
 	struct delayed_work reaper;
 };
-
-/**
- * struct rcmgr_bounds - module-wide ceilings of a namespace's bounds
- * @max_handles: of &rcmgr_net.max_handles, and so on.
- * @max_owner_handles: see above.
- * @max_scopes: see above.
- * @max_user_handles: see above.
- * @max_user_scopes: see above.
- * @max_user_binds: see above.
- *
- * Module parameters, set by the host's root.  A new namespace starts at
- * them; only CAP_NET_ADMIN in the initial user namespace may raise a
- * namespace's bounds above them.
- */
-struct rcmgr_bounds {
-	u32 max_handles;
-	u32 max_owner_handles;
-	u32 max_scopes;
-	u32 max_user_handles;
-	u32 max_user_scopes;
-	u32 max_user_binds;
-};
-
-extern struct rcmgr_bounds rcmgr_ceiling;
 
 extern struct pernet_operations rcmgr_net_ops;
 struct rcmgr_net *rcmgr_net(const struct net *net);

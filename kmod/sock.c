@@ -174,7 +174,7 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 		NL_SET_ERR_MSG(extack, "connection is bound already");
 		ret = -EBUSY;
 	} else if (!rcmgr_user_charge(&conn->owner->user->nr_binds,
-				      READ_ONCE(rn->max_user_binds))) {
+				      READ_ONCE(rn->bounds.max_user_binds))) {
 		NL_SET_ERR_MSG(extack, "too many bound sockets of this user (max-user-binds)");
 		ret = -EDQUOT;
 	}

@@ -187,9 +187,13 @@ TEST_F(priv, reads)
 		req_new(&q, &r, RCMGR_CMD_LIMIT_GET);
 		mnl_attr_put_u32(q.nlh, RCMGR_A_LIMIT_CLASS, RCMGR_CLASS_PEER);
 		CHILD_CHECK(req_do(&q, &r) == 0);
-		/* A peer you name you may look at. */
-		CHILD_CHECK(req_usage(&r, RCMGR_SCOPE_KIND_PEER, ROOT_PEER,
-				      RCMGR_A_RESOURCES_STREAMS) >= 0);
+		/* Peer scopes are the namespace admin's to read. */
+		if (variant->userns)
+			CHILD_CHECK(req_usage(&r, RCMGR_SCOPE_KIND_PEER, ROOT_PEER,
+					      RCMGR_A_RESOURCES_STREAMS) == 0);
+		else
+			CHILD_CHECK(req_usage(&r, RCMGR_SCOPE_KIND_PEER, ROOT_PEER,
+					      RCMGR_A_RESOURCES_STREAMS) == -EPERM);
 
 		/* Another socket of ours holds a stream to a peer. */
 		CHILD_CHECK(raw_open(&r2) == 0);

@@ -183,6 +183,63 @@ TEST_F(safety, shared_reservation_returned_when_its_socket_closes)
 	EXPECT_EQ(self->scopes, req_config(&self->r, RCMGR_A_CONFIG_SCOPES));
 }
 
+/*
+ * Two threads of one socket reserve on the same new scopes at once: each
+ * must find the other's scope whole (its id set) and keep its own view.
+ */
+struct twin {
+	struct raw_nl r;
+	pthread_barrier_t *go;
+	int failed;
+};
+
+static void *reserve_on_new_scopes(void *arg)
+{
+	struct twin *t = arg;
+	char name[32];
+	struct req q;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "/twin/%d", i);
+		pthread_barrier_wait(t->go);
+		req_new(&q, &t->r, RCMGR_CMD_SCOPE_RESERVE);
+		mnl_attr_put_u32(q.nlh, RCMGR_A_SCOPE_KIND, RCMGR_SCOPE_KIND_PROTOCOL);
+		mnl_attr_put_strz(q.nlh, RCMGR_A_SCOPE_PROTOCOL, name);
+		mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_SIZE, 1 + i % 2);
+		mnl_attr_put_u8(q.nlh, RCMGR_A_SCOPE_PRIO, 255);
+		if (req_do(&q, &t->r))
+			t->failed++;
+	}
+	return NULL;
+}
+
+TEST_F(safety, two_threads_reserve_on_new_scopes)
+{
+	struct twin a = {}, b = {};
+	pthread_barrier_t go;
+	pthread_t ta, tb;
+
+	/* One socket, two threads, each with its own sequence numbers. */
+	ASSERT_EQ(0, raw_open(&a.r));
+	b.r = a.r;
+	b.r.seq = 1u << 30;
+	a.go = b.go = &go;
+	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 2));
+	ASSERT_EQ(0, pthread_create(&ta, NULL, reserve_on_new_scopes, &a));
+	ASSERT_EQ(0, pthread_create(&tb, NULL, reserve_on_new_scopes, &b));
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&go);
+	/* Replies may cross between the threads; none may be an error. */
+	EXPECT_EQ(0, a.failed + b.failed);
+	EXPECT_EQ(self->mem + 600,
+		  req_usage(&self->r, RCMGR_SCOPE_KIND_SYSTEM, NULL, MEM));
+	raw_close(&a.r);
+	EXPECT_EQ(self->mem, req_usage(&self->r, RCMGR_SCOPE_KIND_SYSTEM, NULL, MEM));
+	EXPECT_EQ(self->scopes, req_config(&self->r, RCMGR_A_CONFIG_SCOPES));
+}
+
 /* 3: two threads make a fresh socket's first requests at once. */
 struct first {
 	struct raw_nl *r;
