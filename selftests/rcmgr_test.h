@@ -196,4 +196,43 @@ static inline void raw_close(struct raw_nl *r)
 		mnl_socket_close(r->nl);
 }
 
+/* Every u32 attribute of the last reply into @v[type]; 0 when absent. */
+static inline void raw_reply_u32s(const struct raw_ans *ans, uint32_t *v, int max)
+{
+	const struct nlattr *a;
+
+	memset(v, 0, (max + 1) * sizeof(*v));
+	if (!ans->reply_len)
+		return;
+	mnl_attr_for_each(a, (const struct nlmsghdr *)ans->reply,
+			  sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) <= max && mnl_attr_get_payload_len(a) == 4)
+			v[mnl_attr_get_type(a)] = mnl_attr_get_u32(a);
+}
+
+/*
+ * A resources nest (@type: usage, limit...) of the last reply into
+ * @v[RCMGR_A_RESOURCES_*]; -1 when absent.
+ */
+static inline void raw_reply_resources(const struct raw_ans *ans, int type,
+				       int64_t *v)
+{
+	const struct nlattr *a, *b;
+	int i;
+
+	for (i = 0; i <= RCMGR_A_RESOURCES_FD; i++)
+		v[i] = -1;
+	if (!ans->reply_len)
+		return;
+	mnl_attr_for_each(a, (const struct nlmsghdr *)ans->reply,
+			  sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != type)
+			continue;
+		mnl_attr_for_each_nested(b, a)
+			if (mnl_attr_get_type(b) <= RCMGR_A_RESOURCES_FD &&
+			    mnl_attr_get_payload_len(b) == 8)
+				v[mnl_attr_get_type(b)] = mnl_attr_get_u64(b);
+	}
+}
+
 #endif /* _RCMGR_TEST_H */
