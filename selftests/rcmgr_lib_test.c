@@ -517,7 +517,7 @@ static int override_cb(const struct rcmgr_limit_info *i, void *arg)
 {
 	struct names *o = arg;
 
-	if (i->override && i->class == RCMGR_LIMIT_PEER && o->n < 4)
+	if (i->override && i->limit_class == RCMGR_LIMIT_PEER && o->n < 4)
 		snprintf(o->seen[o->n++], sizeof(o->seen[0]), "%.*s",
 			 (int)i->name_len, i->name);
 	return 0;

@@ -768,7 +768,7 @@ static int limit_dump_cb(const struct nlmsghdr *nlh, void *data)
 		return ret;
 	if (!m.class)
 		return -EBADMSG;
-	info.class = m.class - 1;
+	info.limit_class = m.class - 1;
 	if (m.name.data) {
 		info.name_len = m.name.len < sizeof(name) ? m.name.len :
 			sizeof(name) - 1;

@@ -59,10 +59,10 @@ static int dump_fn(const struct rcmgr_limit_info *i, void *arg)
 {
 	const struct cmd *c = arg;
 
-	if ((size_t)i->class >= ARRAY_SIZE(class_words))
+	if ((size_t)i->limit_class >= ARRAY_SIZE(class_words))
 		return 0;	/* a newer module's class */
-	if (c->limit.class < 0 || (int)i->class == c->limit.class)
-		print_limit(i->class, i->name, i->name_len, &i->limit);
+	if (c->limit.class < 0 || (int)i->limit_class == c->limit.class)
+		print_limit(i->limit_class, i->name, i->name_len, &i->limit);
 	return 0;
 }
 

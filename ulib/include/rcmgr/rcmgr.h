@@ -52,6 +52,7 @@
 #define _RCMGR_RCMGR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -304,7 +305,7 @@ int rcmgr_limit_delete(struct rcmgr *rm, enum rcmgr_limit_class c,
 		       const char *name);
 /* Every class default, then every per-name limit (override set). */
 struct rcmgr_limit_info {
-	enum rcmgr_limit_class class;
+	enum rcmgr_limit_class limit_class;	/* "class" is C++'s */
 	const char *name;		/* NULL for a class default */
 	size_t name_len;		/* names are bytes, maybe not UTF-8 */
 	bool override;
