@@ -94,8 +94,8 @@ static struct {
 	int fds[NFD];
 	int listener;
 	pthread_mutex_t fd_lock;	/* protects fds[] changes */
-	uint64_t ids[3][NIDS];		/* by POOL_* */
-	unsigned int nids[3];		/* ever seen */
+	uint64_t ids[NSOCK][3][NIDS];	/* by socket and POOL_* */
+	unsigned int nids[NSOCK][3];	/* ever seen */
 	uint64_t max_id;
 	/* Acks of valid requests per command, and of mutated ones. */
 	unsigned long ok[RCMGR_CMD_MAX + 1], err[RCMGR_CMD_MAX + 1];
@@ -116,17 +116,22 @@ static void count(unsigned long *c)
 }
 
 /*
- * Ids: those the kernel answered, by kind (so that a set-protocol is
- * mostly sent to a stream), the next ones, and nonsense.
+ * Ids: those the kernel answered, by socket and kind (so that a
+ * set-protocol mostly goes to a stream of the socket that opened it), the
+ * next ones, and nonsense.
  */
 enum { POOL_CONN, POOL_STREAM, POOL_ANY, NPOOL };
 
+/* The socket this thread sends on or reads from: its ids. */
+static __thread int cur_sock;
+
 static void id_seen(int pool, uint64_t id)
 {
-	unsigned int i = __atomic_fetch_add(&fz.nids[pool], 1, __ATOMIC_RELAXED);
+	unsigned int *nids = &fz.nids[cur_sock][pool];
+	unsigned int i = __atomic_fetch_add(nids, 1, __ATOMIC_RELAXED);
 	uint64_t max = __atomic_load_n(&fz.max_id, __ATOMIC_RELAXED);
 
-	__atomic_store_n(&fz.ids[pool][i % NIDS], id, __ATOMIC_RELAXED);
+	__atomic_store_n(&fz.ids[cur_sock][pool][i % NIDS], id, __ATOMIC_RELAXED);
 	while (id > max && id < (1ULL << 40) &&
 	       !__atomic_compare_exchange_n(&fz.max_id, &max, id, false,
 					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
@@ -149,6 +154,7 @@ static uint64_t edgy(struct rng *r)
 static uint64_t pick_id(struct rng *r, int pool)
 {
 	uint64_t max = __atomic_load_n(&fz.max_id, __ATOMIC_RELAXED);
+	int sock = cur_sock;
 	unsigned int n;
 
 	switch (below(r, 10)) {
@@ -158,14 +164,15 @@ static uint64_t pick_id(struct rng *r, int pool)
 		return max + 1 + below(r, 4);	/* the ids about to be given */
 	case 2:
 		return below(r, max + 2);
-	case 3:
+	case 3:		/* another socket's, or another kind */
+		sock = below(r, NSOCK);
 		pool = below(r, NPOOL);
 		break;
 	}
-	n = __atomic_load_n(&fz.nids[pool], __ATOMIC_RELAXED);
+	n = __atomic_load_n(&fz.nids[sock][pool], __ATOMIC_RELAXED);
 	if (!n)
 		return max + 1;
-	return __atomic_load_n(&fz.ids[pool][below(r, n < NIDS ? n : NIDS)],
+	return __atomic_load_n(&fz.ids[sock][pool][below(r, n < NIDS ? n : NIDS)],
 			       __ATOMIC_RELAXED);
 }
 
@@ -852,9 +859,10 @@ static void account(const char *buf, int n)
 static void *reader(void *arg)
 {
 	static __thread char buf[65536];
-	int fd = (long)arg;
+	int fd = fz.socks[(long)arg];
 	int n;
 
+	cur_sock = (long)arg;
 	while (!__atomic_load_n(&fz.stop, __ATOMIC_RELAXED)) {
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n > 0)
@@ -883,6 +891,7 @@ static void *worker(void *arg)
 			churn_fd(&r);
 			continue;
 		}
+		cur_sock = below(&r, NSOCK);
 		nmsg = one_in(&r, 8) ? 2 + below(&r, 3) : 1;
 		for (k = 0; k < nmsg; k++) {
 			build(&q, &r);
@@ -892,7 +901,7 @@ static void *worker(void *arg)
 		}
 		if (one_in(&r, 64))
 			len = below(&r, len);	/* cut anywhere, headers too */
-		if (send(fz.socks[below(&r, NSOCK)], buf, len, 0) < 0)
+		if (send(fz.socks[cur_sock], buf, len, 0) < 0)
 			count(&fz.send_err);
 		else
 			count(&fz.sent);
@@ -949,7 +958,7 @@ static int fuzz(uint64_t seed, unsigned int who, double secs, long iters)
 			fz.family = raw[i].family;
 		}
 		for (i = 0; i < NSOCK; i++)
-			if (pthread_create(&rd[i], NULL, reader, (void *)(long)fz.socks[i]))
+			if (pthread_create(&rd[i], NULL, reader, (void *)(long)i))
 				return -1;
 		for (i = 0; i < NWORKER; i++)
 			if (pthread_create(&wk[i], NULL, worker,
@@ -1116,6 +1125,7 @@ TEST_F_TIMEOUT(fuzz, everything, 600)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct raw_ans ans;
+	unsigned int ids = 0;
 	int i, k, status;
 	pid_t child;
 
@@ -1134,9 +1144,11 @@ TEST_F_TIMEOUT(fuzz, everything, 600)
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("uid %d's side: status %#x", NOBODY, status);
 
+	for (i = 0; i < NSOCK; i++)
+		for (k = 0; k < NPOOL; k++)
+			ids += fz.nids[i][k];
 	TH_LOG("root: %lu sendmsg (%lu refused), %lu overruns, %u ids seen (max %llu); mutated: %lu acked, %lu refused; valid:",
-	       fz.sent, fz.send_err, fz.overrun,
-	       fz.nids[POOL_CONN] + fz.nids[POOL_STREAM] + fz.nids[POOL_ANY],
+	       fz.sent, fz.send_err, fz.overrun, ids,
 	       (unsigned long long)fz.max_id, fz.mut_ok, fz.mut_err);
 	for (i = 0; i <= RCMGR_CMD_MAX; i++)
 		if (fz.ok[i] || fz.err[i])
