@@ -194,9 +194,15 @@ TEST_F_TIMEOUT(lib, dump_under_churn, 120)
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("the churner failed");
+	/* How many got through depends on timing: logged, not asserted. */
 	TH_LOG("%d consistent dumps, %d interrupted", ok, intr);
 	EXPECT_EQ(200, ok + intr);
-	EXPECT_LT(0, ok);
+	/* Without churn, a dump always completes, whole. */
+	memset(snap, 0, sizeof(*snap));
+	ASSERT_EQ(0, rcmgr_dump(self->rm, 0, snap_cb, snap));
+	EXPECT_EQ(1, snap->systems);
+	EXPECT_EQ(0, snap->dups);
+	EXPECT_EQ(300, snap->n);
 	for (i = 0; i < 300; i++)
 		rcmgr_scope_done(held[i]);
 	free(snap);
