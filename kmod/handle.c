@@ -204,8 +204,10 @@ static int charge_reaping(struct rcmgr_net *rn, struct rcmgr_scope **chain,
 {
 	int ret = rcmgr_charge(chain, n, d, why);
 
-	if (ret == -EDQUOT && rcmgr_reap(rn))
+	if (ret == -EDQUOT && rcmgr_reap(rn)) {
+		why->refused = false;
 		ret = rcmgr_charge(chain, n, d, why);
+	}
 	return ret;
 }
 
@@ -564,8 +566,11 @@ static int move_reaping(int (*fn)(struct rcmgr_scope *,
 {
 	int ret = fn(h, k, why, extack);
 
-	if (ret == -EDQUOT && rcmgr_reap(h->rn))
+	if (ret == -EDQUOT && rcmgr_reap(h->rn)) {
+		/* Only what the retry says counts. */
+		why->refused = false;
 		ret = fn(h, k, why, extack);
+	}
 	return ret;
 }
 
@@ -654,6 +659,7 @@ again:
 	/* Dead sockets' conns may hold memory: reap (no tree lock held). */
 	if (n == -EDQUOT && !reaped && rcmgr_reap(s->rn)) {
 		reaped = true;
+		why->refused = false;
 		goto again;
 	}
 	return n < 0 ? n : 0;

@@ -109,6 +109,8 @@ static struct rcmgr_limit *override_add(struct rcmgr_net *rn, u32 class,
 		return ERR_PTR(ret);
 	}
 	list_add_tail(&o->list, &rn->override_list);
+	/* Limit dumps flag the change. */
+	atomic_inc(&rn->gen);
 	return &o->limit;
 }
 
@@ -178,6 +180,7 @@ int rcmgr_limit_del(struct rcmgr_net *rn, u32 class, const u8 *name, u16 len)
 		rhashtable_remove_fast(&rn->overrides, &o->key.node,
 				       rcmgr_limit_params);
 		list_del(&o->list);
+		atomic_inc(&rn->gen);
 		/* Nothing finds it now: move live scopes off it, then free. */
 		rcmgr_named_relimit(rn);
 	}
@@ -205,6 +208,7 @@ void rcmgr_limit_reset(struct rcmgr_net *rn)
 		rhashtable_remove_fast(&rn->overrides, &o->key.node,
 				       rcmgr_limit_params);
 	list_splice_init(&rn->override_list, &gone);
+	atomic_inc(&rn->gen);
 	/* Nothing finds them now: move live scopes off them, then free. */
 	rcmgr_named_relimit(rn);
 	rcmgr_limit_defaults(rn);

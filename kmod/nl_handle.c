@@ -31,6 +31,12 @@ static bool kind_is_handle(u32 kind)
 	       kind == RCMGR_SCOPE_KIND_SPAN;
 }
 
+static bool kind_has_service(u32 kind)
+{
+	return kind == RCMGR_SCOPE_KIND_SERVICE ||
+	       kind == RCMGR_SCOPE_KIND_SERVICE_PEER;
+}
+
 static void scope_words(char *buf, size_t len, const struct rcmgr_refusal *why)
 {
 	char a[24] = "", b[24] = "";
@@ -39,10 +45,8 @@ static void scope_words(char *buf, size_t len, const struct rcmgr_refusal *why)
 		scnprintf(buf, len, "%s %llu", rcmgr_kind_name(why->kind), why->id);
 		return;
 	}
-	if (why->proto_len)
-		name_words(a, sizeof(a), why->proto, why->proto_len);
-	else if (why->svc_len)
-		name_words(a, sizeof(a), why->svc, why->svc_len);
+	if (why->name_len)
+		name_words(a, sizeof(a), why->name, why->name_len);
 	if (why->peer_len)
 		name_words(b, sizeof(b), why->peer, why->peer_len);
 	scnprintf(buf, len, "%s%s%s%s%s", rcmgr_kind_name(why->kind),
@@ -112,10 +116,9 @@ static int put_refusal(struct sk_buff *skb, const struct rcmgr_refusal *why,
 		return -EMSGSIZE;
 	if ((why->peer_len &&
 	     nla_put(skb, RCMGR_A_REFUSAL_PEER, why->peer_len, why->peer)) ||
-	    (why->proto_len &&
-	     nla_put(skb, RCMGR_A_REFUSAL_PROTOCOL, why->proto_len, why->proto)) ||
-	    (why->svc_len &&
-	     nla_put(skb, RCMGR_A_REFUSAL_SERVICE, why->svc_len, why->svc)) ||
+	    (why->name_len &&
+	     nla_put(skb, kind_has_service(why->kind) ? RCMGR_A_REFUSAL_SERVICE :
+			  RCMGR_A_REFUSAL_PROTOCOL, why->name_len, why->name)) ||
 	    nla_put_u64_64bit(skb, RCMGR_A_REFUSAL_ID, why->id, RCMGR_A_REFUSAL_PAD) ||
 	    nla_put_u32(skb, RCMGR_A_REFUSAL_KIND, why->kind) ||
 	    nla_put_u32(skb, RCMGR_A_REFUSAL_RESOURCE, rcmgr_res_attr[why->res]) ||

@@ -85,59 +85,53 @@ int rcmgr_nl_limit_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* The per-name limits, in the order they were set; few, set by admins. */
-static const struct rcmgr_override *nth_override(struct rcmgr_net *rn,
-						 unsigned long n)
+static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u32 class,
+		    const struct rcmgr_limit *l, const struct rcmgr_key *name)
 {
-	const struct rcmgr_override *o;
+	void *hdr;
 
-	lockdep_assert_held(&rn->lock);
-	list_for_each_entry(o, &rn->override_list, list)
-		if (!n--)
-			return o;
-	return NULL;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &rcmgr_family, NLM_F_MULTI, RCMGR_CMD_LIMIT_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (fill_limit(skb, class, l, name, name)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
 }
 
+/*
+ * The class defaults, then the per-name limits in the order they were set.
+ * The cursor counts what was sent; a batch walks the list once.
+ */
 int rcmgr_nl_limit_get_dumpit(struct sk_buff *skb,
 			      struct netlink_callback *cb)
 {
 	struct rcmgr_net *rn = rcmgr_net(sock_net(skb->sk));
 	unsigned long *pos = (unsigned long *)cb->ctx;
-	const struct rcmgr_override *o = NULL;
+	const struct rcmgr_override *o;
+	unsigned long n = RCMGR_NR_CLASSES;
 	int ret = 0;
-	void *hdr;
 
 	mutex_lock(&rn->lock);
 	cb->seq = atomic_read(&rn->gen);
-	for (;; (*pos)++) {
-		bool override = *pos >= RCMGR_NR_CLASSES;
-		u32 class = *pos;
-
-		if (!override && !class)
-			continue;
-		if (override) {
-			o = nth_override(rn, *pos - RCMGR_NR_CLASSES);
-			if (!o)
-				break;
-			class = o->key.kind;
-		}
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &rcmgr_family, NLM_F_MULTI,
-				  RCMGR_CMD_LIMIT_GET);
-		if (!hdr) {
-			ret = -EMSGSIZE;
-			break;
-		}
-		genl_dump_check_consistent(cb, hdr);
-		ret = override ? fill_limit(skb, class, &o->limit, &o->key, true) :
-				 fill_limit(skb, class, &rn->class_limit[class],
-					    NULL, false);
-		if (ret) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
+	for (*pos = max(*pos, 1UL); *pos < RCMGR_NR_CLASSES; (*pos)++) {
+		ret = dump_one(skb, cb, *pos, &rn->class_limit[*pos], NULL);
+		if (ret)
+			goto out;
 	}
+	list_for_each_entry(o, &rn->override_list, list) {
+		if (n++ < *pos)
+			continue;
+		ret = dump_one(skb, cb, o->key.kind, &o->limit, &o->key);
+		if (ret)
+			goto out;
+		(*pos)++;
+	}
+out:
 	mutex_unlock(&rn->lock);
 	if (ret == -EMSGSIZE && skb->len)
 		return skb->len;

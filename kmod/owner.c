@@ -316,8 +316,10 @@ int rcmgr_shared_reserve(struct rcmgr_owner *o, struct rcmgr_scope *s,
 		return 0;
 	d.v[RCMGR_RES_MEMORY] = size;
 	ret = shared_charge(o, s, &d, why, extack);
-	if (ret == -EDQUOT && why->refused && rcmgr_reap(o->rn))
+	if (ret == -EDQUOT && why->refused && rcmgr_reap(o->rn)) {
+		why->refused = false;
 		ret = shared_charge(o, s, &d, why, extack);
+	}
 	return ret;
 }
 

@@ -5,10 +5,13 @@
  *
  * Lock order (each arrow: held while taking):
  *   &rcmgr_net.reap_lock -> a handle tree's lock -> &rcmgr_net.bind_lock
+ *   &rcmgr_net.reap_lock -> &rcmgr_net.lock (a reaped conn's last put)
+ *   &rcmgr_net.reap_lock -> the events' notify_sem (netlink.c)
  *   a handle tree's lock -> &rcmgr_net.lock
  *   &rcmgr_owner.lock -> &rcmgr_net.lock
- *   &rcmgr_net.reap_lock -> the events' notify_sem (netlink.c)
  *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
+ *   the netlink notifier chain's rwsem (URELEASE) -> all of the above
+ * No two tree locks nest, and nothing reaps holding a tree or owner lock.
  * A handle tree's lock is &rcmgr_scope.lock of the tree's root.  Counters
  * are atomics and are charged under no lock at all.
  */
@@ -154,15 +157,13 @@ struct rcmgr_delta {
  * @limit: the scope's limit for @res.
  * @prio: the request's memory priority.
  * @peer_len: length of @peer, 0 if none.
- * @proto_len: length of @proto, 0 if none.
- * @svc_len: length of @svc, 0 if none.
- * @peer: the peer the scope is of or attached to.
- * @proto: the protocol, likewise.
- * @svc: the service, likewise.
+ * @name_len: length of @name, 0 if none.
+ * @peer: the peer of a peer-named scope.
+ * @name: the protocol or service of a scope of that kind (or its pair).
  *
  * A snapshot taken when the limit refused: the scope itself may be gone by
  * the time the refusal is reported (a scope made for the request that it
- * refuses is freed with it).
+ * refuses is freed with it).  A handle is named by its id alone.
  */
 struct rcmgr_refusal {
 	bool refused;
@@ -174,11 +175,9 @@ struct rcmgr_refusal {
 	s64 limit;
 	u8 prio;
 	u16 peer_len;
-	u16 proto_len;
-	u16 svc_len;
+	u16 name_len;
 	u8 peer[RCMGR_PEER_MAX];
-	u8 proto[RCMGR_NAME_MAX];
-	u8 svc[RCMGR_NAME_MAX];
+	u8 name[RCMGR_NAME_MAX];
 };
 
 enum {

@@ -180,25 +180,17 @@ static u16 copy_name(u8 *dst, size_t size, const u8 *src, u16 len)
 static void refusal_snapshot(struct rcmgr_refusal *why,
 			     const struct rcmgr_scope *s)
 {
-	const struct rcmgr_key *peer, *proto, *svc;
-
 	why->id = s->id;
 	why->kind = s->key.kind;
 	why->peer_len = 0;
-	why->proto_len = 0;
-	why->svc_len = 0;
-	rcu_read_lock();
-	rcmgr_scope_names(s, &peer, &proto, &svc);
-	if (peer)
-		why->peer_len = copy_name(why->peer, sizeof(why->peer),
-					  peer->peer, peer->peer_len);
-	if (proto)
-		why->proto_len = copy_name(why->proto, sizeof(why->proto),
-					   proto->name, proto->name_len);
-	if (svc)
-		why->svc_len = copy_name(why->svc, sizeof(why->svc),
-					 svc->name, svc->name_len);
-	rcu_read_unlock();
+	why->name_len = 0;
+	if (rcmgr_scope_is_handle(s))
+		return;
+	/* A named scope's key never changes. */
+	why->peer_len = copy_name(why->peer, sizeof(why->peer), s->key.peer,
+				  s->key.peer_len);
+	why->name_len = copy_name(why->name, sizeof(why->name), s->key.name,
+				  s->key.name_len);
 }
 
 static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
