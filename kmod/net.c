@@ -78,7 +78,10 @@ int rcmgr_net_add(struct rcmgr_net *rn, struct rcmgr_scope *s)
 
 	s->id = atomic64_inc_return(&rn->next_id);
 	ret = xa_err(xa_store(&rn->scopes, s->id, s, GFP_KERNEL_ACCOUNT));
-	atomic_inc(&rn->gen);
+	/*
+	 * No generation bump: a new id is above every id a dump has passed,
+	 * so the dump still shows one state, the later one.
+	 */
 	return ret;
 }
 

@@ -455,7 +455,8 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @scopes: every scope by id, for handles and dumps.
  * @owners: &struct rcmgr_owner by port id.
  * @next_id: the last id handed out.
- * @gen: bumped whenever a scope comes or goes; dumps flag changes.
+ * @gen: bumped whenever a scope goes (or per-name limits change); dumps
+ *	flag what they showed going meanwhile.
  * @nr_handles: live conns, streams and spans.
  * @nr_scopes: live named scopes.
  * @bounds: on @nr_handles, @nr_scopes, an owner's and a user's counts.
