@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <rcmgr/rcmgr.h>
 
+#include <time.h>
+
 #include "kselftest_harness.h"
 
 static int lo_up(void)
@@ -162,6 +164,7 @@ TEST_F_TIMEOUT(lib, dump_under_churn, 120)
 	struct rcmgr_scope *held[300];
 	struct snapshot *snap;
 	int i, ret, ok = 0, intr = 0, status;
+	time_t end;
 	char peer[32];
 	pid_t pid;
 
@@ -175,7 +178,9 @@ TEST_F_TIMEOUT(lib, dump_under_churn, 120)
 	ASSERT_NE(NULL, snap);
 	pid = churner();
 	ASSERT_LT(0, pid);
-	for (i = 0; i < 200; i++) {
+	/* 200 dumps, or what 20 s allow on a slow (debug, emulated) kernel. */
+	end = time(NULL) + 20;
+	for (i = 0; i < 200 && (i < 5 || time(NULL) < end); i++) {
 		memset(snap, 0, sizeof(*snap));
 		ret = rcmgr_dump(self->rm, 0, snap_cb, snap);
 		if (ret == -EINTR) {
@@ -196,7 +201,7 @@ TEST_F_TIMEOUT(lib, dump_under_churn, 120)
 	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("the churner failed");
 	/* How many got through depends on timing: logged, not asserted. */
 	TH_LOG("%d consistent dumps, %d interrupted", ok, intr);
-	EXPECT_EQ(200, ok + intr);
+	EXPECT_EQ(i, ok + intr);
 	/* Without churn, a dump always completes, whole. */
 	memset(snap, 0, sizeof(*snap));
 	ASSERT_EQ(0, rcmgr_dump(self->rm, 0, snap_cb, snap));
