@@ -78,7 +78,11 @@ done
 log=$vm/console.log
 echo "# $name: booting $rel"
 start=$(date +%s)
-timeout --foreground 900 qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G \
+# The debug kernel (KASAN, lockdep, kmemleak) under emulation is several
+# times slower than the others.
+vm_limit=1200
+[ "$name" != debug ] || vm_limit=2700
+timeout --foreground "$vm_limit" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G \
 	-nographic -no-reboot -kernel "$image" -initrd "$vm/initramfs.gz" \
 	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 rcmgr.mode=$mode" \
 	< /dev/null > "$log" 2>&1 || true
