@@ -991,8 +991,7 @@ static int simple(struct raw_nl *r, int cmd, int attr, uint32_t v,
 	return ans->error;
 }
 
-static const char res_name[][20] = {
-	[0] = "?",
+static const char *const res_name[] = {
 	[RCMGR_A_RESOURCES_MEMORY] = "memory",
 	[RCMGR_A_RESOURCES_STREAMS_INBOUND] = "streams-inbound",
 	[RCMGR_A_RESOURCES_STREAMS_OUTBOUND] = "streams-outbound",
@@ -1174,19 +1173,22 @@ TEST_F_TIMEOUT(fuzz, everything, 600)
 		ASSERT_EQ(0, simple(&self->raw, RCMGR_CMD_SCOPE_GET, RCMGR_A_SCOPE_KIND,
 				    kinds[k], &ans));
 		raw_reply_resources(&ans, RCMGR_A_SCOPE_USAGE, use);
-		for (i = RCMGR_A_RESOURCES_MEMORY; i <= RCMGR_A_RESOURCES_FD; i++)
+		for (i = RCMGR_A_RESOURCES_MEMORY; i <= RCMGR_A_RESOURCES_FD; i++) {
 			EXPECT_EQ(0, use[i]) TH_LOG("%s left in %s", res_name[i],
 						    kinds[k] == RCMGR_SCOPE_KIND_SYSTEM ?
 						    "system" : "transient");
+		}
 	}
 	EXPECT_EQ(0, user_clean(&self->raw, cfg)) TH_LOG("root's user left: %u handles, %u scopes, %u binds",
 		  cfg[RCMGR_A_CONFIG_USER_HANDLES], cfg[RCMGR_A_CONFIG_USER_SCOPES],
 		  cfg[RCMGR_A_CONFIG_USER_BINDS]);
 	EXPECT_EQ(0, cfg[RCMGR_A_CONFIG_HANDLES]);
 	EXPECT_EQ(0, cfg[RCMGR_A_CONFIG_SCOPES]);
-	for (i = RCMGR_A_CONFIG_MAX_HANDLES; i <= RCMGR_A_CONFIG_MAX_USER_BINDS; i++)
-		if (i < RCMGR_A_CONFIG_HANDLES || i > RCMGR_A_CONFIG_SCOPES)
+	for (i = RCMGR_A_CONFIG_MAX_HANDLES; i <= RCMGR_A_CONFIG_MAX_USER_BINDS; i++) {
+		if (i < RCMGR_A_CONFIG_HANDLES || i > RCMGR_A_CONFIG_SCOPES) {
 			EXPECT_EQ(self->cfg[i], cfg[i]) TH_LOG("bound %d not restored", i);
+		}
+	}
 }
 
 TEST_HARNESS_MAIN
