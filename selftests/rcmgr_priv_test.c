@@ -87,26 +87,6 @@ static void become(bool userns)
 	CHILD_CHECK(setresuid(0, 0, 0) == 0 && setresgid(0, 0, 0) == 0);
 }
 
-/* 0 if the socket may join the events group, or -errno. */
-static int join_events(struct raw_nl *r)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct raw_ans ans;
-	int grp;
-
-	nlh = raw_start(r, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RCMGR_FAMILY_NAME);
-	if (raw_talk(r, nlh, &ans) || ans.error)
-		return -EIO;
-	grp = raw_mcast_group((struct nlmsghdr *)ans.reply, RCMGR_MCGRP_EVENTS);
-	if (grp < 0)
-		return -ENOENT;
-	if (mnl_socket_setsockopt(r->nl, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)))
-		return -errno;
-	return 0;
-}
-
 /* Dump every scope; count those of other sockets and peer-named ones. */
 static int dump_foreign(struct raw_nl *r, int *foreign, int *peers, int *all)
 {
@@ -299,7 +279,7 @@ TEST_F(priv, admin_ops)
 			CHILD_CHECK(strstr(q.ans.msg, "ceiling") != NULL);
 		CHILD_CHECK(req_config_set(&r, RCMGR_A_CONFIG_MAX_USER_BINDS,
 					   ceiling + 1) == -EPERM);
-		CHILD_CHECK(join_events(&r) == want);
+		CHILD_CHECK(raw_join_events(&r) == want);
 		_exit(0);
 	}
 	ASSERT_EQ(0, wait_child(pid));

@@ -81,17 +81,28 @@ static inline int64_t req_span(struct raw_nl *r, uint64_t parent)
 	return ret ?: (int64_t)raw_reply_u64(&q.ans, RCMGR_A_SCOPE_ID);
 }
 
+/* Finish a reserve (size >= 0) or release (size < 0: -size), send it. */
+static inline int req_mem_do(struct req *q, struct raw_nl *r, int64_t size)
+{
+	mnl_attr_put_u64(q->nlh, RCMGR_A_SCOPE_SIZE, size >= 0 ? size : -size);
+	if (size >= 0)
+		mnl_attr_put_u8(q->nlh, RCMGR_A_SCOPE_PRIO, 255);
+	return req_do(q, r);
+}
+
+static inline int req_mem_cmd(int64_t size)
+{
+	return size >= 0 ? RCMGR_CMD_SCOPE_RESERVE : RCMGR_CMD_SCOPE_RELEASE;
+}
+
 /* Reserve (size >= 0) or release (size < 0: -size) on a handle. */
 static inline int req_mem(struct raw_nl *r, uint64_t id, int64_t size)
 {
 	struct req q;
 
-	req_new(&q, r, size >= 0 ? RCMGR_CMD_SCOPE_RESERVE : RCMGR_CMD_SCOPE_RELEASE);
+	req_new(&q, r, req_mem_cmd(size));
 	mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_ID, id);
-	mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_SIZE, size >= 0 ? size : -size);
-	if (size >= 0)
-		mnl_attr_put_u8(q.nlh, RCMGR_A_SCOPE_PRIO, 255);
-	return req_do(&q, r);
+	return req_mem_do(&q, r, size);
 }
 
 /* The same on a shared scope, by kind (and peer). */
@@ -100,12 +111,9 @@ static inline int req_kind_mem(struct raw_nl *r, uint32_t kind, const char *peer
 {
 	struct req q;
 
-	req_new(&q, r, size >= 0 ? RCMGR_CMD_SCOPE_RESERVE : RCMGR_CMD_SCOPE_RELEASE);
+	req_new(&q, r, req_mem_cmd(size));
 	req_scope(q.nlh, kind, peer);
-	mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_SIZE, size >= 0 ? size : -size);
-	if (size >= 0)
-		mnl_attr_put_u8(q.nlh, RCMGR_A_SCOPE_PRIO, 255);
-	return req_do(&q, r);
+	return req_mem_do(&q, r, size);
 }
 
 static inline int req_done(struct raw_nl *r, uint64_t id)

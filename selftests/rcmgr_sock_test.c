@@ -376,24 +376,6 @@ TEST_F(sock, exact_at_decision)
 	close(cli[1]);
 }
 
-static int events_socket(struct raw_nl *r)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct raw_ans ans;
-	int grp;
-
-	nlh = raw_start(r, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RCMGR_FAMILY_NAME);
-	if (raw_talk(r, nlh, &ans) || ans.error)
-		return -1;
-	grp = raw_mcast_group((struct nlmsghdr *)ans.reply, RCMGR_MCGRP_EVENTS);
-	if (grp < 0)
-		return -1;
-	return mnl_socket_setsockopt(r->nl, NETLINK_ADD_MEMBERSHIP, &grp,
-				     sizeof(grp));
-}
-
 TEST_F(sock, close_notifies)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -403,7 +385,7 @@ TEST_F(sock, close_notifies)
 	int cli, srv, n;
 
 	ASSERT_EQ(0, raw_open(&ev));
-	ASSERT_EQ(0, events_socket(&ev));
+	ASSERT_EQ(0, raw_join_events(&ev));
 	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
 					      NULL, &c));
