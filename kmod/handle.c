@@ -294,7 +294,7 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 		       &rn->class_limit[RCMGR_CLASS_STREAM], 0, extack);
 	if (IS_ERR(s))
 		return s;
-	p = rcmgr_named_get(rn, peer, s->owner->user, extack);
+	p = rcmgr_named_get(rn, peer, extack);
 	if (IS_ERR(p)) {
 		handle_abort(s);
 		return p;
@@ -424,7 +424,7 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 		ret = -EALREADY;
 		goto out;
 	}
-	p = rcmgr_named_get(rn, peer, conn->owner->user, extack);
+	p = rcmgr_named_get(rn, peer, extack);
 	if (IS_ERR(p)) {
 		ret = PTR_ERR(p);
 		goto out;
@@ -449,16 +449,15 @@ static int get_with_pair(struct rcmgr_scope *stream, const struct rcmgr_key *k,
 			 u32 pair_kind, struct rcmgr_scope **named,
 			 struct rcmgr_scope **pair, struct netlink_ext_ack *extack)
 {
-	struct rcmgr_user *u = stream->owner->user;
 	struct rcmgr_key pk = *k;
 
-	*named = rcmgr_named_get(stream->rn, k, u, extack);
+	*named = rcmgr_named_get(stream->rn, k, extack);
 	if (IS_ERR(*named))
 		return PTR_ERR(*named);
 	pk.kind = pair_kind;
 	pk.peer = stream->peer->key.peer;
 	pk.peer_len = stream->peer->key.peer_len;
-	*pair = rcmgr_named_get(stream->rn, &pk, u, extack);
+	*pair = rcmgr_named_get(stream->rn, &pk, extack);
 	if (IS_ERR(*pair)) {
 		rcmgr_scope_put(*named);
 		return PTR_ERR(*pair);

@@ -13,7 +13,9 @@
  * that hold no use (dumps) read it under RCU: it is freed after a grace
  * period.
  *
- * A scope counts against the user whose request created it, until freed.
+ * A named scope counts against no user itself: every live one is kept by
+ * handles (bounded per user by max-user-handles; a stream keeps at most
+ * five) or by sockets' reservations on it (counted per user as views).
  */
 #include <linux/jhash.h>
 #include <linux/rhashtable.h>
@@ -120,7 +122,6 @@ static const struct rcmgr_limit *resolve_limit(struct rcmgr_net *rn,
 
 static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 				       const struct rcmgr_key *k,
-				       struct rcmgr_user *creator,
 				       struct netlink_ext_ack *extack)
 {
 	struct rcmgr_scope *s;
@@ -131,17 +132,10 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 		NL_SET_ERR_MSG(extack, "too many named scopes in this namespace (max-scopes)");
 		return ERR_PTR(-EDQUOT);
 	}
-	if (creator && !rcmgr_user_charge(&creator->nr_scopes,
-					  READ_ONCE(rn->bounds.max_user_scopes))) {
-		NL_SET_ERR_MSG(extack, "too many scopes of this user (max-user-scopes)");
-		return ERR_PTR(-EDQUOT);
-	}
 	s = kzalloc(struct_size(s, data, k->name_len + k->peer_len),
 		    GFP_KERNEL_ACCOUNT);
-	if (!s) {
-		ret = -ENOMEM;
-		goto err_uncount;
-	}
+	if (!s)
+		return ERR_PTR(-ENOMEM);
 	rcmgr_scope_init(s, rn, k->kind, resolve_limit(rn, k));
 	s->key.name_len = k->name_len;
 	s->key.peer_len = k->peer_len;
@@ -167,9 +161,6 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	ret = rcmgr_net_add(rn, s);
 	if (ret)
 		goto err_free;
-	if (creator)
-		refcount_inc(&creator->ref);
-	s->creator = creator;
 	ret = rhashtable_insert_fast(&rn->named, &s->key.node,
 				     rcmgr_named_params);
 	if (ret)
@@ -181,43 +172,13 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	return s;
 
 err_del:
-	if (creator)
-		rcmgr_user_put_locked(creator);
 	rcmgr_net_del(rn, s);
 	/* Dumps may be reading it. */
 	kfree_rcu(s, rcu);
-	goto err_uncount;
+	return ERR_PTR(ret);
 err_free:
 	kfree(s);
-err_uncount:
-	if (creator)
-		atomic_dec(&creator->nr_scopes);
 	return ERR_PTR(ret);
-}
-
-/*
- * A scope made for a look only (no creator) that a user now keeps counts
- * against that user, as if the user had made it.
- */
-static int adopt(struct rcmgr_scope *s, struct rcmgr_user *u,
-		 struct netlink_ext_ack *extack)
-{
-	struct rcmgr_net *rn = s->rn;
-	int ret = 0;
-
-	mutex_lock(&rn->lock);
-	if (!s->creator) {
-		if (rcmgr_user_charge(&u->nr_scopes,
-				      READ_ONCE(rn->bounds.max_user_scopes))) {
-			refcount_inc(&u->ref);
-			WRITE_ONCE(s->creator, u);
-		} else {
-			NL_SET_ERR_MSG(extack, "too many scopes of this user (max-user-scopes)");
-			ret = -EDQUOT;
-		}
-	}
-	mutex_unlock(&rn->lock);
-	return ret;
 }
 
 static void named_free(struct rcmgr_scope *s)
@@ -229,10 +190,6 @@ static void named_free(struct rcmgr_scope *s)
 	rcmgr_net_del(rn, s);
 	list_del(&s->named_node);
 	atomic_dec(&rn->nr_scopes);
-	if (s->creator) {
-		atomic_dec(&s->creator->nr_scopes);
-		rcmgr_user_put_locked(s->creator);
-	}
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
 	mutex_destroy(&s->lock);
@@ -284,17 +241,14 @@ struct rcmgr_scope *rcmgr_named_find(struct rcmgr_net *rn,
  * rcmgr_named_get() - find or create a named scope, and use it
  * @rn: the namespace state
  * @k: kind and names
- * @creator: the user to count a new scope against, or NULL when the scope
- *	is looked at only for the request
  * @extack: for the reason of a failure
  *
  * Context: process; may take &rcmgr_net.lock.
  * Return: the scope, referenced; or an ERR_PTR (-EDQUOT when the namespace
- * or @creator holds as many named scopes as it may, -ENOMEM).
+ * holds as many named scopes as it may, -ENOMEM).
  */
 struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 				    const struct rcmgr_key *k,
-				    struct rcmgr_user *creator,
 				    struct netlink_ext_ack *extack)
 {
 	struct rcmgr_scope *s;
@@ -302,7 +256,7 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 
 	s = lookup_get(rn, k, &found);
 	if (s)
-		goto out;
+		return s;
 
 	mutex_lock(&rn->lock);
 	s = rhashtable_lookup_fast(&rn->named, k, rcmgr_named_params);
@@ -311,18 +265,9 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 		if (!refcount_inc_not_zero(&s->ref))
 			refcount_set(&s->ref, 1);
 	} else {
-		s = named_alloc(rn, k, creator, extack);
+		s = named_alloc(rn, k, extack);
 	}
 	mutex_unlock(&rn->lock);
-out:
-	if (!IS_ERR(s) && creator && !READ_ONCE(s->creator)) {
-		int ret = adopt(s, creator, extack);
-
-		if (ret) {
-			rcmgr_scope_put(s);
-			return ERR_PTR(ret);
-		}
-	}
 	return s;
 }
 

@@ -108,6 +108,8 @@ static int __net_init rcmgr_net_init(struct net *net)
 	xa_init(&rn->owners);
 	xa_init(&rn->users);
 	atomic64_set(&rn->next_id, 0);
+	/* Never 0: nl_dump_check_consistent() ignores a previous seq of 0. */
+	atomic_set(&rn->gen, 1);
 	/* Racy against a parameter write: either value will do. */
 	rn->bounds = rcmgr_ceiling;
 	rcmgr_limit_defaults(rn);

@@ -40,8 +40,7 @@ struct rcmgr_scope *rcmgr_nl_handle_target(struct rcmgr_nl_req *r,
 /* What rcmgr_nl_target() does with a named scope that does not exist. */
 enum rcmgr_nl_target {
 	RCMGR_NL_FIND,
-	RCMGR_NL_LOOK,
-	RCMGR_NL_USE,
+	RCMGR_NL_GET,
 };
 
 struct rcmgr_scope *rcmgr_nl_target(struct rcmgr_nl_req *r,

@@ -346,7 +346,7 @@ int rcmgr_nl_span_begin_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rcmgr_nl_req r;
 
 	rcmgr_nl_req_init(&r, skb, info);
-	parent = rcmgr_nl_target(&r, info, RCMGR_NL_USE);
+	parent = rcmgr_nl_target(&r, info, RCMGR_NL_GET);
 	if (IS_ERR(parent))
 		return PTR_ERR(parent);
 	s = rcmgr_span_begin(parent, r.sk, r.portid, info->extack);
@@ -374,7 +374,7 @@ int rcmgr_nl_scope_reserve_doit(struct sk_buff *skb,
 	size = nla_get_s64(a[RCMGR_A_SCOPE_SIZE]);
 	prio = nla_get_u8(a[RCMGR_A_SCOPE_PRIO]);
 	rcmgr_nl_req_init(&r, skb, info);
-	s = rcmgr_nl_target(&r, info, RCMGR_NL_USE);
+	s = rcmgr_nl_target(&r, info, RCMGR_NL_GET);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	if (rcmgr_scope_is_handle(s)) {

@@ -195,8 +195,6 @@ static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r,
 					struct genl_info *info,
 					enum rcmgr_nl_target mode)
 {
-	struct rcmgr_user *creator = NULL;
-	struct rcmgr_owner *o;
 	struct rcmgr_scope *s;
 	struct nlattr **a = info->attrs;
 	struct rcmgr_key k;
@@ -237,14 +235,7 @@ static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r,
 		s = rcmgr_named_find(r->rn, &k);
 		return s ?: ERR_PTR(-ENOENT);
 	}
-	if (mode == RCMGR_NL_USE) {
-		/* What it makes and keeps counts against the user. */
-		o = rcmgr_owner_get(r->rn, r->sk, r->portid);
-		if (IS_ERR(o))
-			return ERR_CAST(o);
-		creator = o->user;
-	}
-	return rcmgr_named_get(r->rn, &k, creator, info->extack);
+	return rcmgr_named_get(r->rn, &k, info->extack);
 }
 
 /**
@@ -275,8 +266,7 @@ struct rcmgr_scope *rcmgr_nl_handle_target(struct rcmgr_nl_req *r, struct genl_i
  * @r: the request's sender
  * @info: the request: a handle by id, or a scope by kind and names
  * @mode: for a named scope that does not exist: %RCMGR_NL_FIND fails with
- *	-ENOENT (no extack), %RCMGR_NL_LOOK makes it for the request,
- *	%RCMGR_NL_USE makes it counted against the sender's user.
+ *	-ENOENT (no extack), %RCMGR_NL_GET makes it.
  *
  * Return: the scope, referenced, or an ERR_PTR with the extack set.
  */
@@ -364,7 +354,7 @@ int rcmgr_nl_scope_get_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* Nobody sees a dead socket's units. */
 	rcmgr_reap(r.rn);
-	s = rcmgr_nl_target(&r, info, RCMGR_NL_LOOK);
+	s = rcmgr_nl_target(&r, info, RCMGR_NL_GET);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 

@@ -205,8 +205,6 @@ enum {
  * @owner_node: in &rcmgr_owner.handles.
  * @own: memory reserved directly on a handle (not by its spans), under
  *	the tree lock: what a release may take back.
- * @creator: the user who created a named scope (referenced), or NULL;
- *	the scope counts against its &rcmgr_user.nr_scopes.
  * @named_node: a named scope in &rcmgr_net.named_list.
  * @parent: what a span charges (referenced).
  * @edges: what a conn or stream charges after itself, in order (referenced).
@@ -240,7 +238,6 @@ struct rcmgr_scope {
 		struct list_head named_node;
 	};
 	s64 own;
-	struct rcmgr_user *creator;
 	struct rcmgr_scope *parent;
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 	unsigned int nr_edges;
@@ -293,7 +290,6 @@ u32 rcmgr_key_hashfn(const void *data, u32 len, u32 seed);
 int rcmgr_key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj);
 struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 				    const struct rcmgr_key *k,
-				    struct rcmgr_user *user,
 				    struct netlink_ext_ack *extack);
 struct rcmgr_scope *rcmgr_named_find(struct rcmgr_net *rn,
 				     const struct rcmgr_key *k);
@@ -307,10 +303,10 @@ void rcmgr_named_flush(struct rcmgr_net *rn);
 /**
  * struct rcmgr_user - what one user (by uid) holds in a namespace
  * @uid: the user: the creator of the netlink sockets it owns through.
- * @ref: owners of that user, and named scopes it created.
+ * @ref: owners of that user.
  * @rn: the namespace state.
  * @nr_handles: its conns, streams and spans.
- * @nr_scopes: named scopes it created and shared scopes it reserved on.
+ * @nr_scopes: shared scopes it holds reservations on (views).
  * @nr_binds: its socket bindings.
  * @rcu: frees it.
  *
@@ -329,7 +325,6 @@ struct rcmgr_user {
 
 struct rcmgr_user *rcmgr_user_get(struct rcmgr_net *rn, kuid_t uid);
 void rcmgr_user_put(struct rcmgr_user *u);
-void rcmgr_user_put_locked(struct rcmgr_user *u);
 bool rcmgr_user_charge(atomic_t *nr, u32 max);
 
 /**

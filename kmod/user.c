@@ -7,7 +7,7 @@
  * A user is the creator of the netlink sockets it owns through (sk_uid),
  * not whoever sends on them: a socket passed to another process still
  * charges the user who made it.  A user's record lives while an owner of
- * that user, or a named scope it created, does.
+ * that user does.
  */
 #include <linux/slab.h>
 #include <linux/uidgid.h>
@@ -101,15 +101,4 @@ void rcmgr_user_put(struct rcmgr_user *u)
 		return;
 	user_free(u);
 	mutex_unlock(&rn->lock);
-}
-
-/**
- * rcmgr_user_put_locked() - drop a reference, &rcmgr_net.lock held
- * @u: the record
- */
-void rcmgr_user_put_locked(struct rcmgr_user *u)
-{
-	lockdep_assert_held(&u->rn->lock);
-	if (refcount_dec_and_test(&u->ref))
-		user_free(u);
 }
