@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "rcmgr_net.h"
 #include "rcmgr_test.h"
 
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
@@ -102,17 +103,6 @@ static int knob(const char *name, const char *val, char *old, size_t len)
 	n = write(fd, val, strlen(val));
 	close(fd);
 	return n < 0 ? -1 : 0;
-}
-
-static void lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	ioctl(fd, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	ioctl(fd, SIOCSIFFLAGS, &ifr);
-	close(fd);
 }
 
 /* A connected UDP socket on loopback: bindable to a conn. */
@@ -574,7 +564,7 @@ FIXTURE_SETUP(failslab)
 	ASSERT_EQ(0, probe(self->nth, &left)) TH_LOG("fail-nth");
 	ASSERT_EQ(0, left) TH_LOG("no fault injected into socket() at 3");
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	lo_up();
+	net_lo_up();
 	ASSERT_EQ(0, raw_open(&self->obs));
 	ASSERT_EQ(0, raw_talk(&self->obs, raw_start(&self->obs, buf, self->obs.family,
 						    RCMGR_CMD_CONFIG_GET), &ans));

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "rcmgr_net.h"
 #include "rcmgr_test.h"
 
 #define NSOCK		3	/* netlink sockets per process, per round */
@@ -177,17 +178,6 @@ static uint64_t pick_id(struct rng *r, int pool)
 }
 
 /* File descriptors: sockets of every kind, and things that are not. */
-
-static void lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	ioctl(fd, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	ioctl(fd, SIOCSIFFLAGS, &ifr);
-	close(fd);
-}
 
 static struct sockaddr_in lo_addr(int port)
 {
@@ -1111,7 +1101,7 @@ FIXTURE_SETUP(fuzz)
 	struct raw_ans ans;
 
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	lo_up();
+	net_lo_up();
 	ASSERT_EQ(0, raw_open(&self->raw));
 	nlh = raw_start(&self->raw, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RCMGR_FAMILY_NAME);

@@ -25,46 +25,7 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	if (!ret)
-		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	close(fd);
-	return ret;
-}
-
-static int listener(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0 || bind(fd, (void *)&a, sizeof(a)) || listen(fd, 128))
-		return -1;
-	return fd;
-}
-
-static int tcp_pair(int lfd, int *cli, int *srv)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-
-	if (getsockname(lfd, (void *)&a, &len))
-		return -1;
-	*cli = socket(AF_INET, SOCK_STREAM, 0);
-	if (*cli < 0 || connect(*cli, (void *)&a, len))
-		return -1;
-	*srv = accept(lfd, NULL, NULL);
-	return *srv < 0 ? -1 : 0;
-}
+#include "rcmgr_net.h"
 
 static int stat_cb(struct rcmgr_scope *s, void *arg)
 {
@@ -106,7 +67,7 @@ FIXTURE(lib) {
 FIXTURE_SETUP(lib)
 {
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, lo_up());
+	ASSERT_EQ(0, net_lo_up());
 	ASSERT_EQ(0, rcmgr_open(&self->rm));
 	ASSERT_EQ(0, unlimit(self->rm));
 }
@@ -312,7 +273,7 @@ TEST_F_TIMEOUT(lib, threads_share_one_manager, 60)
 static int bound_conn(struct rcmgr *rm, int lfd, int *cli, int *srv,
 		      struct rcmgr_scope **conn)
 {
-	if (tcp_pair(lfd, cli, srv))
+	if (net_tcp_pair(lfd, cli, srv))
 		return -1;
 	return rcmgr_open_connection_fd(rm, RCMGR_DIR_INBOUND, *srv, NULL, conn);
 }
@@ -333,7 +294,7 @@ TEST_F_TIMEOUT(lib, monitor_driven_by_poll, 60)
 	/* Nothing queued: the family lookup's ack was read at open. */
 	EXPECT_EQ(0, poll(&p, 1, 0));
 	EXPECT_EQ(-EAGAIN, rcmgr_monitor_read(mon, &ev));
-	lfd = listener();
+	lfd = net_listener();
 	ASSERT_LE(0, lfd);
 	for (round = 0; round < 3; round++) {
 		ASSERT_EQ(0, bound_conn(self->rm, lfd, &cli, &srv, &conn));
@@ -369,7 +330,7 @@ TEST_F_TIMEOUT(lib, monitor_survives_enobufs, 60)
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
 	/* The smallest buffer the kernel allows: a few events fill it. */
 	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one)));
-	lfd = listener();
+	lfd = net_listener();
 	ASSERT_LE(0, lfd);
 	for (i = 0; i < 40; i++)
 		ASSERT_EQ(0, bound_conn(self->rm, lfd, &cli[i], &srv[i], &conn[i]));

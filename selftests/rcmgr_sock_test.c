@@ -20,48 +20,8 @@
 #include <rcmgr/rcmgr.h>
 
 #include "kselftest_harness.h"
+#include "rcmgr_net.h"
 #include "rcmgr_test.h"
-
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	if (!ret)
-		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	close(fd);
-	return ret;
-}
-
-static int listener(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0 || bind(fd, (void *)&a, sizeof(a)) || listen(fd, 64))
-		return -1;
-	return fd;
-}
-
-/* A connected pair over loopback: *cli dialled, *srv accepted. */
-static int tcp_pair(int lfd, int *cli, int *srv)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-
-	if (getsockname(lfd, (void *)&a, &len))
-		return -1;
-	*cli = socket(AF_INET, SOCK_STREAM, 0);
-	if (*cli < 0 || connect(*cli, (void *)&a, len))
-		return -1;
-	*srv = accept(lfd, NULL, NULL);
-	return *srv < 0 ? -1 : 0;
-}
 
 static int stat_cb(struct rcmgr_scope *s, void *arg)
 {
@@ -103,8 +63,8 @@ FIXTURE(sock) {
 FIXTURE_SETUP(sock)
 {
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, lo_up());
-	self->lfd = listener();
+	ASSERT_EQ(0, net_lo_up());
+	self->lfd = net_listener();
 	ASSERT_GE(self->lfd, 0);
 	ASSERT_EQ(0, rcmgr_open(&self->rm));
 }
@@ -125,7 +85,7 @@ TEST_F(sock, accept_bind_close)
 	struct stat st;
 	char want[64];
 
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
 					      "/ip4/127.0.0.1/tcp/1", &c));
 	SYSTEM(self->rm, 1, 0, 1);
@@ -162,7 +122,7 @@ TEST_F(sock, dial_then_bind)
 	s.id = rcmgr_scope_id(c);
 	ASSERT_EQ(0, rcmgr_dump(self->rm, RCMGR_KIND_CONN, seen_cb, &s));
 	EXPECT_FALSE(s.bound);
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_conn_bind_fd(c, cli));
 	ASSERT_EQ(0, rcmgr_dump(self->rm, RCMGR_KIND_CONN, seen_cb, &s));
 	EXPECT_TRUE(s.bound);
@@ -177,7 +137,7 @@ TEST_F(sock, dup_keeps_binding)
 	struct rcmgr_scope *c;
 	int cli, srv, d;
 
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
 					      NULL, &c));
 	d = dup(srv);
@@ -197,7 +157,7 @@ TEST_F(sock, fork_keeps_binding)
 	pid_t pid;
 	char x;
 
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
 					      NULL, &c));
 	ASSERT_EQ(0, pipe(p));
@@ -254,7 +214,7 @@ TEST_F(sock, scm_rights_keeps_binding)
 	pid_t pid;
 	char x = 0;
 
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
 					      NULL, &c));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, us));
@@ -293,7 +253,7 @@ TEST_F(sock, bind_refusals)
 	int cli, srv, p[2], u, dg;
 	struct rcmgr *other;
 
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_OUTBOUND, true, NULL, &c));
 	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_OUTBOUND, true, NULL, &d));
@@ -358,8 +318,8 @@ TEST_F(sock, exact_at_decision)
 	ASSERT_EQ(0, rcmgr_limit_get(self->rm, RCMGR_LIMIT_TRANSIENT, NULL, &l));
 	l.conns_inbound = 1;
 	ASSERT_EQ(0, rcmgr_limit_set(self->rm, RCMGR_LIMIT_TRANSIENT, NULL, &l));
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli[0], &srv[0]));
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli[1], &srv[1]));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli[0], &srv[0]));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli[1], &srv[1]));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv[0],
 					      NULL, &a));
 	EXPECT_EQ(-EDQUOT, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND,
@@ -386,7 +346,7 @@ TEST_F(sock, close_notifies)
 
 	ASSERT_EQ(0, raw_open(&ev));
 	ASSERT_EQ(0, raw_join_events(&ev));
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
 					      NULL, &c));
 	close(srv);
@@ -417,7 +377,7 @@ TEST_F(sock, monitor_sees_close)
 	int cli, srv;
 
 	ASSERT_EQ(0, rcmgr_monitor_open(&mon));
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
 					      NULL, &c));
 	close(cli);
@@ -487,7 +447,7 @@ TEST_F(sock, servers_share_budget_sigkill)
 	SYSTEM(self->rm, 1, 0, 1);
 
 	/* The second server is refused: the first holds the budget. */
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli[1], &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli[1], &srv));
 	EXPECT_EQ(-EDQUOT, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND,
 						    srv, NULL, &c));
 	EXPECT_EQ(RCMGR_KIND_SYSTEM, rcmgr_last_error(self->rm)->kind);
@@ -526,7 +486,7 @@ TEST_F_TIMEOUT(sock, namespaces_apart_and_gone, 60)
 	pid_t pid;
 	char r;
 
-	ASSERT_EQ(0, tcp_pair(self->lfd, &cli, &srv));
+	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
 					      NULL, &c));
 	/*
@@ -548,13 +508,13 @@ TEST_F_TIMEOUT(sock, namespaces_apart_and_gone, 60)
 		int l, a, b;
 
 		/* A namespace of its own sees nothing of ours... */
-		if (unshare(CLONE_NEWNET) || lo_up() || rcmgr_open(&rm) ||
+		if (unshare(CLONE_NEWNET) || net_lo_up() || rcmgr_open(&rm) ||
 		    rcmgr_view_system(rm, stat_cb, &st) || st.num_fd ||
 		    st.num_conns_inbound)
 			_exit(1);
 		/* ...and holds bindings of its own when it dies. */
-		l = listener();
-		if (l < 0 || tcp_pair(l, &a, &b) ||
+		l = net_listener();
+		if (l < 0 || net_tcp_pair(l, &a, &b) ||
 		    rcmgr_open_connection_fd(rm, RCMGR_DIR_INBOUND, b, NULL, &cc) ||
 		    rcmgr_open_connection(rm, RCMGR_DIR_OUTBOUND, true, NULL, &cc) ||
 		    rcmgr_conn_bind_fd(cc, a))

@@ -19,6 +19,7 @@
 #include <rcmgr/rcmgr.h>
 
 #include "kselftest_harness.h"
+#include "rcmgr_net.h"
 
 #define PROCS		4
 #define CYCLES		120
@@ -34,17 +35,6 @@ struct slot {
 	int refused;
 	int cycles;
 };
-
-static void lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	ioctl(fd, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	ioctl(fd, SIOCSIFFLAGS, &ifr);
-	close(fd);
-}
 
 static void set(int *p, int v)
 {
@@ -201,7 +191,7 @@ TEST_F_TIMEOUT(stress, random_cycles, 600)
 	unsigned int seed = 1;
 
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	lo_up();
+	net_lo_up();
 	ASSERT_EQ(0, rcmgr_open(&rm));
 	ASSERT_EQ(0, rcmgr_limit_get(rm, RCMGR_LIMIT_SYSTEM, NULL, &l));
 	l.conns_inbound = LIMIT;
