@@ -300,3 +300,58 @@ int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&rn->lock);
 	return 0;
 }
+
+/* Refusal counts. */
+
+static int put_blocked(struct sk_buff *msg, u32 kind, const atomic64_t *v)
+{
+	struct nlattr *nest;
+	s64 n[RCMGR_NR_RES];
+	bool any = false;
+	int r;
+
+	for (r = 0; r < RCMGR_NR_RES; r++) {
+		n[r] = atomic64_read(&v[r]);
+		any |= n[r];
+	}
+	if (!any)
+		return 0;
+	nest = nla_nest_start(msg, RCMGR_A_STATS_BLOCKED);
+	if (!nest ||
+	    nla_put_u32(msg, RCMGR_A_STATS_BLOCKED_KIND, kind) ||
+	    rcmgr_nl_put_values(msg, RCMGR_A_STATS_BLOCKED_VALUES, n))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Aggregates of the namespace: anyone may read them. */
+int rcmgr_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_stats *st = &rcmgr_net(genl_info_net(info))->stats;
+	struct sk_buff *msg;
+	u32 kind;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rcmgr_family, 0,
+				RCMGR_CMD_STATS_GET);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_REFUSALS,
+			      atomic64_read(&st->refusals), RCMGR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_EVENTS,
+			      atomic64_read(&st->events), RCMGR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_EVENTS_DROPPED,
+			      atomic64_read(&st->dropped), RCMGR_A_STATS_PAD))
+		goto err;
+	for (kind = RCMGR_SCOPE_KIND_SYSTEM; kind < ARRAY_SIZE(st->blocked); kind++)
+		if (put_blocked(msg, kind, st->blocked[kind]))
+			goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
