@@ -244,6 +244,24 @@ static int put_user_counts(struct sk_buff *msg, struct rcmgr_net *rn,
 	return 0;
 }
 
+/* What the class defaults were scaled from, at the last reset. */
+static int put_autoscale(struct sk_buff *msg, struct rcmgr_net *rn)
+{
+	struct rcmgr_autoscale as;
+
+	mutex_lock(&rn->lock);
+	as = rn->autoscale;
+	mutex_unlock(&rn->lock);
+	if (nla_put_u64_64bit(msg, RCMGR_A_CONFIG_AUTOSCALE_RAM, as.ram,
+			      RCMGR_A_CONFIG_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_CONFIG_AUTOSCALE_MEMORY, as.memory,
+			      RCMGR_A_CONFIG_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_CONFIG_AUTOSCALE_FDS, as.fds,
+			      RCMGR_A_CONFIG_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
@@ -264,7 +282,8 @@ int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 			goto err;
 	if (nla_put_u32(msg, RCMGR_A_CONFIG_HANDLES, atomic_read(&rn->nr_handles)) ||
 	    nla_put_u32(msg, RCMGR_A_CONFIG_SCOPES, atomic_read(&rn->nr_scopes)) ||
-	    put_user_counts(msg, rn, NETLINK_CB(skb).sk))
+	    put_user_counts(msg, rn, NETLINK_CB(skb).sk) ||
+	    put_autoscale(msg, rn))
 		goto err;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);

@@ -83,6 +83,18 @@ struct rcmgr_key {
 /* limit.c */
 
 /**
+ * struct rcmgr_autoscale - what the class defaults were scaled from
+ * @ram: present RAM in bytes, rounded up to 128 MiB.
+ * @memory: the memory budget (go-libp2p's Scale() memory), in bytes.
+ * @fds: the file descriptor budget (Scale()'s numFD).
+ */
+struct rcmgr_autoscale {
+	u64 ram;
+	u64 memory;
+	u64 fds;
+};
+
+/**
  * struct rcmgr_limit - limits of a class, or of one name
  * @max: per resource; %RCMGR_UNLIMITED is unlimited, 0 blocks all.  Written
  *	with WRITE_ONCE() under &rcmgr_net.lock, read with READ_ONCE() at
@@ -481,6 +493,7 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @nr_handles: live conns, streams and spans.
  * @nr_scopes: live named scopes.
  * @bounds: on @nr_handles, @nr_scopes, an owner's and a user's counts.
+ * @autoscale: what @class_limit was scaled from (under @lock).
  * @stats: refusal counts.
  * @net: the namespace.
  * @bind_lock: protects @binds and changes of @bind_list.
@@ -507,6 +520,7 @@ struct rcmgr_net {
 	atomic_t nr_handles;
 	atomic_t nr_scopes;
 	struct rcmgr_bounds bounds;
+	struct rcmgr_autoscale autoscale;
 	struct rcmgr_stats stats;
 	struct net *net;
 	struct mutex bind_lock;		/* see @bind_lock above */
