@@ -97,6 +97,7 @@ int limit_parse(int argc, char **argv, struct cmd *c);
 int config_parse(int argc, char **argv, struct cmd *c);
 int monitor_parse(int argc, char **argv, struct cmd *c);
 int monitor_run(void);
+int limitfile_cmd(bool load, const char *file, struct cmd *c);
 const char *kind_name(enum rcmgr_kind k);
 
 #endif /* _RCMGR_CLI_H */
