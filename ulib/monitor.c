@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Monitor: a socket of its own in the rcmgr "events" group, reading the
- * kernel's notifications that it ended a handle.
+ * kernel's notifications that it ended a handle or that a limit refused.
  *
  * The family lookup runs through the netlink core, which reads its ack
  * too: a poll() on the fd wakes only for notifications.  A full socket
  * buffer makes the kernel drop notifications and recv() fail once with
  * ENOBUFS; that is counted and reported, and the monitor goes on.
+ *
+ * struct rcmgr_event grew refusals in LIBRCMGR_1.2.  A binary built before
+ * passes the three-field struct of 1.0 and gets rcmgr_monitor_read@LIBRCMGR_1,
+ * which skips refusals and writes no more than those three fields.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,6 +20,13 @@
 #include <linux/genetlink.h>
 
 #include "internal.h"
+
+/* struct rcmgr_event as LIBRCMGR_1 had it. */
+struct rcmgr_event_v1 {
+	uint64_t id;
+	enum rcmgr_kind kind;
+	uint32_t owner;
+};
 
 struct rcmgr_monitor {
 	struct rcmgr_nl nl;
@@ -88,6 +99,83 @@ RCMGR_EXPORT unsigned long rcmgr_monitor_lost(const struct rcmgr_monitor *mon)
 	return mon->lost;
 }
 
+/* What the refusal nest adds to a request's refusal: who, and how many. */
+static int extra_attr_cb(const struct nlattr *a, void *data)
+{
+	struct rcmgr_event *ev = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case RCMGR_A_REFUSAL_DIR:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		ev->refusal.direction = mnl_attr_get_u32(a);
+		break;
+	case RCMGR_A_REFUSAL_PID:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		ev->pid = mnl_attr_get_u32(a);
+		break;
+	case RCMGR_A_REFUSAL_UID:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		ev->uid = mnl_attr_get_u32(a);
+		break;
+	case RCMGR_A_REFUSAL_COMM:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		snprintf(ev->comm, sizeof(ev->comm), "%s", mnl_attr_get_str(a));
+		break;
+	case RCMGR_A_REFUSAL_DROPPED:
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			return MNL_CB_ERROR;
+		ev->dropped = mnl_attr_get_u64(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int refusal_nest_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) != RCMGR_A_SCOPE_REFUSAL)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(a, extra_attr_cb, data) < 0)
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+/* A refusal notification: 0 and @ev filled in, or a negative errno. */
+static int parse_refusal_event(const struct nlmsghdr *nlh,
+			       struct rcmgr_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (rcmgr_parse_refusal(nlh, &ev->refusal) != 1)
+		return -EBADMSG;
+	ev->type = RCMGR_EVENT_REFUSAL;
+	ev->refusal.error = EDQUOT;
+	ev->id = ev->refusal.scope_id;
+	ev->kind = ev->refusal.kind;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), refusal_nest_cb,
+			   ev) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+static int parse_any_event(const struct nlmsghdr *nlh, struct rcmgr_event *ev)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*g)))
+		return -ENOMSG;
+	if (g->cmd == RCMGR_CMD_REFUSAL_NTF)
+		return parse_refusal_event(nlh, ev);
+	memset(ev, 0, sizeof(*ev));
+	if (rcmgr_parse_event(nlh, ev))
+		return -ENOMSG;
+	ev->type = RCMGR_EVENT_SCOPE_CLOSED;
+	return 0;
+}
+
 /* The next notification already read, if any. */
 static int next_event(struct rcmgr_monitor *mon, struct rcmgr_event *ev)
 {
@@ -103,14 +191,13 @@ static int next_event(struct rcmgr_monitor *mon, struct rcmgr_event *ev)
 		}
 		mon->off += NLMSG_ALIGN(m->nlmsg_len);
 		/* Notifications only; skip what is not ours. */
-		if (m->nlmsg_seq == 0 && !rcmgr_parse_event(m, ev))
+		if (m->nlmsg_seq == 0 && !parse_any_event(m, ev))
 			return 0;
 	}
 	return -ENOMSG;
 }
 
-RCMGR_EXPORT int rcmgr_monitor_read(struct rcmgr_monitor *mon,
-				    struct rcmgr_event *ev)
+static int monitor_read(struct rcmgr_monitor *mon, struct rcmgr_event *ev)
 {
 	ssize_t n;
 
@@ -137,6 +224,35 @@ RCMGR_EXPORT int rcmgr_monitor_read(struct rcmgr_monitor *mon,
 		}
 		mon->end = n;
 	}
+}
+
+__asm__(".symver rcmgr_monitor_read_v1_2, rcmgr_monitor_read@@LIBRCMGR_1.2");
+RCMGR_EXPORT int rcmgr_monitor_read_v1_2(struct rcmgr_monitor *mon,
+					 struct rcmgr_event *ev);
+RCMGR_EXPORT int rcmgr_monitor_read_v1_2(struct rcmgr_monitor *mon,
+					 struct rcmgr_event *ev)
+{
+	return monitor_read(mon, ev);
+}
+
+__asm__(".symver rcmgr_monitor_read_v1, rcmgr_monitor_read@LIBRCMGR_1");
+RCMGR_EXPORT int rcmgr_monitor_read_v1(struct rcmgr_monitor *mon,
+				       struct rcmgr_event_v1 *ev);
+RCMGR_EXPORT int rcmgr_monitor_read_v1(struct rcmgr_monitor *mon,
+				       struct rcmgr_event_v1 *ev)
+{
+	struct rcmgr_event e;
+	int ret;
+
+	do {
+		ret = monitor_read(mon, &e);
+	} while (!ret && e.type != RCMGR_EVENT_SCOPE_CLOSED);
+	if (!ret) {
+		ev->id = e.id;
+		ev->kind = e.kind;
+		ev->owner = e.owner;
+	}
+	return ret;
 }
 
 RCMGR_EXPORT void rcmgr_monitor_close(struct rcmgr_monitor *mon)

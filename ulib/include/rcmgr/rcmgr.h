@@ -332,15 +332,31 @@ int rcmgr_dump(struct rcmgr *rm, enum rcmgr_kind kind /* 0: all */,
 	       rcmgr_dump_fn fn, void *arg);
 
 /*
- * Events: the kernel ended a handle because its bound socket died.  A
- * monitor has a socket of its own (poll rcmgr_monitor_fd() for input),
- * with a 1 MiB receive buffer; joining needs CAP_NET_ADMIN.
+ * Events: the kernel ended a handle because its bound socket died, or a
+ * limit refused a request of any process of the namespace.  A monitor has
+ * a socket of its own (poll rcmgr_monitor_fd() for input), with a 1 MiB
+ * receive buffer; joining needs CAP_NET_ADMIN.
  */
 struct rcmgr_monitor;
+enum rcmgr_event_type {
+	RCMGR_EVENT_SCOPE_CLOSED = 1,
+	RCMGR_EVENT_REFUSAL,
+};
 struct rcmgr_event {
-	uint64_t id;			/* the handle */
-	enum rcmgr_kind kind;		/* RCMGR_KIND_CONN */
-	uint32_t owner;			/* owning netlink port id */
+	uint64_t id;			/* the handle, or the refusing scope */
+	enum rcmgr_kind kind;		/* RCMGR_KIND_CONN, or the scope's */
+	uint32_t owner;			/* owning netlink port id; 0 */
+	/*
+	 * Since LIBRCMGR_1.2; binaries built against an older header get
+	 * scope-closed events only, in the three fields above.
+	 */
+	enum rcmgr_event_type type;
+	/* RCMGR_EVENT_REFUSAL: the limit and numbers, as a request's error. */
+	struct rcmgr_error refusal;
+	uint32_t pid;			/* the refused process (see rcmgr.rst) */
+	uint32_t uid;			/* in the namespace's user namespace */
+	char comm[16];			/* its thread's command name */
+	uint64_t dropped;		/* refusal events suppressed before */
 };
 int rcmgr_monitor_open(struct rcmgr_monitor **mon);
 int rcmgr_monitor_fd(const struct rcmgr_monitor *mon);
@@ -350,11 +366,34 @@ int rcmgr_monitor_fd(const struct rcmgr_monitor *mon);
  * readable only when a notification is queued).  -ENOBUFS: the kernel
  * dropped events because the socket's buffer was full; the monitor goes
  * on, rcmgr_monitor_lost() counts such overruns, and a client that mirrors
- * state should re-read it (rcmgr_dump()).
+ * state should re-read it (rcmgr_dump()).  Refusal events the kernel's
+ * rate limit suppressed are not lost that way: the next one counts them
+ * in dropped, and rcmgr_stats_get() counts them all.
  */
 int rcmgr_monitor_read(struct rcmgr_monitor *mon, struct rcmgr_event *ev);
 unsigned long rcmgr_monitor_lost(const struct rcmgr_monitor *mon);
 void rcmgr_monitor_close(struct rcmgr_monitor *mon);
+
+/*
+ * Refusal counts of the namespace since it was created, kept when the
+ * scopes that refused are freed; anyone may read them.  blocked is indexed
+ * by the refusing scope's enum rcmgr_kind ([0] unused).
+ */
+struct rcmgr_stats {
+	uint64_t refusals;		/* requests a limit refused */
+	uint64_t events;		/* refusal events sent */
+	uint64_t events_dropped;	/* suppressed by the rate limit */
+	struct rcmgr_resources blocked[RCMGR_KIND_SPAN + 1];
+};
+int rcmgr_stats_get(struct rcmgr *rm, struct rcmgr_stats *st);
+
+/* What the default limits were scaled from (see rcmgr_limit_reset()). */
+struct rcmgr_autoscale {
+	uint64_t ram;			/* bytes, rounded up to 128 MiB */
+	uint64_t memory;		/* the memory budget, bytes */
+	uint64_t fds;			/* the file descriptor budget */
+};
+int rcmgr_autoscale_get(struct rcmgr *rm, struct rcmgr_autoscale *as);
 
 int rcmgr_config_get(struct rcmgr *rm, struct rcmgr_config *cfg);
 int rcmgr_config_set(struct rcmgr *rm, const struct rcmgr_config *cfg);

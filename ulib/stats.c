@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Stats: the namespace's refusal counts (stats-get), and what its default
+ * limits were scaled from (config-get's autoscale attributes).
+ */
+#include <errno.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "internal.h"
+
+#define REQ_SIZE 256
+
+static int fail(int ret)
+{
+	if (ret < 0)
+		errno = -ret;
+	return ret;
+}
+
+static int put_blocked(struct rcmgr_resources *v, uint16_t type, uint64_t n)
+{
+	int64_t x = n > INT64_MAX ? INT64_MAX : (int64_t)n;
+
+	switch (type) {
+	case RCMGR_A_RESOURCES_MEMORY:
+		v->memory = x;
+		break;
+	case RCMGR_A_RESOURCES_STREAMS_INBOUND:
+		v->streams_inbound = x;
+		break;
+	case RCMGR_A_RESOURCES_STREAMS_OUTBOUND:
+		v->streams_outbound = x;
+		break;
+	case RCMGR_A_RESOURCES_STREAMS:
+		v->streams = x;
+		break;
+	case RCMGR_A_RESOURCES_CONNS_INBOUND:
+		v->conns_inbound = x;
+		break;
+	case RCMGR_A_RESOURCES_CONNS_OUTBOUND:
+		v->conns_outbound = x;
+		break;
+	case RCMGR_A_RESOURCES_CONNS:
+		v->conns = x;
+		break;
+	case RCMGR_A_RESOURCES_FD:
+		v->fd = x;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int values_cb(const struct nlattr *a, void *data)
+{
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type > RCMGR_A_RESOURCES_MAX || type == RCMGR_A_RESOURCES_PAD)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return MNL_CB_ERROR;
+	return put_blocked(data, type, mnl_attr_get_u64(a));
+}
+
+/* One kind's counts: its kind first, then values, in either order. */
+struct blocked {
+	uint32_t kind;
+	const struct nlattr *values;
+};
+
+static int blocked_cb(const struct nlattr *a, void *data)
+{
+	struct blocked *b = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case RCMGR_A_STATS_BLOCKED_KIND:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		b->kind = mnl_attr_get_u32(a);
+		break;
+	case RCMGR_A_STATS_BLOCKED_VALUES:
+		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		b->values = a;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int stats_attr_cb(const struct nlattr *a, void *data)
+{
+	struct rcmgr_stats *st = data;
+	struct blocked b = {};
+
+	switch (mnl_attr_get_type(a)) {
+	case RCMGR_A_STATS_REFUSALS:
+	case RCMGR_A_STATS_EVENTS:
+	case RCMGR_A_STATS_EVENTS_DROPPED:
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			return MNL_CB_ERROR;
+		if (mnl_attr_get_type(a) == RCMGR_A_STATS_REFUSALS)
+			st->refusals = mnl_attr_get_u64(a);
+		else if (mnl_attr_get_type(a) == RCMGR_A_STATS_EVENTS)
+			st->events = mnl_attr_get_u64(a);
+		else
+			st->events_dropped = mnl_attr_get_u64(a);
+		break;
+	case RCMGR_A_STATS_BLOCKED:
+		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(a, blocked_cb, &b) < 0)
+			return MNL_CB_ERROR;
+		/* A kind this library does not know: skipped, as an attribute. */
+		if (!b.values || !b.kind || b.kind > RCMGR_KIND_SPAN)
+			break;
+		if (mnl_attr_parse_nested(b.values, values_cb,
+					  &st->blocked[b.kind]) < 0)
+			return MNL_CB_ERROR;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), stats_attr_cb,
+			   data) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+RCMGR_EXPORT int rcmgr_stats_get(struct rcmgr *rm, struct rcmgr_stats *st)
+{
+	char buf[REQ_SIZE];
+
+	memset(st, 0, sizeof(*st));
+	if (rm->null)
+		return 0;
+	return fail(rcmgr_talk(rm, rcmgr_msg_request(buf, rm->family,
+				  RCMGR_CMD_STATS_GET), stats_cb, st));
+}
+
+static int autoscale_attr_cb(const struct nlattr *a, void *data)
+{
+	struct rcmgr_autoscale *as = data;
+	uint64_t *v;
+
+	switch (mnl_attr_get_type(a)) {
+	case RCMGR_A_CONFIG_AUTOSCALE_RAM:
+		v = &as->ram;
+		break;
+	case RCMGR_A_CONFIG_AUTOSCALE_MEMORY:
+		v = &as->memory;
+		break;
+	case RCMGR_A_CONFIG_AUTOSCALE_FDS:
+		v = &as->fds;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return MNL_CB_ERROR;
+	*v = mnl_attr_get_u64(a);
+	return MNL_CB_OK;
+}
+
+static int autoscale_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), autoscale_attr_cb,
+			   data) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+RCMGR_EXPORT int rcmgr_autoscale_get(struct rcmgr *rm,
+				     struct rcmgr_autoscale *as)
+{
+	char buf[REQ_SIZE];
+
+	memset(as, 0, sizeof(*as));
+	return fail(rcmgr_talk(rm, rcmgr_msg_request(buf, rm->family,
+				  RCMGR_CMD_CONFIG_GET), autoscale_cb, as));
+}
