@@ -256,6 +256,241 @@ else
 fi
 "$R" limit reset
 
+# --- The views: a process holding something in every kind of scope. ---
+BUSY=${RCMGR_BUSY:-$here/rcmgr_busy}
+"$R" limit set transient conns_inbound 1
+mkfifo "$tmp/busy"
+"$BUSY" "$P1" "$P2" > "$tmp/busy" &
+pids="$pids $!"
+line=
+read -r line < "$tmp/busy"
+set -- $line
+if [ "$1" != ready ] || [ "$3" != 122 ]; then
+	echo "# rcmgr_busy: $line"
+	nok busy_refused_edquot
+else
+	ok busy_refused_edquot
+fi
+busy_pid=$2
+
+"$R" scope show > "$tmp/tree.txt"
+"$R" -j scope show > "$tmp/scopes.json"
+sed 's/^/# /' "$tmp/tree.txt" | head -n 30
+py tree_shape '
+import sys
+import re
+rows = [l.rstrip("\n") for l in open(sys.argv[1])]
+assert rows[0].startswith("SCOPE "), rows[0]
+assert rows[1].startswith("system "), rows[1]
+assert not any(r.endswith(" ") for r in rows), "trailing blanks"
+# The tree drawn before a label, then cells two blanks apart.
+def label(r):
+    tree = re.match(r"[|`\- ]*", r).group(0)
+    return tree + re.split(r"\s{2,}", r[len(tree):])[0]
+names = [label(r) for r in rows[1:]]
+def at(label):
+    for k, n in enumerate(names):
+        if n.lstrip("|`- ") == label:
+            return k, len(n) - len(n.lstrip("|`- "))
+    raise AssertionError("no row " + label + " in " + repr(names))
+t, td = at("transient"); sv, sd = at("services"); pr, pd = at("protocols")
+pe, ped = at("peers")
+assert td == sd == pd == ped == 3 and t < sv < pr < pe, (t, sv, pr, pe)
+assert names[pe].startswith("`- "), names[pe]
+p1, p1d = at(sys.argv[2]); p2, p2d = at(sys.argv[3])
+assert p1d == p2d == 6 and pe < p1 < p2, (p1, p2)
+ident, idd = at("libp2p.identify")
+assert sv < ident < pr and idd == 6
+pid, pidd = at("/ipfs/id/1.0.0")
+assert pr < pid < pe and pidd == 6
+# Under transient: the conn without a peer, the stream without a protocol.
+under_t = [n.lstrip("|`- ") for n in names[t + 1:sv]]
+assert any(n.startswith("conn ") and n.endswith(" inbound") for n in under_t), under_t
+assert any(n.startswith("stream ") and n.endswith(" outbound peer " + sys.argv[2]) for n in under_t), under_t
+# Under peer 1: its conn (with an fd) and its stream; the span under it.
+under_p1 = [n.lstrip("|`- ") for n in names[p1 + 1:p2]]
+assert any(n.startswith("conn ") and n.endswith(" inbound fd") for n in under_p1), under_p1
+assert any(n.endswith(" inbound /ipfs/id/1.0.0") for n in under_p1), under_p1
+assert any(n.startswith("span ") for n in under_p1), under_p1
+' "$tmp/tree.txt" "$P1" "$P2"
+
+# Every scope row says what -j says: used/limit, memory in human units;
+# right-aligned columns end in the same place on every line.
+py tree_values_and_columns '
+import json, re, sys
+rows = [l.rstrip("\n") for l in open(sys.argv[1])]
+scopes = json.load(open(sys.argv[2]))
+MAX = (1 << 63) - 1
+def human(v):
+    if v == MAX: return "max"
+    if v < 1024: return "%d B" % v
+    u = 0; d = float(v)
+    while d >= 1024 and u < 6: d /= 1024; u += 1
+    unit = ["", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"][u]
+    return ("%.0f %s" if d == int(d) else "%.1f %s") % (d, unit)
+def lim(v): return "max" if v == MAX else str(v)
+cells = []
+for r in rows:
+    tree = re.match(r"[|`\- ]*", r).group(0)
+    c = [(m.group(0), m.start() + len(tree), m.end() + len(tree))
+         for m in re.finditer(r"\S+(?: \S+)*", r[len(tree):])]
+    if len(c) == 1: continue		# a group
+    c[0] = (tree + c[0][0], 0, c[0][2])
+    cells.append(c)
+for c in (1, 2, 3, 4, 6):
+    ends = set(line[c][2] for line in cells if len(line) > c)
+    assert len(ends) == 1, ("column", c, ends)
+byid = {}
+for line in cells[1:]:
+    m = re.match(r"(conn|stream|span) (\d+)", line[0][0].lstrip("|`- "))
+    if m: byid[int(m.group(2))] = line
+seen = 0
+for s in scopes:
+    if s["kind"] not in ("conn", "stream", "span"): continue
+    line = byid[s["id"]]
+    u, l = s["usage"], s["limit"]
+    assert line[1][0] == human(u["memory"]) + "/" + human(l["memory"]), (line, s)
+    assert line[2][0] == "%d/%s" % (u["streams"], lim(l["streams"])), (line, s)
+    assert line[3][0] == "%d/%s" % (u["conns"], lim(l["conns"])), (line, s)
+    assert line[4][0] == "%d/%s" % (u["fd"], lim(l["fd"])), (line, s)
+    assert line[6][0] == str(sum(s["blocked"].values())), (line, s)
+    seen += 1
+assert seen >= 6, seen
+sysl = [line for line in cells if line[0][0] == "system"][0]
+sj = [s for s in scopes if s["kind"] == "system"][0]
+assert sysl[1][0] == human(sj["usage"]["memory"]) + "/" + human(sj["limit"]["memory"]), sysl
+tl = [line for line in cells if line[0][0].lstrip("|`- ") == "transient"][0]
+assert tl[5][0] == "100% conns_inbound" and tl[6][0] == "1", tl
+' "$tmp/tree.txt" "$tmp/scopes.json"
+
+# rcmgr metrics: Prometheus text that Debian's parser reads, every sample
+# equal to what "rcmgr -j scope show" says (nothing moves meanwhile).
+"$R" metrics > "$tmp/metrics.txt"
+"$R" -j scope show > "$tmp/scopes2.json"
+if ! python3 -c "import prometheus_client.parser" 2> /dev/null; then
+	skip metrics_equal_scopes "no python3-prometheus-client"
+else
+	py metrics_equal_scopes '
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+fams = list(text_string_to_metric_families(open(sys.argv[1]).read()))
+a, b = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+assert a == b, "the scopes moved under the test"
+MAX = (1 << 63) - 1
+got = {}
+for f in fams:
+    for s in f.samples:
+        key = (s.name, tuple(sorted(s.labels.items())))
+        assert key not in got, key
+        got[key] = s.value
+want = {}
+def put(name, value, **labels):
+    want[("libp2p_rcmgr_" + name, tuple(sorted(labels.items())))] = value
+kinds = ["system", "transient", "service", "protocol", "peer",
+         "protocol-peer", "service-peer", "conn", "stream", "span"]
+blocked = {k: {} for k in kinds}
+for s in a:
+    u = s["usage"]
+    for r, v in s["blocked"].items():
+        blocked[s["kind"]][r] = blocked[s["kind"]].get(r, 0) + v
+    if s["kind"] in ("system", "transient"):
+        k = s["kind"]
+        put("connections", u["conns_inbound"], dir="inbound", scope=k)
+        put("connections", u["conns_outbound"], dir="outbound", scope=k)
+        put("fds", u["fd"], scope=k)
+        for r, v in s["limit"].items():
+            put("limit", float("inf") if v == MAX else v, scope=k, resource=r)
+    if s["kind"] in ("system", "transient", "protocol"):
+        p = s.get("protocol", "")
+        put("streams", u["streams_inbound"], dir="inbound", scope=s["kind"], protocol=p)
+        put("streams", u["streams_outbound"], dir="outbound", scope=s["kind"], protocol=p)
+        put("memory", u["memory"], scope=s["kind"], protocol=p)
+CB = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 32, 64, 128, 256]
+MB = [1 << 10, 4 << 10, 32 << 10, 1 << 20, 32 << 20, 256 << 20, 512 << 20, 1 << 30, 2 << 30, 4 << 30]
+def hist(name, kind, field, buckets, **labels):
+    vals = [s["usage"][field] for s in a if s["kind"] == kind and s["usage"][field] > 0]
+    for le in buckets:
+        put(name + "_bucket", sum(v <= le for v in vals), le="%.1f" % le if False else str(float(le)), **labels)
+    put(name + "_bucket", len(vals), le="+Inf", **labels)
+    put(name + "_sum", sum(vals), **labels)
+    put(name + "_count", len(vals), **labels)
+for d in ("inbound", "outbound"):
+    hist("peer_connections", "peer", "conns_" + d, CB, dir=d)
+    hist("peer_streams", "peer", "streams_" + d, CB, dir=d)
+hist("peer_memory", "peer", "memory", MB)
+hist("conn_memory", "conn", "memory", MB)
+RD = {"memory": ("", "memory"), "streams_inbound": ("inbound", "stream"),
+      "streams_outbound": ("outbound", "stream"), "streams": ("", "stream"),
+      "conns_inbound": ("inbound", "connection"),
+      "conns_outbound": ("outbound", "connection"), "conns": ("", "connection"),
+      "fd": ("", "fd")}
+for k in kinds:
+    for r, (d, res) in RD.items():
+        put("blocked_resources", blocked[k].get(r, 0), dir=d, scope=k, resource=res)
+# Counters of the namespace, when the module keeps them: checked by value
+# against the blocked counts, which here all come from live scopes.
+for name in ("refusals_total", "refusal_events_total", "refusal_events_dropped_total"):
+    for key in list(got):
+        if key[0] == "libp2p_rcmgr_" + name:
+            want[key] = got[key]
+if ("libp2p_rcmgr_refusals_total", ()) in got:
+    assert got[("libp2p_rcmgr_refusals_total", ())] == sum(sum(v.values()) for v in blocked.values())
+def norm(d):
+    out = {}
+    for (n, l), v in d.items():
+        l = tuple((k, str(float(x)) if k == "le" and x != "+Inf" else x) for k, x in l)
+        out[(n, l)] = float(v)
+    return out
+g, w = norm(got), norm(want)
+diff = sorted(set(g) ^ set(w))[:6] + [(k, g[k], w[k]) for k in g if k in w and g[k] != w[k]][:6]
+assert g == w, diff
+assert g[("libp2p_rcmgr_blocked_resources", (("dir", "inbound"), ("resource", "connection"), ("scope", "transient")))] == 1
+assert g[("libp2p_rcmgr_peer_connections_count", (("dir", "inbound"),))] == 1
+' "$tmp/metrics.txt" "$tmp/scopes.json" "$tmp/scopes2.json"
+fi
+
+# rcmgr top, not on a terminal: plain frames; the full transient (with a
+# fresh refusal) first; NEW counts only refusals since the last frame.
+"$R" top -n 2 -d 0.1 > "$tmp/top.txt"
+sed 's/^/# /' "$tmp/top.txt" | head -n 12
+py top_plain_frames '
+import sys
+t = open(sys.argv[1]).read()
+assert "\033" not in t
+frames = t.split("\n\n")
+assert len(frames) == 2, len(frames)
+for k, f in enumerate(frames):
+    lines = f.strip("\n").split("\n")
+    assert lines[0].startswith("rcmgr top - "), lines[0]
+    assert lines[1].split()[:2] == ["SCOPE", "MEMORY"], lines[1]
+    first = lines[2].split()
+    assert first[0] == "transient", first
+    assert first[-3:] == ["conns_inbound", "1", "1" if k == 0 else "0"], first
+' "$tmp/top.txt"
+"$R" -j top -n 1 > "$tmp/top.json"
+py top_json '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1
+d = json.loads(lines[0])
+s = d["scopes"][0]
+assert s["kind"] == "transient" and s["util"] == 100.0, s
+assert s["util_resource"] == "conns_inbound" and s["blocked"] == 1, s
+assert s["usage"]["conns_inbound"] == 1 and s["limit"]["conns_inbound"] == 1, s
+assert all(x["kind"] != "system" or x["util"] < 100 for x in d["scopes"])
+' "$tmp/top.json"
+for bad in "-n 0" "-d 0.01" "-d 1.2345" "-x 1" "-n"; do
+	"$R" top $bad > /dev/null 2> "$tmp/err"
+	[ $? -eq 255 ] && grep -q '^Error: ' "$tmp/err" && ok "top_usage $bad" ||
+		nok "top_usage $bad"
+done
+"$R" m > /dev/null 2> "$tmp/err"
+[ $? -eq 255 ] && grep -q 'ambiguous' "$tmp/err" && ok object_m_ambiguous ||
+	nok object_m_ambiguous
+
+kill -9 $busy_pid 2> /dev/null
+"$R" limit reset
+
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
 [ "$fail" -eq 0 ]
