@@ -488,6 +488,75 @@ done
 [ $? -eq 255 ] && grep -q 'ambiguous' "$tmp/err" && ok object_m_ambiguous ||
 	nok object_m_ambiguous
 
+# --- rcmgr monitor: another process's refusal, with its pid. ---
+if ! "$R" -j monitor stats > "$tmp/stats0.json" 2> "$tmp/err"; then
+	skip monitor_refusal "$(head -c 100 "$tmp/err")"
+	skip monitor_flood_counted "no refusal counts"
+else
+	"$R" -j monitor > "$tmp/mon.json" 2> "$tmp/mon.err" &
+	mon=$!
+	pids="$pids $mon"
+	# Until the monitor has joined, refusals reach nobody: ask again,
+	# each time from a new process, until one is seen.
+	found=
+	for try in $(seq 1 100); do
+		set -- $("$BUSY" -r 1)
+		probe=$2
+		if grep -q "\"pid\":$probe," "$tmp/mon.json"; then
+			found=$probe
+			break
+		fi
+		sleep 0.1
+	done
+	py monitor_refusal '
+import json, sys
+pid = int(sys.argv[2])
+evs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+mine = [e for e in evs if e.get("pid") == pid]
+assert len(mine) == 1, (pid, evs[-3:])
+e = mine[0]
+want = {"event": "refused", "kind": "transient", "resource": "conns_inbound",
+        "dir": "inbound", "usage": 1, "attempted": 1, "limit": 1,
+        "comm": "rcmgr_busy", "uid": 0}
+assert {k: e.get(k) for k in want} == want, e
+assert type(e["dropped"]) is int and type(e["id"]) is int, e
+' "$tmp/mon.json" "${found:-0}"
+	# A flood: every refusal counted once, as an event or as dropped.
+	"$R" -j monitor stats > "$tmp/stats1.json"
+	set -- $("$BUSY" -r 2000)
+	flood=$2 refused=$3
+	"$R" -j monitor stats > "$tmp/stats2.json"
+	"$R" monitor stats | sed 's/^/# /'
+	py monitor_flood_counted '
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+n = int(sys.argv[3])
+assert n == 2000, n
+assert b["refusals"] - a["refusals"] == n, (a, b)
+assert (b["events"] - a["events"]) + (b["events_dropped"] - a["events_dropped"]) == n, (a, b)
+assert b["blocked"]["transient"]["conns_inbound"] - a["blocked"]["transient"]["conns_inbound"] == n
+' "$tmp/stats1.json" "$tmp/stats2.json" "$refused"
+	kill $mon 2> /dev/null
+	wait $mon 2> /dev/null
+	# The text form, as an admin reads it.
+	"$R" monitor > "$tmp/mon.txt" 2>&1 &
+	mon=$!
+	pids="$pids $mon"
+	for try in $(seq 1 100); do
+		set -- $("$BUSY" -r 1)
+		grep -q " pid $2 " "$tmp/mon.txt" && break
+		sleep 0.1
+	done
+	if grep -q "^refused transient id [0-9]* resource conns_inbound dir inbound usage 1 attempted 1 limit 1 pid $2 comm rcmgr_busy uid 0 dropped [0-9]*$" "$tmp/mon.txt"; then
+		ok monitor_text_line
+	else
+		sed 's/^/# /' "$tmp/mon.txt" | tail -n 3
+		nok monitor_text_line
+	fi
+	kill $mon 2> /dev/null
+	wait $mon 2> /dev/null
+fi
+
 kill -9 $busy_pid 2> /dev/null
 "$R" limit reset
 

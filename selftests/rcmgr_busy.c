@@ -8,8 +8,14 @@
  * that a refusal of this process is seen.  Prints "ready PID REFUSED"
  * (REFUSED: the errno of that last open, 0 if it was let through), then
  * holds until killed.
+ *
+ * rcmgr_busy -r N: ask N times for an inbound conn that transient, full,
+ * refuses; print "refused PID COUNT" (COUNT: how many were refused), exit.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <rcmgr/rcmgr.h>
 
@@ -26,10 +32,23 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc != 3)
-		return fail("usage: rcmgr_busy PEER1 PEER2", -1);
+		return fail("usage: rcmgr_busy { PEER1 PEER2 | -r N }", -1);
 	ret = rcmgr_open(&rm);
 	if (ret)
 		return fail("open", ret);
+	if (!strcmp(argv[1], "-r")) {
+		int n = atoi(argv[2]), refused = 0;
+
+		while (n--) {
+			ret = rcmgr_open_connection(rm, RCMGR_DIR_INBOUND,
+						    false, NULL, &c4);
+			if (!ret)
+				rcmgr_scope_done(c4);
+			refused += ret == -EDQUOT;
+		}
+		printf("refused %d %d\n", (int)getpid(), refused);
+		return 0;
+	}
 	if ((ret = rcmgr_open_connection(rm, RCMGR_DIR_INBOUND, true,
 					 "/ip4/10.0.0.1/tcp/4001", &c1)) ||
 	    (ret = rcmgr_conn_set_peer(c1, argv[1])))

@@ -152,7 +152,7 @@ static int run(int argc, char **argv)
 	}
 	if (netns && enter_netns(netns))
 		return EXIT_FAIL;
-	if (i == 3) {
+	if (i == 3 && !c.run) {
 		ret = monitor_run();
 		return ret ? ret : out_flush();
 	}
