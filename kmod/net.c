@@ -112,6 +112,7 @@ static int __net_init rcmgr_net_init(struct net *net)
 	atomic_set(&rn->gen, 1);
 	/* Racy against a parameter write: either value will do. */
 	rn->bounds = rcmgr_ceiling;
+	rcmgr_stats_init(&rn->stats);
 	rcmgr_limit_defaults(rn);
 	rcmgr_scope_init(&rn->system, rn, RCMGR_SCOPE_KIND_SYSTEM,
 			 &rn->class_limit[RCMGR_CLASS_SYSTEM]);

@@ -236,10 +236,11 @@ static const struct genl_ops rcmgr_ops[] = {
 		.maxattr = ARRAY_SIZE(limit_del_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
-};
-
-enum {
-	RCMGR_GRP_EVENTS,
+	{
+		/* No policy: genetlink rejects every attribute. */
+		.cmd = RCMGR_CMD_STATS_GET,
+		.doit = rcmgr_nl_stats_get_doit,
+	},
 };
 
 static const struct genl_multicast_group rcmgr_mcgrps[] = {

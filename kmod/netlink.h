@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * rcmgr: what the netlink files (netlink.c: policies, ops and the family;
- * nl_scope.c, nl_handle.c, nl_limit.c: the handlers) share.
+ * nl_scope.c, nl_handle.c, nl_limit.c: the handlers; refuse.c: refusal
+ * events) share.
  */
 #ifndef _RCMGR_NETLINK_H
 #define _RCMGR_NETLINK_H
@@ -9,6 +10,11 @@
 #include <net/genetlink.h>
 
 #include "rcmgr.h"
+
+/* The family's multicast groups. */
+enum {
+	RCMGR_GRP_EVENTS,
+};
 
 extern struct genl_family rcmgr_family;
 extern const int rcmgr_res_attr[RCMGR_NR_RES];
@@ -53,6 +59,11 @@ struct rcmgr_scope *rcmgr_nl_handle_of_kind(struct rcmgr_nl_req *r,
 
 int rcmgr_nl_refuse(struct genl_info *info, const struct rcmgr_refusal *why);
 
+/* refuse.c */
+
+void rcmgr_refusal_event(struct genl_info *info,
+			 const struct rcmgr_refusal *why, const char *words);
+
 /* Handlers, by file. */
 
 int rcmgr_nl_scope_get_doit(struct sk_buff *skb, struct genl_info *info);
@@ -77,5 +88,6 @@ int rcmgr_nl_limit_del_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_limit_reset_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _RCMGR_NETLINK_H */

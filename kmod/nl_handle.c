@@ -155,6 +155,7 @@ int rcmgr_nl_refuse(struct genl_info *info, const struct rcmgr_refusal *why)
 
 	refusal_words(words, sizeof(words), why);
 	refusal_extack(info->extack, why, words);
+	rcmgr_refusal_event(info, why, words);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)

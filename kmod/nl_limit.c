@@ -244,6 +244,24 @@ static int put_user_counts(struct sk_buff *msg, struct rcmgr_net *rn,
 	return 0;
 }
 
+/* What the class defaults were scaled from, at the last reset. */
+static int put_autoscale(struct sk_buff *msg, struct rcmgr_net *rn)
+{
+	struct rcmgr_autoscale as;
+
+	mutex_lock(&rn->lock);
+	as = rn->autoscale;
+	mutex_unlock(&rn->lock);
+	if (nla_put_u64_64bit(msg, RCMGR_A_CONFIG_AUTOSCALE_RAM, as.ram,
+			      RCMGR_A_CONFIG_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_CONFIG_AUTOSCALE_MEMORY, as.memory,
+			      RCMGR_A_CONFIG_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_CONFIG_AUTOSCALE_FDS, as.fds,
+			      RCMGR_A_CONFIG_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rcmgr_net *rn = rcmgr_net(genl_info_net(info));
@@ -264,7 +282,8 @@ int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 			goto err;
 	if (nla_put_u32(msg, RCMGR_A_CONFIG_HANDLES, atomic_read(&rn->nr_handles)) ||
 	    nla_put_u32(msg, RCMGR_A_CONFIG_SCOPES, atomic_read(&rn->nr_scopes)) ||
-	    put_user_counts(msg, rn, NETLINK_CB(skb).sk))
+	    put_user_counts(msg, rn, NETLINK_CB(skb).sk) ||
+	    put_autoscale(msg, rn))
 		goto err;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -299,4 +318,59 @@ int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 				   nla_get_u32(a[bounds[i].attr]));
 	mutex_unlock(&rn->lock);
 	return 0;
+}
+
+/* Refusal counts. */
+
+static int put_blocked(struct sk_buff *msg, u32 kind, const atomic64_t *v)
+{
+	struct nlattr *nest;
+	s64 n[RCMGR_NR_RES];
+	bool any = false;
+	int r;
+
+	for (r = 0; r < RCMGR_NR_RES; r++) {
+		n[r] = atomic64_read(&v[r]);
+		any |= n[r];
+	}
+	if (!any)
+		return 0;
+	nest = nla_nest_start(msg, RCMGR_A_STATS_BLOCKED);
+	if (!nest ||
+	    nla_put_u32(msg, RCMGR_A_STATS_BLOCKED_KIND, kind) ||
+	    rcmgr_nl_put_values(msg, RCMGR_A_STATS_BLOCKED_VALUES, n))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Aggregates of the namespace: anyone may read them. */
+int rcmgr_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rcmgr_stats *st = &rcmgr_net(genl_info_net(info))->stats;
+	struct sk_buff *msg;
+	u32 kind;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rcmgr_family, 0,
+				RCMGR_CMD_STATS_GET);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_REFUSALS,
+			      atomic64_read(&st->refusals), RCMGR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_EVENTS,
+			      atomic64_read(&st->events), RCMGR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_EVENTS_DROPPED,
+			      atomic64_read(&st->dropped), RCMGR_A_STATS_PAD))
+		goto err;
+	for (kind = RCMGR_SCOPE_KIND_SYSTEM; kind < ARRAY_SIZE(st->blocked); kind++)
+		if (put_blocked(msg, kind, st->blocked[kind]))
+			goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
 }

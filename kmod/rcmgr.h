@@ -83,6 +83,18 @@ struct rcmgr_key {
 /* limit.c */
 
 /**
+ * struct rcmgr_autoscale - what the class defaults were scaled from
+ * @ram: present RAM in bytes, rounded up to 128 MiB.
+ * @memory: the memory budget (go-libp2p's Scale() memory), in bytes.
+ * @fds: the file descriptor budget (Scale()'s numFD).
+ */
+struct rcmgr_autoscale {
+	u64 ram;
+	u64 memory;
+	u64 fds;
+};
+
+/**
  * struct rcmgr_limit - limits of a class, or of one name
  * @max: per resource; %RCMGR_UNLIMITED is unlimited, 0 blocks all.  Written
  *	with WRITE_ONCE() under &rcmgr_net.lock, read with READ_ONCE() at
@@ -408,6 +420,32 @@ void rcmgr_sock_stop(struct rcmgr_net *rn);
 void rcmgr_sock_exit(struct rcmgr_net *rn);
 int rcmgr_put_bind(struct sk_buff *skb, const struct rcmgr_scope *conn);
 
+/* refuse.c */
+
+/**
+ * struct rcmgr_stats - refusals in a namespace, kept when scopes go
+ * @blocked: refusals per kind of refusing scope and per resource.
+ * @refusals: requests a limit refused.
+ * @events: refusal events sent.
+ * @dropped: refusal events suppressed or not allocated, with listeners.
+ * @pending: of @dropped, those since the last event sent.
+ * @window: jiffies at which the rate limit's window began.
+ * @in_window: events taken in the window.
+ *
+ * All atomics, taken under no lock.
+ */
+struct rcmgr_stats {
+	atomic64_t blocked[RCMGR_SCOPE_KIND_SPAN + 1][RCMGR_NR_RES];
+	atomic64_t refusals;
+	atomic64_t events;
+	atomic64_t dropped;
+	atomic64_t pending;
+	atomic_long_t window;
+	atomic_long_t in_window;
+};
+
+void rcmgr_stats_init(struct rcmgr_stats *st);
+
 /* net.c */
 
 /**
@@ -455,6 +493,8 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @nr_handles: live conns, streams and spans.
  * @nr_scopes: live named scopes.
  * @bounds: on @nr_handles, @nr_scopes, an owner's and a user's counts.
+ * @autoscale: what @class_limit was scaled from (under @lock).
+ * @stats: refusal counts.
  * @net: the namespace.
  * @bind_lock: protects @binds and changes of @bind_list.
  * @binds: socket bindings by socket.
@@ -480,6 +520,8 @@ struct rcmgr_net {
 	atomic_t nr_handles;
 	atomic_t nr_scopes;
 	struct rcmgr_bounds bounds;
+	struct rcmgr_autoscale autoscale;
+	struct rcmgr_stats stats;
 	struct net *net;
 	struct mutex bind_lock;		/* see @bind_lock above */
 	struct rhashtable binds;

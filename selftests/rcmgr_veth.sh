@@ -81,7 +81,8 @@ check b_accepted_over_veth \
 check b_peer_is_a [ "$(inb rcmgr -j scope show peer | count '"peer":"12D3KooWNodeA"')" -eq 1 ]
 
 rcmgr limit set system conns_outbound 0
-check limits_stay_apart [ "$(inb rcmgr -j limit show system | count '"conns_outbound":128')" -eq 1 ]
+check limits_stay_apart [ "$(inb rcmgr -j limit show system | count '"conns_outbound":0,')" -eq 0 -a \
+			   "$(rcmgr -j limit show system | count '"conns_outbound":0,')" -eq 1 ]
 rcmgr limit reset
 
 kill -9 "$pid_b"

@@ -10,10 +10,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(realpath -m "${1:?usage: run-all.sh BUILD KERNEL...}")
 shift
 rc=0
+runs=
 for k in "$@"; do
 	echo "# ===== kernel $k ====="
 	"$here/run.sh" "$k" "$build" || rc=1
+	runs="$runs $k"
 done
+# The autoscaled defaults on a small machine too (the runs above boot with
+# 2 GiB): one short boot, that test only.
+k=$1
+echo "# ===== kernel $k, 512 MiB: autoscaled defaults ====="
+RCMGR_VM_MEM=512 RCMGR_TESTS=rcmgr_autoscale_test "$here/run.sh" "$k" "$build" || rc=1
+runs="$runs $k-512M"
 
 sum() {
 	awk '/^# Totals:/ {
@@ -23,7 +31,7 @@ sum() {
 
 echo "# ===== summary ====="
 tp=0 tf=0 ts=0
-for f in host "$@"; do
+for f in host $runs; do
 	tap=$build/results/$f.tap
 	if [ ! -s "$tap" ]; then
 		echo "# $f: no results"

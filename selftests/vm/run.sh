@@ -5,6 +5,9 @@
 # the selftests into an initramfs, boot the kernel under QEMU (TCG), and
 # check what came back over the serial console.  MODE "demo" runs the demo
 # instead of the tests.  The TAP goes to BUILD/results/NAME.tap.
+# RCMGR_VM_MEM=MIB boots with that much memory (default 2048) and tells the
+# tests (RCMGR_EXPECT_RAM_MIB, for the autoscaled defaults); other than the
+# default, the results go to BUILD/results/NAME-MIBM.tap.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,11 +15,17 @@ top=$(cd "$here/../.." && pwd)
 name=${1:?usage: run.sh NAME BUILD [MODE]}
 build=$(realpath -m "${2:?usage: run.sh NAME BUILD [MODE]}")
 mode=${3:-test}
+mem=${RCMGR_VM_MEM:-2048}
+case "$mem" in
+''|*[!0-9]*) echo "RCMGR_VM_MEM: MiB, a number" >&2; exit 2 ;;
+esac
+tag=$name
+[ "$mem" = 2048 ] || tag=$name-${mem}M
 
 read -r _ rel image _ < <("$top/scripts/kernels.sh" "$name")
 ko=$("$top/scripts/build-module.sh" "$name" "$build/kmod-$name")
 
-vm=$build/vm/$name
+vm=$build/vm/$tag
 root=$vm/root
 rm -rf "$root"
 mkdir -p "$root"/{bin,usr/bin,lib64,lib/x86_64-linux-gnu,proc,sys,dev,tmp,tests}
@@ -76,17 +85,17 @@ done
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$vm/initramfs.gz"
 
 log=$vm/console.log
-echo "# $name: booting $rel"
+echo "# $tag: booting $rel with $mem MiB"
 start=$(date +%s)
 # The debug kernel (KASAN, lockdep, kmemleak) under emulation is several
 # times slower than the others.
 vm_limit=1200
 [ "$name" != debug ] || vm_limit=2700
-timeout --foreground "$vm_limit" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G \
+timeout --foreground "$vm_limit" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${mem}M" \
 	-nographic -no-reboot -kernel "$image" -initrd "$vm/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 rcmgr.mode=$mode" \
+	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 rcmgr.mode=$mode RCMGR_EXPECT_RAM_MIB=$mem" \
 	< /dev/null > "$log" 2>&1 || true
-echo "# $name: VM ran $(( $(date +%s) - start )) s"
+echo "# $tag: VM ran $(( $(date +%s) - start )) s"
 
 mkdir -p "$build/results"
-"$here/check-log.sh" "$log" "$name" "$build/results/$name.tap" "$mode"
+"$here/check-log.sh" "$log" "$name" "$build/results/$tag.tap" "$mode"

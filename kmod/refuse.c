@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Refusals: counted per kind of refusing scope and per resource in the
+ * namespace, so the counts outlive the scopes; and sent to the events
+ * group, rate limited, naming the refused process.
+ *
+ * Every count is an atomic of the namespace: a refusal costs a few atomic
+ * adds and, while nobody listens, one test of the group's listeners.  The
+ * rate limit is a window per namespace: event_burst events per
+ * event_interval_ms, taken with atomics, no lock.  Its edges are loose (a
+ * reset racing a take may let one more event through) but every refusal is
+ * counted exactly once, as sent or as dropped.
+ */
+#include <linux/cred.h>
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/user_namespace.h>
+#include <net/genetlink.h>
+
+#include "rcmgr.h"
+#include "netlink.h"
+
+static unsigned int event_interval_ms __read_mostly = 1000;
+module_param(event_interval_ms, uint, 0644);
+MODULE_PARM_DESC(event_interval_ms,
+		 "window of the refusal events' rate limit, in ms (per namespace)");
+
+static unsigned int event_burst __read_mostly = 100;
+module_param(event_burst, uint, 0644);
+MODULE_PARM_DESC(event_burst,
+		 "refusal events sent per window and namespace; the rest are counted");
+
+/**
+ * rcmgr_stats_init() - no refusal yet; the rate limit's window begins
+ * @st: the namespace's counts
+ */
+void rcmgr_stats_init(struct rcmgr_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	atomic_long_set(&st->window, jiffies);
+}
+
+static bool event_allowed(struct rcmgr_stats *st)
+{
+	unsigned long start = atomic_long_read(&st->window);
+	unsigned long now = jiffies;
+
+	if (time_after_eq(now, start +
+			  msecs_to_jiffies(READ_ONCE(event_interval_ms))) &&
+	    atomic_long_cmpxchg(&st->window, start, now) == start)
+		atomic_long_set(&st->in_window, 0);
+	return atomic_long_inc_return(&st->in_window) <=
+	       READ_ONCE(event_burst);
+}
+
+static bool userns_within(const struct user_namespace *ancestor,
+			  const struct user_namespace *ns)
+{
+	for (; ns; ns = ns->parent)
+		if (ns == ancestor)
+			return true;
+	return false;
+}
+
+/*
+ * The refused process's pid where the namespace's listeners live: in the
+ * outermost pid namespace, of its own and their ancestors, owned by the
+ * network namespace's user namespace (or one below it).  The host's pids
+ * for the host's namespaces, a container's for its own; 0 if none is.
+ */
+static u32 refused_pid(const struct net *net)
+{
+	struct pid_namespace *ns, *where = NULL;
+
+	for (ns = task_active_pid_ns(current); ns; ns = ns->parent)
+		if (userns_within(net->user_ns, ns->user_ns))
+			where = ns;
+	return where ? task_tgid_nr_ns(current, where) : 0;
+}
+
+static u32 refusal_dir(const struct genl_info *info,
+		       const struct rcmgr_refusal *why)
+{
+	u8 cmd = info->genlhdr->cmd;
+
+	switch (why->res) {
+	case RCMGR_RES_STREAMS_IN:
+	case RCMGR_RES_CONNS_IN:
+		return RCMGR_DIRECTION_INBOUND;
+	case RCMGR_RES_STREAMS_OUT:
+	case RCMGR_RES_CONNS_OUT:
+		return RCMGR_DIRECTION_OUTBOUND;
+	default:
+		break;
+	}
+	/* Only these ops' policies reach the direction attribute. */
+	if ((cmd == RCMGR_CMD_CONN_OPEN || cmd == RCMGR_CMD_STREAM_OPEN) &&
+	    info->attrs[RCMGR_A_SCOPE_DIR])
+		return nla_get_u32(info->attrs[RCMGR_A_SCOPE_DIR]);
+	return 0;
+}
+
+static int put_event(struct sk_buff *msg, struct genl_info *info,
+		     const struct rcmgr_refusal *why, const char *words,
+		     u64 dropped)
+{
+	struct net *net = genl_info_net(info);
+	bool svc = why->kind == RCMGR_SCOPE_KIND_SERVICE ||
+		   why->kind == RCMGR_SCOPE_KIND_SERVICE_PEER;
+	char comm[TASK_COMM_LEN];
+	u32 dir = refusal_dir(info, why);
+	struct nlattr *nest;
+
+	get_task_comm(comm, current);
+	nest = nla_nest_start(msg, RCMGR_A_SCOPE_REFUSAL);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((why->peer_len &&
+	     nla_put(msg, RCMGR_A_REFUSAL_PEER, why->peer_len, why->peer)) ||
+	    (why->name_len &&
+	     nla_put(msg, svc ? RCMGR_A_REFUSAL_SERVICE : RCMGR_A_REFUSAL_PROTOCOL,
+		     why->name_len, why->name)) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_REFUSAL_ID, why->id, RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u32(msg, RCMGR_A_REFUSAL_KIND, why->kind) ||
+	    nla_put_u32(msg, RCMGR_A_REFUSAL_RESOURCE, rcmgr_res_attr[why->res]) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_REFUSAL_USAGE, why->usage,
+			      RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_REFUSAL_ATTEMPTED, why->attempted,
+			      RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_REFUSAL_LIMIT, why->limit,
+			      RCMGR_A_REFUSAL_PAD) ||
+	    nla_put_u8(msg, RCMGR_A_REFUSAL_PRIORITY, why->prio) ||
+	    nla_put_string(msg, RCMGR_A_REFUSAL_MESSAGE, words) ||
+	    (dir && nla_put_u32(msg, RCMGR_A_REFUSAL_DIR, dir)) ||
+	    nla_put_u32(msg, RCMGR_A_REFUSAL_PID, refused_pid(net)) ||
+	    nla_put_string(msg, RCMGR_A_REFUSAL_COMM, comm) ||
+	    nla_put_u32(msg, RCMGR_A_REFUSAL_UID,
+			from_kuid_munged(net->user_ns, current_euid())) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_REFUSAL_DROPPED, dropped,
+			      RCMGR_A_REFUSAL_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static void drop_event(struct rcmgr_stats *st, u64 n)
+{
+	atomic64_add(n, &st->dropped);
+	atomic64_add(n, &st->pending);
+}
+
+/**
+ * rcmgr_refusal_event() - count a refusal, and tell the events group
+ * @info: the refused request, from the refused process
+ * @why: which limit of which scope
+ * @words: the refusal in words, as in the extack
+ *
+ * Context: process, in the refused request's handler.
+ */
+void rcmgr_refusal_event(struct genl_info *info,
+			 const struct rcmgr_refusal *why, const char *words)
+{
+	struct net *net = genl_info_net(info);
+	struct rcmgr_stats *st = &rcmgr_net(net)->stats;
+	struct sk_buff *msg;
+	u64 dropped;
+	void *hdr;
+
+	atomic64_inc(&st->refusals);
+	if (why->kind < ARRAY_SIZE(st->blocked))
+		atomic64_inc(&st->blocked[why->kind][why->res]);
+	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_EVENTS))
+		return;
+	if (!event_allowed(st)) {
+		drop_event(st, 1);
+		return;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		drop_event(st, 1);
+		return;
+	}
+	/* What was dropped since the last event sent is this one's to tell. */
+	dropped = atomic64_xchg(&st->pending, 0);
+	hdr = genlmsg_put(msg, 0, 0, &rcmgr_family, 0, RCMGR_CMD_REFUSAL_NTF);
+	if (!hdr || put_event(msg, info, why, words, dropped)) {
+		nlmsg_free(msg);
+		atomic64_add(dropped, &st->pending);
+		drop_event(st, 1);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* A full listener loses it, and learns so from ENOBUFS. */
+	genlmsg_multicast_netns(&rcmgr_family, net, msg, 0, RCMGR_GRP_EVENTS,
+				GFP_KERNEL);
+	atomic64_inc(&st->events);
+}
