@@ -464,17 +464,19 @@ static void fill(struct rcmgr_limit *to, const struct entry *e,
 	}
 }
 
-static int limitfile_load(struct rcmgr *rm, struct cmd *c)
+/*
+ * The class defaults as the file will leave them (for "default" in a
+ * name's limits), from what the kernel holds and, for "default" in a
+ * class default, the module's own defaults.
+ */
+static int new_class_limits(struct rcmgr_limit *cls)
 {
-	struct rcmgr_limit def[NR_CLASSES], cls[NR_CLASSES];
+	struct rcmgr_limit def[NR_CLASSES];
 	bool need_def = false;
-	struct undo *u;
-	size_t i, n = 0;
-	int ret, rret;
+	unsigned int which;
+	size_t i;
+	int f;
 
-	ret = read_held(rm);
-	if (ret)
-		return ret;
 	for (i = 0; i < NR_CLASSES; i++) {
 		struct held *h = find_held(i, NULL);
 
@@ -485,38 +487,72 @@ static int limitfile_load(struct rcmgr *rm, struct cmd *c)
 		cls[i] = h->l;
 	}
 	for (i = 0; i < lf.n; i++)
-		for (int f = 0; f < NR_FIELDS; f++)
+		for (f = 0; f < NR_FIELDS; f++)
 			if (!lf.e[i].name && lf.e[i].how[f] == DEFAULT)
 				need_def = true;
 	if (need_def && module_defaults(def)) {
 		fprintf(stderr, "Error: \"default\" in a class default needs the module's own defaults, read in a new network namespace, which this user cannot make; nothing was changed.\n");
 		return EXIT_FAIL;
 	}
-	/* The class defaults as they will be, for "default" in a name. */
 	for (i = 0; i < lf.n; i++) {
-		unsigned int which = 0;
-
 		int class = keys[lf.e[i].key].class;
 
+		which = 0;
 		if (!lf.e[i].name)
 			fill(&cls[class], &lf.e[i], &def[class], &which);
 	}
+	return 0;
+}
+
+/* The kernel refused change @i, after @n others: undo them, and say so. */
+static int load_failed(struct rcmgr *rm, int ret, size_t i, struct undo *u,
+		       size_t n)
+{
+	char where[ESC_SIZE + 128];
+	int rret;
+
+	if (ret == -EPERM && !n) {
+		fprintf(stderr, "Error: loading limits needs CAP_NET_ADMIN in the network namespace's user namespace; nothing was changed.\n");
+		return EXIT_FAIL;
+	}
+	path(where, sizeof(where), lf.e[i].key, lf.e[i].name, NULL);
+	fprintf(stderr, "Error: %s: the module refused the change:\n", where);
+	kernel_err(rm, ret);
+	rret = restore(rm, u, n);
+	if (rret)
+		fprintf(stderr, "Error: restoring the previous limits failed too (%s); check \"rcmgr limit show\".\n",
+			strerror(-rret));
+	else
+		fprintf(stderr, "Nothing was changed: the previous limits are restored.\n");
+	return EXIT_FAIL;
+}
+
+static int limitfile_load(struct rcmgr *rm, struct cmd *c)
+{
+	struct rcmgr_limit cls[NR_CLASSES];
+	struct undo *u;
+	size_t i, n = 0;
+	int ret, pass;
+
+	ret = read_held(rm);
+	if (!ret)
+		ret = new_class_limits(cls);
+	if (ret)
+		return ret;
 	u = calloc(lf.n + 1, sizeof(*u));
 	if (!u)
 		return EXIT_FAIL;
 	/* Class defaults first: a new name starts from its class default. */
-	for (int pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < lf.n; i++) {
 			const struct entry *e = &lf.e[i];
 			int class = keys[e->key].class;
-			struct rcmgr_limit l;
+			struct held *h = find_held(class, e->name);
+			struct rcmgr_limit l = h ? h->l : cls[class];
 			unsigned int which = 0;
-			struct held *h;
 
 			if (!e->name != !pass)
 				continue;
-			h = find_held(class, e->name);
-			l = h ? h->l : cls[class];
 			fill(&l, e, &cls[class], &which);
 			if (!h)		/* the whole entry, even if empty */
 				which = RCMGR_RESOURCES_ALL;
@@ -525,35 +561,16 @@ static int limitfile_load(struct rcmgr *rm, struct cmd *c)
 			u[n] = (struct undo){ class, e->name, !h,
 					      h ? h->l : cls[class] };
 			ret = rcmgr_limit_update(rm, class, e->name, &l, which);
-			if (ret)
-				goto fail;
+			if (ret) {
+				ret = load_failed(rm, ret, i, u, n);
+				free(u);
+				return ret;
+			}
 			n++;
 		}
 	}
 	free(u);
 	return EXIT_OK;
-fail:
-	if (ret == -EPERM && !n) {
-		fprintf(stderr, "Error: loading limits needs CAP_NET_ADMIN in the network namespace's user namespace; nothing was changed.\n");
-		free(u);
-		return EXIT_FAIL;
-	}
-	{
-		char where[ESC_SIZE + 128];
-
-		path(where, sizeof(where), lf.e[i].key, lf.e[i].name, NULL);
-		fprintf(stderr, "Error: %s: the module refused the change:\n",
-			where);
-	}
-	kernel_err(rm, ret);
-	rret = restore(rm, u, n);
-	if (rret)
-		fprintf(stderr, "Error: restoring the previous limits failed too (%s); check \"rcmgr limit show\".\n",
-			strerror(-rret));
-	else
-		fprintf(stderr, "Nothing was changed: the previous limits are restored.\n");
-	free(u);
-	return EXIT_FAIL;
 }
 
 static json_t *value_json(int64_t v, bool memory)

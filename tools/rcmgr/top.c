@@ -4,7 +4,8 @@
  *
  * "Who holds my transient slots?": every scope that holds something or
  * was refused, fullest first (its highest utilisation over its limits),
- * then by refusals since the last frame, then by all its refusals.  On a
+ * then by refusals since the last frame (the first frame: since the
+ * scope was made), then by all its refusals.  On a
  * terminal, the screen is redrawn (plain ANSI) with as many rows as fit;
  * otherwise each frame is printed in full after a blank line, so top can
  * be piped and tested.  -j prints one JSON object per frame and line.
@@ -120,7 +121,7 @@ static void frame_json(struct line *l, size_t n, const struct rcmgr_stats *st)
 static void frame_text(struct line *l, size_t n, const struct rcmgr_stats *st,
 		       size_t nscopes, bool tty)
 {
-	char lab[2 * ESC_SIZE + 64], mem[64], s[32], c[32], fd[32], u[48];
+	char lab[2 * ESC_SIZE + 64], mem[64], s[64], c[64], fd[64], u[64];
 	struct winsize ws;
 	size_t rows = n, k, w = 5;
 	time_t now = time(NULL);
