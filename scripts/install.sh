@@ -10,6 +10,10 @@
 #   includedir/rcmgr/rcmgr.h, includedir/linux/rcmgr.h (the uapi header)
 #   bindir/rcmgr, mandir/man8/rcmgr.8, mandir/man3/librcmgr.3,
 #   bashcompdir/rcmgr
+#   unitdir/rcmgr-limits.service, udevrulesdir/60-rcmgr.rules: apply
+#     /etc/rcmgr/limits.json when the module loads (unitdir and
+#     udevrulesdir: /lib/systemd/system and /lib/udev/rules.d for the /usr
+#     prefix, as Debian's systemd and udev say; PREFIX/lib/... otherwise)
 #   dkmsdir (/usr/src/rcmgr-VERSION): Kbuild, kmod/, uapi/, dkms.conf
 # Uninstall removes exactly these, and the directories only rcmgr uses
 # (dkmsdir, includedir/rcmgr) once empty; shared ones stay.
@@ -21,6 +25,13 @@ build=${2:?usage: install.sh install|uninstall BUILD}
 d=${DESTDIR:-}
 : "${libdir:?}" "${includedir:?}" "${bindir:?}" "${mandir:?}" "${bashcompdir:?}" \
   "${dkmsdir:?}" "${LIB_REAL:?}" "${VERSION:?}" "${STATIC:?}"
+
+prefix=${bindir%/bin}
+if [ "$prefix" = /usr ]; then
+	: "${unitdir:=/lib/systemd/system}" "${udevrulesdir:=/lib/udev/rules.d}"
+else
+	: "${unitdir:=$prefix/lib/systemd/system}" "${udevrulesdir:=$prefix/lib/udev/rules.d}"
+fi
 
 # The module source: what Kbuild reads, nothing of a build.
 module_files() {
@@ -40,6 +51,8 @@ manifest() {
 	echo "$top/tools/rcmgr/rcmgr.8 $mandir/man8/rcmgr.8 0644"
 	echo "$top/ulib/librcmgr.3 $mandir/man3/librcmgr.3 0644"
 	echo "$top/tools/rcmgr/rcmgr.bash-completion $bashcompdir/rcmgr 0644"
+	echo "$build/install/rcmgr-limits.service $unitdir/rcmgr-limits.service 0644"
+	echo "$top/tools/rcmgr/60-rcmgr.rules $udevrulesdir/60-rcmgr.rules 0644"
 	echo "$build/install/dkms.conf $dkmsdir/dkms.conf 0644"
 	module_files | while read -r f; do
 		echo "$top/$f $dkmsdir/$f 0644"
@@ -50,6 +63,9 @@ case "$action" in
 install)
 	mkdir -p "$build/install"
 	sed "s/#MODULE_VERSION#/$VERSION/" "$top/dkms.conf" > "$build/install/dkms.conf"
+	# The unit runs the rcmgr this install puts in bindir.
+	sed "s|^ExecStart=/usr/bin/rcmgr |ExecStart=$bindir/rcmgr |" \
+		"$top/tools/rcmgr/rcmgr-limits.service" > "$build/install/rcmgr-limits.service"
 	manifest | while read -r src dst mode; do
 		if [ "$src" = "->" ]; then
 			ln -sfn "$dst" "$d$mode"

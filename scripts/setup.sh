@@ -35,7 +35,7 @@ need=(
 	linux-source-6.1 linux-source-6.12
 	qemu-system-x86 busybox-static cpio gzip xz-utils kmod iproute2
 	gcc gcc-12 make libc6-dev libmnl-dev libjansson-dev pkg-config sparse pahole
-	python3 python3-yaml python3-jsonschema
+	python3 python3-yaml python3-jsonschema python3-prometheus-client
 	bc flex bison libelf-dev libssl-dev
 	dkms dpkg-dev build-essential debhelper dh-dkms fakeroot lintian
 )

@@ -7,7 +7,8 @@
 # the packaged rcmgr showing the scopes, and a program built with
 # "pkg-config --cflags --libs librcmgr" against "make install DESTDIR=..."
 # running on the packaged library and on the installed one.  Then purge:
-# nothing of the packages stays.
+# nothing of the packages stays.  The boot unit's command applies
+# /etc/rcmgr/limits.json and refuses a bad one, saying why.
 # Runs in the test VM, last, when selftests/pkg/vm-pack.sh packed it with
 # what it needs; skips elsewhere.
 # Busybox sh compatible.
@@ -32,7 +33,7 @@ if [ ! -d /pkg/debs ] || [ ! -x /usr/bin/dpkg ]; then
 	totals 1
 	exit 4
 fi
-echo "1..11"
+echo "1..12"
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/tests
 # Busybox's shell runs its own dpkg applet whatever PATH says: name the
@@ -63,6 +64,32 @@ load() {
 check "modules-load.d loads the DKMS-built module" load
 check "the packaged rcmgr shows the scopes" sh -c \
 	"/usr/bin/rcmgr scope show && /usr/bin/rcmgr scope show | grep -q '^system'"
+# The boot unit: what systemd runs when the module loads (no systemd
+# here: its ExecStart, as written in the installed unit), and the udev
+# rule that pulls it in.
+unit_applies() {
+	grep -q '^ACTION=="add", SUBSYSTEM=="module", KERNEL=="rcmgr",.*SYSTEMD_WANTS.*rcmgr-limits.service' \
+		/lib/udev/rules.d/60-rcmgr.rules || return 1
+	grep -qx 'ConditionPathExists=/etc/rcmgr/limits.json' \
+		/lib/systemd/system/rcmgr-limits.service || return 1
+	cmd=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/rcmgr-limits.service)
+	mkdir -p /etc/rcmgr
+	echo '{ "System": { "FD": 77 }, "Peer": { "QmcgpsyWgH8Y8ajJz1Cu72KnS5uo2Aa2LpzU7kinSupNKC": { "Streams": 5 } } }' \
+		> /etc/rcmgr/limits.json
+	$cmd || return 1
+	/usr/bin/rcmgr limit show system | grep -q ' fd 77$' &&
+	/usr/bin/rcmgr limit show peer name QmcgpsyWgH8Y8ajJz1Cu72KnS5uo2Aa2LpzU7kinSupNKC |
+		grep -q ' streams 5 ' || return 1
+	# A file it refuses: the unit fails, and says why.
+	echo '{ "System": { "FD": "lots" } }' > /etc/rcmgr/limits.json
+	! $cmd 2> /tmp/unit.err && grep -q 'System.FD: "lots" is not' /tmp/unit.err &&
+	cat /tmp/unit.err
+	ret=$?
+	/usr/bin/rcmgr limit reset
+	rm -rf /etc/rcmgr /tmp/unit.err
+	return $ret
+}
+check "rcmgr-limits.service applies /etc/rcmgr/limits.json" unit_applies
 check "pc_test runs on the packaged librcmgr" sh -c \
 	"LD_LIBRARY_PATH=$multi /pkg/pc_test | grep -q '^pc_test: ok'"
 check "pc_test runs on make install's librcmgr" sh -c \
@@ -74,7 +101,8 @@ rmmod rcmgr
 check "dpkg -P purges them" $dpkg -P rcmgr-tools librcmgr-dev librcmgr1 rcmgr-dkms
 check "nothing of them stays" sh -c \
 	"! ls /usr/src/rcmgr-* /etc/modules-load.d/rcmgr.conf /lib/modules/$rel/updates/dkms/rcmgr.ko \
-		$multi/librcmgr.* /usr/bin/rcmgr 2>/dev/null | grep ."
+		$multi/librcmgr.* /usr/bin/rcmgr /lib/systemd/system/rcmgr-limits.service \
+		/lib/udev/rules.d/60-rcmgr.rules 2>/dev/null | grep ."
 
 cp /tmp/rcmgr.harness /usr/bin/rcmgr
 rm -f /tmp/rcmgr.harness

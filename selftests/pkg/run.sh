@@ -67,6 +67,7 @@ install_layout() {
 		usr/include/rcmgr/rcmgr.h usr/include/linux/rcmgr.h usr/bin/rcmgr \
 		usr/share/man/man8/rcmgr.8 usr/share/man/man3/librcmgr.3 \
 		usr/share/bash-completion/completions/rcmgr \
+		lib/systemd/system/rcmgr-limits.service lib/udev/rules.d/60-rcmgr.rules \
 		usr/src/rcmgr-$ver/dkms.conf usr/src/rcmgr-$ver/Kbuild \
 		usr/src/rcmgr-$ver/kmod/Kbuild usr/src/rcmgr-$ver/kmod/main.c \
 		usr/src/rcmgr-$ver/uapi/linux/rcmgr.h; do
@@ -82,6 +83,8 @@ install_layout() {
 	grep -qx "PACKAGE_VERSION=\"$ver\"" "$dest/usr/src/rcmgr-$ver/dkms.conf" &&
 	grep -qx 'AUTOINSTALL="yes"' "$dest/usr/src/rcmgr-$ver/dkms.conf" &&
 	man -l "$dest/usr/share/man/man3/librcmgr.3" > /dev/null &&
+	grep -qx 'ExecStart=/usr/bin/rcmgr limit load /etc/rcmgr/limits.json' \
+		"$dest/lib/systemd/system/rcmgr-limits.service" &&
 	bash -n "$dest/usr/share/bash-completion/completions/rcmgr"
 }
 
@@ -101,8 +104,11 @@ pkgconfig_build() {
 uninstall_all() {
 	local d=$pkg/uninstall-test left
 	mk install DESTDIR="$d" PREFIX=/usr/local || return 1
-	# The module source goes where DKMS looks, whatever the prefix.
+	# The module source goes where DKMS looks, whatever the prefix; the
+	# unit runs the rcmgr installed with it.
 	[ -f "$d/usr/local/bin/rcmgr" ] && ls "$d"/usr/src/rcmgr-*/dkms.conf || return 1
+	grep -q '^ExecStart=/usr/local/bin/rcmgr ' \
+		"$d/usr/local/lib/systemd/system/rcmgr-limits.service" || return 1
 	mk uninstall DESTDIR="$d" PREFIX=/usr/local || return 1
 	left=$(find "$d" ! -type d)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
@@ -146,6 +152,8 @@ deb_contents() {
 	has rcmgr-tools 'usr/bin/rcmgr' &&
 	has rcmgr-tools 'usr/share/man/man8/rcmgr.8' &&
 	has rcmgr-tools 'usr/share/bash-completion/completions/rcmgr' &&
+	has rcmgr-tools 'lib/systemd/system/rcmgr-limits.service' &&
+	has rcmgr-tools 'lib/udev/rules.d/60-rcmgr.rules' &&
 	dpkg-deb -f "$pkg"/debs/rcmgr-dkms_*.deb Depends > "$pkg/contents" &&
 	grep -q dkms "$pkg/contents" &&
 	dpkg-deb -I "$pkg"/debs/rcmgr-dkms_*.deb postinst > "$pkg/contents" &&

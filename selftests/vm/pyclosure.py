@@ -19,6 +19,11 @@ sys.stdout = saved
 import encodings.ascii, encodings.latin_1, json.decoder, json.encoder, json.scanner  # noqa
 # What the selftest driving the client imports.
 import subprocess, threading, signal, selectors  # noqa
+# rcmgr_admin.sh parses "rcmgr metrics" with Debian's Prometheus client.
+try:
+    import prometheus_client.parser  # noqa
+except ImportError:
+    pass
 
 for mod in list(sys.modules.values()):
     f = getattr(mod, '__file__', None)

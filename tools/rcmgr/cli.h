@@ -89,6 +89,10 @@ struct cmd {
 			struct rcmgr_config cfg;
 			unsigned int which;
 		} config;
+		struct {
+			uint64_t count;		/* frames; 0: until interrupted */
+			unsigned int delay_ms;
+		} top;
 	};
 };
 
@@ -97,6 +101,27 @@ int limit_parse(int argc, char **argv, struct cmd *c);
 int config_parse(int argc, char **argv, struct cmd *c);
 int monitor_parse(int argc, char **argv, struct cmd *c);
 int monitor_run(void);
+int limitfile_cmd(bool load, const char *file, struct cmd *c);
+
+/* snap.c: every scope at once, for the tree, top and metrics. */
+struct snap {
+	struct rcmgr_scope_info *s;	/* strings owned by the snapshot */
+	size_t n, size;
+};
+int snap_take(struct rcmgr *rm, struct snap *sn);
+void snap_free(struct snap *sn);
+int util_permille(int64_t used, int64_t limit);
+int scope_util(const struct rcmgr_scope_info *i, int *res);
+int64_t scope_blocked(const struct rcmgr_scope_info *i);
+const char *human_bytes(int64_t v, char *buf, size_t size);
+const char *used_limit(int64_t used, int64_t limit, bool bytes, char *buf,
+		       size_t size);
+void scope_label(const struct rcmgr_scope_info *i, char *buf, size_t size);
+
+/* tree.c, top.c, metrics.c */
+int scope_tree(struct rcmgr *rm, struct cmd *c);
+int top_parse(int argc, char **argv, struct cmd *c);
+int metrics_parse(int argc, char **argv, struct cmd *c);
 const char *kind_name(enum rcmgr_kind k);
 
 #endif /* _RCMGR_CLI_H */

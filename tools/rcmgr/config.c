@@ -15,6 +15,7 @@ static const char *const bound_words[] = {
 
 static int config_show(struct rcmgr *rm, struct cmd *c)
 {
+	struct rcmgr_autoscale as;
 	struct rcmgr_config cfg;
 	int ret;
 
@@ -34,6 +35,12 @@ static int config_show(struct rcmgr *rm, struct cmd *c)
 	out_u64("user_handles", cfg.user_handles);
 	out_u64("user_scopes", cfg.user_scopes);
 	out_u64("user_binds", cfg.user_binds);
+	/* What the default limits are scaled from, if the module scales. */
+	if (!rcmgr_autoscale_get(rm, &as) && (as.ram || as.memory || as.fds)) {
+		out_u64("autoscale_ram", as.ram);
+		out_u64("autoscale_memory", as.memory);
+		out_u64("autoscale_fds", as.fds);
+	}
 	out_close();
 	return EXIT_OK;
 }

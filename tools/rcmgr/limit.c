@@ -4,6 +4,7 @@
  * rcmgr limit set CLASS [ name NAME ] LIMIT VALUE [ LIMIT VALUE ]...
  * rcmgr limit delete CLASS name NAME
  * rcmgr limit reset
+ * rcmgr limit load FILE, rcmgr limit dump: see limitfile.c
  */
 #include <errno.h>
 #include <stdio.h>
@@ -120,6 +121,8 @@ static int limit_help(struct rcmgr *rm, struct cmd *c)
 	       "       rcmgr limit set CLASS [ name NAME ] LIMIT VALUE [ LIMIT VALUE ]...\n"
 	       "       rcmgr limit delete CLASS name NAME\n"
 	       "       rcmgr limit reset\n"
+	       "       rcmgr limit load FILE\n"
+	       "       rcmgr limit dump\n"
 	       "       rcmgr limit help\n"
 	       "CLASS := { system | transient | service | service-peer | protocol |\n"
 	       "           protocol-peer | peer | conn | stream }\n"
@@ -186,6 +189,7 @@ int limit_parse(int argc, char **argv, struct cmd *c)
 {
 	static const char *const cmds[] = {
 		"show", "list", "set", "delete", "reset", "help",
+		"load", "dump",
 	};
 	int i = 0, n;
 
@@ -227,6 +231,14 @@ int limit_parse(int argc, char **argv, struct cmd *c)
 		if (argc)
 			return usage_err("\"limit reset\" takes no arguments");
 		return 0;
+	case 6:
+		if (argc != 1)
+			return usage_err("\"limit load\" takes one FILE (\"-\": standard input)");
+		return limitfile_cmd(true, argv[0], c);
+	case 7:
+		if (argc)
+			return usage_err("\"limit dump\" takes no arguments");
+		return limitfile_cmd(false, NULL, c);
 	default:
 		c->run = limit_help;
 		c->no_module = true;

@@ -25,7 +25,9 @@ static int help(FILE *f, int ret)
 	fprintf(f,
 		"Usage: rcmgr [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       rcmgr [ -j ] monitor\n"
-		"OBJECT := { scope | limit | config | monitor }\n"
+		"       rcmgr [ -j ] top [ -n COUNT ] [ -d SECONDS ]\n"
+		"       rcmgr metrics\n"
+		"OBJECT := { scope | limit | config | monitor | top | metrics }\n"
 		"OPTIONS := { -j[son] | -p[retty] | -d[etails] | -s[tatistics] |\n"
 		"             -n[etns] NETNS | -V[ersion] | -h[elp] }\n");
 	return ret;
@@ -60,7 +62,8 @@ static int run(int argc, char **argv)
 		"-Version", "-help", "-version",	/* wg's --version */
 	};
 	static const char *const objects[] = {
-		"scope", "limit", "config", "monitor", "help",
+		"scope", "limit", "config", "monitor", "help", "top",
+		"metrics",
 	};
 	const char *netns = NULL;
 	struct cmd c = {};
@@ -127,6 +130,12 @@ static int run(int argc, char **argv)
 	case 3:
 		ret = monitor_parse(argc, argv, &c);
 		break;
+	case 5:
+		ret = top_parse(argc, argv, &c);
+		break;
+	case 6:
+		ret = metrics_parse(argc, argv, &c);
+		break;
 	default:
 		if (argc)
 			return usage_err("\"help\" takes no arguments");
@@ -143,7 +152,7 @@ static int run(int argc, char **argv)
 	}
 	if (netns && enter_netns(netns))
 		return EXIT_FAIL;
-	if (i == 3) {
+	if (i == 3 && !c.run) {
 		ret = monitor_run();
 		return ret ? ret : out_flush();
 	}

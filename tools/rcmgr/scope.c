@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rcmgr scope show [ KIND ] [ id ID ] [ name NAME ]
+ * rcmgr scope list [ KIND ] [ id ID ] [ name NAME ]
+ *
+ * "show" without a filter draws the tree (tree.c); "list", a filter or -j
+ * print one line (one object) per scope, the form that pastes back.
  */
 #include <stdio.h>
 #include <string.h>
@@ -133,9 +137,17 @@ static int scope_show(struct rcmgr *rm, struct cmd *c)
 	return ret < 0 ? kernel_err(rm, ret) : EXIT_OK;
 }
 
+static int scope_tree_or_list(struct rcmgr *rm, struct cmd *c)
+{
+	if (json || c->scope.kind || c->scope.by_id || c->scope.by_name)
+		return scope_show(rm, c);
+	return scope_tree(rm, c);
+}
+
 static int scope_help(struct rcmgr *rm, struct cmd *c)
 {
 	printf("Usage: rcmgr [ -d ] [ -s ] scope show [ KIND ] [ id ID ] [ name NAME ]\n"
+	       "       rcmgr [ -d ] [ -s ] scope list [ KIND ] [ id ID ] [ name NAME ]\n"
 	       "       rcmgr scope help\n"
 	       "KIND := { system | transient | service | protocol | peer |\n"
 	       "          protocol-peer | service-peer | conn | stream | span }\n");
@@ -148,12 +160,14 @@ int scope_parse(int argc, char **argv, struct cmd *c)
 	static const char *const keys[] = { "id", "name" };
 	int i, ret;
 
-	c->run = scope_show;
+	c->run = scope_tree_or_list;
 	if (argc) {
 		i = pick("command", argv[0], cmds, ARRAY_SIZE(cmds));
 		if (i < 0)
 			return EXIT_USAGE;
 		argc--, argv++;
+		if (i == 1)
+			c->run = scope_show;	/* list: one line per scope */
 		if (i == 2) {
 			if (argc)
 				return usage_err("\"scope help\" takes no arguments");
