@@ -40,7 +40,8 @@ dkmsdir		?= /usr/src/rcmgr-$(VERSION)
 STATIC		?= 1
 LIB_REAL	:= librcmgr.so.1.0.0
 
-LIB_SRCS	:= ulib/msg.c ulib/nl.c ulib/fork.c ulib/rcmgr.c ulib/monitor.c
+LIB_SRCS	:= ulib/msg.c ulib/nl.c ulib/fork.c ulib/rcmgr.c ulib/monitor.c \
+		   ulib/batch.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/ulib/librcmgr.so.1
 LIB_A		:= $(BUILD)/ulib/librcmgr-internal.a

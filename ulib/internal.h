@@ -78,6 +78,16 @@ struct rcmgr_io {
 /* Receive buffers: the kernel fills dump batches up to 32 KiB. */
 #define RCMGR_NL_BUFSIZE	32768
 
+/*
+ * Batches (batch.c): the most one request's answers can take of the
+ * socket's receive buffer (a refusal's details in an NLMSG_GOODSIZE skb,
+ * then its error with the extack), and the most requests in one send.
+ */
+#define RCMGR_ANSWER_MAX	12288
+#define RCMGR_BATCH_OPS_MAX	64
+/* The receive buffer a manager's socket asks for, for its batches. */
+#define RCMGR_NL_RCVBUF		(1 << 20)
+
 struct rcmgr_nl {
 	int fd;				/* -1 with a fake io */
 	uint32_t portid;
@@ -85,6 +95,7 @@ struct rcmgr_nl {
 	const struct rcmgr_io *io;
 	void *ctx;
 	char *buf;			/* RCMGR_NL_BUFSIZE bytes */
+	unsigned int batch_ops;		/* requests per batch send (batch.c) */
 };
 
 /* A request's answer: copies of its data messages, and how it ended. */
@@ -121,6 +132,16 @@ struct rcmgr_scope {
 	struct rcmgr_scope *protocol;
 	struct rcmgr_scope *service;
 	struct rcmgr_scope *next, *prev;	/* in rcmgr.scopes */
+	/*
+	 * Batches (batch.c): a handle opened by a queued op is pending until
+	 * the op is answered; if the open failed (or never went out) the
+	 * object stays, dead, until rcmgr_scope_done().
+	 */
+	struct rcmgr_batch *batch;	/* pending in this batch */
+	unsigned int batch_op;		/* the op that opens it */
+	int open_error;			/* dead: why (positive errno) */
+	bool abandoned;			/* done while pending */
+	bool done_queued;		/* a batch op ends it */
 };
 
 /* msg.c */
@@ -163,6 +184,14 @@ void rcmgr_fork_register(struct rcmgr *rm);
 void rcmgr_fork_unregister(struct rcmgr *rm);
 bool rcmgr_forked(const struct rcmgr *rm);
 extern unsigned int rcmgr_forks;
+
+/* rcmgr.c: scope objects, shared with batch.c. */
+struct rcmgr_scope *rcmgr_scope_new(struct rcmgr *rm, enum rcmgr_kind kind,
+				    const char *name);
+void rcmgr_scope_free(struct rcmgr_scope *s);
+void rcmgr_scope_track(struct rcmgr *rm, struct rcmgr_scope *s);
+void rcmgr_scope_untrack(struct rcmgr *rm, struct rcmgr_scope *s);
+void rcmgr_handle_set_id(struct rcmgr_scope *s, uint64_t id);
 
 /* rcmgr.c: a manager over any io, for the unit tests. */
 int rcmgr_open_io(struct rcmgr **rm, const struct rcmgr_io *io, void *ctx,

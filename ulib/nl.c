@@ -83,7 +83,29 @@ int rcmgr_nl_init(struct rcmgr_nl *nl, const struct rcmgr_io *io, void *ctx,
 	nl->ctx = ctx;
 	nl->portid = portid;
 	nl->seq = 0;
+	/* A fake io: the kernel's default receive buffer. */
+	nl->batch_ops = 212992 / RCMGR_ANSWER_MAX;
 	return 0;
+}
+
+/*
+ * As many requests per batch send as the receive buffer holds the worst
+ * answers of.  The kernel grants at most twice net.core.rmem_max.
+ */
+static void size_batches(struct rcmgr_nl *nl)
+{
+	int size = RCMGR_NL_RCVBUF;
+	socklen_t len = sizeof(size);
+
+	setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (getsockopt(nl->fd, SOL_SOCKET, SO_RCVBUF, &size, &len) < 0)
+		return;
+	size /= RCMGR_ANSWER_MAX;
+	if (size < 1)
+		size = 1;
+	if (size > RCMGR_BATCH_OPS_MAX)
+		size = RCMGR_BATCH_OPS_MAX;
+	nl->batch_ops = size;
 }
 
 int rcmgr_nl_open(struct rcmgr_nl *nl)
@@ -111,6 +133,7 @@ int rcmgr_nl_open(struct rcmgr_nl *nl)
 		nl->fd = -1;
 		return ret;
 	}
+	size_batches(nl);
 	return 0;
 err:
 	ret = -errno;
