@@ -16,7 +16,7 @@
  * namespace-wide (ids cannot be guessed) and requests name handles by id.
  * Such a request starts the next send, once the open's id is known.  The
  * ops keep their queued order across sends, so queuing every open first
- * costs two sends whatever the number of handles.
+ * costs one send more, whatever the number of handles.
  *
  * The answers of one send must fit in the socket's receive buffer, or the
  * kernel drops some (ENOBUFS) and what the dropped ones said is lost: a

@@ -405,8 +405,8 @@ int rcmgr_config_update(struct rcmgr *rm, const struct rcmgr_config *cfg,
  * open, so an op on a handle opened earlier in the same batch cannot go in
  * the same send as that open: it starts the next send, once the id is
  * known.  Order is kept, so queue every open first, then what acts on the
- * new handles: two sends for any number of streams (interleaving
- * open, set-protocol, open, set-protocol... costs a send per open).  A
+ * new handles: one send more, not one per handle (interleaving open,
+ * set-protocol, open, set-protocol... costs a send per open).  A
  * send also carries at most as many requests as the socket's receive
  * buffer holds the answers of (up to 64), so large batches take several.
  *
