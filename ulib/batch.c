@@ -39,6 +39,7 @@ struct batch_op {
 	uint8_t cmd;
 	bool final;			/* @error is the op's result */
 	bool replied;			/* opens: the id came */
+	bool acked;			/* its ack or error came */
 	int error;			/* 0, or a negative errno */
 	uint32_t off, len;		/* its message in batch->msgs */
 	uint32_t id_off;		/* 0, or where @target's id goes */
@@ -499,6 +500,7 @@ static int scan(struct rcmgr_batch *b, const unsigned int *idx,
 			else
 				memset(&e, 0, sizeof(e));
 			err = rcmgr_parse_done(m, &e);
+			op->acked = true;
 			if (err < 0)
 				op_fail(op, err, &e, NULL);
 			if (j == k - 1)
@@ -521,6 +523,34 @@ static int scan(struct rcmgr_batch *b, const unsigned int *idx,
 }
 
 /*
+ * The socket failed while answers were coming: keep what is still queued
+ * of them (ids, refusals), without waiting for what was dropped.  The
+ * next request drains what is left (rcmgr_nl_drain()).
+ */
+static void salvage(struct rcmgr_batch *b, const unsigned int *idx,
+		    unsigned int k, uint32_t first, int ret)
+{
+	struct rcmgr_nl *nl = &b->rm->nl;
+	ssize_t n;
+
+	nl->drain = true;
+	if (ret != -ENOBUFS || !nl->io->recv_nowait)
+		return;
+	for (;;) {
+		n = nl->io->recv_nowait(nl->ctx, nl->buf, RCMGR_NL_BUFSIZE);
+		if (n < 0 && (errno == EINTR || errno == ENOBUFS))
+			continue;
+		if (n < 0) {
+			if (errno == EAGAIN)
+				nl->drain = false;
+			return;
+		}
+		if (n <= RCMGR_NL_BUFSIZE && scan(b, idx, k, first, n))
+			return;
+	}
+}
+
+/*
  * Send the ops @idx[0..k) in one datagram and read their answers, up to
  * the last op's ack and not one datagram more.  The manager's lock is
  * held throughout, as for one request.
@@ -538,6 +568,7 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 	int ret = 0;
 
 	pthread_mutex_lock(&b->rm->lock);
+	rcmgr_nl_drain(nl);
 	/* Sequence numbers of one send never wrap through 0. */
 	if (nl->seq > UINT32_MAX - 2 * RCMGR_BATCH_OPS_MAX)
 		nl->seq = 0;
@@ -571,6 +602,8 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 		else if (scan(b, idx, k, first, n))
 			break;
 	}
+	if (ret < 0 && sent)
+		salvage(b, idx, k, first, ret);
 	pthread_mutex_unlock(&b->rm->lock);
 
 	for (j = 0; j < k; j++) {
@@ -578,8 +611,8 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 
 		if (op->final)
 			continue;
-		if (op->opened && op->replied) {
-			/* The id came: the kernel keeps the handle. */
+		if ((op->opened && op->replied) || (!op->opened && op->acked)) {
+			/* Its id (the kernel keeps the handle) or its ack. */
 			op->final = true;
 		} else if (ret < 0) {
 			/* Sent, but the answer is lost: it may have happened. */

@@ -73,6 +73,8 @@ struct rcmgr_io {
 	 * datagrams are returned.
 	 */
 	ssize_t (*recv)(void *ctx, void *buf, size_t len);
+	/* Like @recv, but -1 with EAGAIN when nothing is queued; optional. */
+	ssize_t (*recv_nowait)(void *ctx, void *buf, size_t len);
 };
 
 /* Receive buffers: the kernel fills dump batches up to 32 KiB. */
@@ -96,6 +98,7 @@ struct rcmgr_nl {
 	void *ctx;
 	char *buf;			/* RCMGR_NL_BUFSIZE bytes */
 	unsigned int batch_ops;		/* requests per batch send (batch.c) */
+	bool drain;			/* answers given up on may be queued */
 };
 
 /* A request's answer: copies of its data messages, and how it ended. */
@@ -176,6 +179,7 @@ void rcmgr_nl_close(struct rcmgr_nl *nl);
 int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		     struct rcmgr_reply *rep);
 ssize_t rcmgr_nl_recv(struct rcmgr_nl *nl);
+void rcmgr_nl_drain(struct rcmgr_nl *nl);
 void rcmgr_reply_init(struct rcmgr_reply *rep);
 void rcmgr_reply_free(struct rcmgr_reply *rep);
 int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group);

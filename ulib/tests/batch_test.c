@@ -22,6 +22,8 @@
 #define SEQ_OP	0xff000000u	/* | j: patched to the last send's j-th */
 
 struct chunk {
+	int after;		/* queued once this many sends were made */
+	bool dropped;		/* lost to a congested socket */
 	int err;		/* recv() fails with it */
 	size_t len;
 	char data[4096];
@@ -46,6 +48,17 @@ static ssize_t fake_send(void *ctx, const void *buf, size_t len)
 		errno = EINTR;
 		return -1;
 	}
+	/*
+	 * Left-overs still queued: the socket is congested since an overrun,
+	 * and the kernel drops this send's answers without a word.
+	 */
+	if (f->next < f->n && f->chunk[f->next].after <= f->sends) {
+		int i;
+
+		for (i = f->next; i < f->n; i++)
+			if (f->chunk[i].after == f->sends + 1)
+				f->chunk[i].dropped = true;
+	}
 	if (f->sends < 8 && len <= sizeof(f->sent[0])) {
 		memcpy(f->sent[f->sends], buf, len);
 		f->sent_len[f->sends] = len;
@@ -55,15 +68,19 @@ static ssize_t fake_send(void *ctx, const void *buf, size_t len)
 	return len;
 }
 
-static ssize_t fake_recv(void *ctx, void *buf, size_t len)
+static ssize_t fake_recv_flags(void *ctx, void *buf, size_t len, bool wait)
 {
 	struct fake *f = ctx;
 	struct nlmsghdr *m;
 	struct chunk *c;
 	int n;
 
-	if (f->next >= f->n) {
-		f->overread++;
+	while (f->next < f->n && f->chunk[f->next].dropped)
+		f->next++;
+	if (f->next >= f->n || f->chunk[f->next].after > f->sends) {
+		/* A real socket would block here forever. */
+		if (wait)
+			f->overread++;
 		errno = EAGAIN;
 		return -1;
 	}
@@ -81,11 +98,38 @@ static ssize_t fake_recv(void *ctx, void *buf, size_t len)
 	return c->len;
 }
 
-static const struct rcmgr_io fake_io = { .send = fake_send, .recv = fake_recv };
+static ssize_t fake_recv(void *ctx, void *buf, size_t len)
+{
+	return fake_recv_flags(ctx, buf, len, true);
+}
 
+static ssize_t fake_recv_nowait(void *ctx, void *buf, size_t len)
+{
+	return fake_recv_flags(ctx, buf, len, false);
+}
+
+static const struct rcmgr_io fake_io = {
+	.send = fake_send,
+	.recv = fake_recv,
+	.recv_nowait = fake_recv_nowait,
+};
+
+/* The answers to the next send. */
 static struct chunk *next_chunk(struct fake *f)
 {
-	return &f->chunk[f->n++];
+	struct chunk *c = &f->chunk[f->n++];
+
+	c->after = f->sends + 1;
+	return c;
+}
+
+/* Queued now: left-overs of what was sent already. */
+static struct chunk *queued_chunk(struct fake *f)
+{
+	struct chunk *c = &f->chunk[f->n++];
+
+	c->after = f->sends;
+	return c;
 }
 
 static struct nlmsghdr *put(struct chunk *c, uint16_t type, uint16_t flags,
@@ -291,17 +335,23 @@ TEST_F(batch, enobufs_loses_only_what_was_not_answered)
 	ASSERT_EQ(2, rcmgr_batch_open_stream(self->b, "r", RCMGR_DIR_INBOUND, &u));
 	put_id(next_chunk(&self->f), SEQ_OP | 0, 7);
 	next_chunk(&self->f)->err = ENOBUFS;
+	/* Still queued after the overrun: kept, not waited for. */
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_OP | 1);
+	put_ack(c, SEQ_OP | 1, -EDQUOT, "memory limit exceeded");
 
 	EXPECT_EQ(2, rcmgr_batch_submit(self->b));
 	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
 	/* Its id came: the kernel keeps it. */
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
 	EXPECT_EQ(7, rcmgr_scope_id(s));
-	/* The others may or may not have happened: said so. */
-	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 1)->limit);
+	/* The last may or may not have happened: said so. */
 	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 2));
-	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 1));
-	EXPECT_NE(NULL, strstr(rcmgr_batch_error(self->b, 1)->message, "lost"));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 2));
+	EXPECT_NE(NULL, strstr(rcmgr_batch_error(self->b, 2)->message, "lost"));
 	EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(t, 1, 0));
 
 	/* The next request skips the batch's left-overs and reads its own. */
@@ -317,6 +367,45 @@ TEST_F(batch, enobufs_loses_only_what_was_not_answered)
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
 	rcmgr_scope_done(t);
 	rcmgr_scope_done(u);
+}
+
+/*
+ * After an overrun the socket drops every new message, silently, until
+ * its queue is empty: what is queued goes before the next send.
+ */
+TEST_F(batch, left_overs_drained_before_the_next_send)
+{
+	struct rcmgr_scope *s;
+	struct chunk *c;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	put_id(next_chunk(&self->f), SEQ_OP | 0, 5);
+	put_ack(next_chunk(&self->f), SEQ_OP | 0, 0, NULL);
+	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
+
+	/* A single call loses its answer. */
+	next_chunk(&self->f)->err = ENOBUFS;
+	EXPECT_EQ(-ENOBUFS, rcmgr_scope_reserve_memory(s, 1, 0));
+	c = queued_chunk(&self->f);
+	put_ack(c, 12345, 0, NULL);
+	put_ack(queued_chunk(&self->f), 12346, 0, NULL);
+	/* The next send finds the queue empty, and gets its answer. */
+	rcmgr_batch_reset(self->b);
+	ASSERT_EQ(0, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
+	put_ack(next_chunk(&self->f), SEQ_OP | 0, -EDQUOT, NULL);
+	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	/* And a single call after a single call's overrun, the same. */
+	next_chunk(&self->f)->err = ENOBUFS;
+	EXPECT_EQ(-ENOBUFS, rcmgr_scope_reserve_memory(s, 1, 0));
+	put_ack(queued_chunk(&self->f), 12347, 0, NULL);
+	/* Its sequence number: the one after the overrun call's. */
+	put_ack(next_chunk(&self->f), self->f.seq[3] + 1, -EDQUOT, NULL);
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 1, 0));
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
 }
 
 TEST_F(batch, send_interrupted_is_retried)
