@@ -733,6 +733,20 @@ TEST_F_TIMEOUT(lib, batch_bigger_than_a_socket_buffer, 120)
 	st = system_stat(self->rm);
 	EXPECT_EQ(N * 11, st.memory);
 	EXPECT_EQ(N, st.num_streams_inbound);
+	/* The largest answers only: every op refused, its details first. */
+	rcmgr_batch_reset(b);
+	for (i = 0; i < 300; i++)
+		ASSERT_EQ(i, rcmgr_batch_reserve_memory(b, s[i], 1 << 21,
+							RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(300, rcmgr_batch_submit(b));
+	for (i = 0; i < 300; i++) {
+		const struct rcmgr_error *e = rcmgr_batch_error(b, i);
+
+		bad += rcmgr_batch_result(b, i) != -EDQUOT;
+		bad += !e || e->resource != RCMGR_RESOURCE_MEMORY ||
+		       e->attempted != 1 << 21;
+	}
+	EXPECT_EQ(0, bad);
 	/* And every one ends by batch too. */
 	rcmgr_batch_reset(b);
 	for (i = 0; i < N; i++)
