@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,8 +28,8 @@
 #include <linux/rcmgr.h>
 #include <rcmgr/rcmgr.h>
 
-#define ROUNDS	8
-#define ITERS	1024
+#define ROUNDS	24
+#define ITERS	256
 #define SLAB_N	10000		/* objects per slab measurement */
 #define HOLD_N	20000		/* handles of the SIGKILLed holder */
 #define TWO_N	20000		/* round trips per process, two-process row */
@@ -84,6 +85,34 @@ static void floor_once(void)
 	}
 }
 
+/* The old floor, for reference: the controller's get-family. */
+static void ctrl_once(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+	int n, done = 0;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RCMGR_FAMILY_NAME);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		die("send", errno);
+	while (!done) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			die("recv", errno);
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, n);
+		     nlh = mnl_nlmsg_next(nlh, &n))
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				done = 1;
+	}
+}
+
 static uint16_t family_id(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -129,14 +158,14 @@ static void reserve_release(void)
 		die("release", ret);
 }
 
-/* Stream open + done, over 10 peers (or a new one each time). */
+/* Stream open + done, on one of the 10 first live peers in turn. */
 static void stream_life(void)
 {
 	struct rcmgr_scope *s;
 	char peer[32];
 	int ret;
 
-	snprintf(peer, sizeof(peer), "12D3KooWpeer%lu", peer_seq++ % 10);
+	snprintf(peer, sizeof(peer), "12D3KooWlive%07lu", peer_seq++ % 10);
 	ret = rcmgr_open_stream(rm, peer, RCMGR_DIR_OUTBOUND, &s);
 	if (ret)
 		die("open stream", ret);
@@ -160,7 +189,7 @@ static void measure_all(struct meas *m, int n)
 	int r, i, k;
 
 	for (k = 0; k < n; k++) {
-		for (i = 0; i < m[k].iters / 10; i++)
+		for (i = 0; i <= m[k].iters / 10; i++)
 			m[k].fn();
 		m[k].best = 0;
 	}
@@ -176,6 +205,40 @@ static void measure_all(struct meas *m, int n)
 	}
 }
 
+/* Two namespaces: 10 live peers in the first, many in the second. */
+static struct rcmgr *rm_ns[2], *pin_ns[2];
+static struct rcmgr_scope *conn_ns[2];
+
+static void use(int k)
+{
+	rm = rm_ns[k];
+	conn = conn_ns[k];
+}
+
+static void rr_ns0(void)
+{
+	use(0);
+	reserve_release();
+}
+
+static void rr_ns1(void)
+{
+	use(1);
+	reserve_release();
+}
+
+static void st_ns0(void)
+{
+	use(0);
+	stream_life();
+}
+
+static void st_ns1(void)
+{
+	use(1);
+	stream_life();
+}
+
 /* Batches: @bsize ops per rcmgr_batch_submit(). */
 static struct rcmgr_batch *batch;
 static int bsize;
@@ -187,6 +250,7 @@ static void batch_reserve(void)
 {
 	int i, ret;
 
+	use(0);
 	rcmgr_batch_reset(batch);
 	for (i = 0; i < bsize; i++)
 		if (rcmgr_batch_reserve_memory(batch, conn, 1,
@@ -196,6 +260,18 @@ static void batch_reserve(void)
 	if (ret)
 		die("batch reserve", ret < 0 ? ret : rcmgr_last_error(rm)->error);
 	reserved += bsize;
+}
+
+/* The same reserve as one call, for comparison. */
+static void single_reserve(void)
+{
+	int ret;
+
+	use(0);
+	ret = rcmgr_scope_reserve_memory(conn, 1, RCMGR_PRIO_ALWAYS);
+	if (ret)
+		die("reserve", ret);
+	reserved++;
 }
 
 static void batch_reserve1(void)
@@ -223,10 +299,11 @@ static void batch_streams(void)
 	char peer[32];
 	int i, ret;
 
+	use(0);
 	rcmgr_batch_reset(batch);
 	bsize = 16;
 	for (i = 0; i < bsize; i++) {
-		snprintf(peer, sizeof(peer), "12D3KooWpeer%lu", peer_seq++ % 10);
+		snprintf(peer, sizeof(peer), "12D3KooWlive%07lu", peer_seq++ % 10);
 		if (rcmgr_batch_open_stream(batch, peer, RCMGR_DIR_INBOUND,
 					    &s[i]) < 0)
 			die("batch queue", errno);
@@ -433,7 +510,7 @@ static double kill_holder(void)
 		if (rcmgr_open(&hrm) || rcmgr_batch_new(hrm, &hb))
 			_exit(1);
 		for (i = 0; i < HOLD_N; i++) {
-			snprintf(peer, sizeof(peer), "12D3KooWpeer%d", i % 10);
+			snprintf(peer, sizeof(peer), "12D3KooWlive%07d", i % 10);
 			if (rcmgr_batch_open_stream(hb, peer, RCMGR_DIR_INBOUND,
 						    &s) < 0)
 				_exit(1);
@@ -593,58 +670,100 @@ static void unlimit(void)
 		die("config", ret);
 }
 
-int main(int argc, char **argv)
+/* Namespace @k: its manager and conn, and @npeers live peers. */
+static void setup_ns(int k, int npeers)
 {
-	int peers = argc > 1 ? atoi(argv[1]) : 100000;
-	double fl, rr, st, fl_many, rr_many, st_many, kill_ns, b1, b4, b16;
-	double bs16, slab[5], two_rr, two_floor, t;
-	char caches[5][512], label[64];
-	int one = 1, ret, k;
-	struct rcmgr_config cfg;
-	struct utsname u;
+	int ret;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (unshare(CLONE_NEWNET))
-		die("unshare", errno);
 	ret = rcmgr_open(&rm);
 	if (ret)
 		die("rcmgr_open", ret);
 	unlimit();
+	rm_ns[k] = rm;
+	ret = rcmgr_open_connection(rm, RCMGR_DIR_INBOUND, false, NULL,
+				    &conn_ns[k]);
+	if (ret)
+		die("open conn", ret);
+	/* The peers are held by another manager (another socket). */
+	ret = rcmgr_open(&pin_ns[k]);
+	if (!ret)
+		ret = rcmgr_batch_new(pin_ns[k], &batch);
+	if (ret)
+		die("rcmgr_open", ret);
+	rm = pin_ns[k];
+	grow_peers(0, npeers);
+	rcmgr_batch_free(batch);
+	batch = NULL;
+}
+
+int main(int argc, char **argv)
+{
+	int peers = argc > 1 ? atoi(argv[1]) : 100000;
+	double fl, rr, st, rr_many, st_many, kill_ns, b1, b4, b16;
+	double bs16, slab[5], two_rr, two_floor, t, ctrl, r1;
+	char caches[5][512], label[64];
+	int one = 1, ret, k, ns0;
+	struct utsname u;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * Two namespaces alike but for their live peers: 10 in the first,
+	 * @peers in the second, each set held by a manager of its own.  Ops
+	 * in both are measured in the same rounds (a socket stays in the
+	 * namespace it was made in), before the rest churns the first.
+	 */
+	if (unshare(CLONE_NEWNET))
+		die("unshare", errno);
+	ns0 = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ns0 < 0)
+		die("/proc/self/ns/net", errno);
 	nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		die("socket", errno);
 	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	family = family_id();
-	ret = rcmgr_open_connection(rm, RCMGR_DIR_INBOUND, false, NULL, &conn);
-	if (ret)
-		die("open conn", ret);
+	setup_ns(0, 10);
+	if (unshare(CLONE_NEWNET))
+		die("unshare", errno);
+	setup_ns(1, peers);
+	if (setns(ns0, CLONE_NEWNET))
+		die("setns", errno);
+	close(ns0);
+	use(0);
 	ret = rcmgr_batch_new(rm, &batch);
 	if (ret)
 		die("batch", ret);
-	grow_peers(0, 10);
 
-	/* 10 peers. */
 	{
 		struct meas m[] = {
 			{ floor_once, ITERS, 1 },
-			{ reserve_release, ITERS / 2, 2 },
-			{ stream_life, ITERS / 2, 2 },
+			{ rr_ns0, ITERS / 2, 2 },
+			{ st_ns0, ITERS / 2, 2 },
+			{ rr_ns1, ITERS / 2, 2 },
+			{ st_ns1, ITERS / 2, 2 },
+			{ single_reserve, ITERS, 1 },
 			{ batch_reserve1, ITERS, 1 },
 			{ batch_reserve4, ITERS / 4, 4 },
 			{ batch_reserve16, ITERS / 16, 16 },
 			{ batch_streams, ITERS / 64, 64 },
+			{ ctrl_once, ITERS, 1 },
 		};
 
-		measure_all(m, 7);
+		measure_all(m, 11);
 		fl = m[0].best;
 		rr = m[1].best;
 		st = m[2].best;
-		b1 = m[3].best;
-		b4 = m[4].best;
-		b16 = m[5].best;
-		bs16 = m[6].best;
+		rr_many = m[3].best;
+		st_many = m[4].best;
+		r1 = m[5].best;
+		b1 = m[6].best;
+		b4 = m[7].best;
+		b16 = m[8].best;
+		bs16 = m[9].best;
+		ctrl = m[10].best;
 	}
+	use(0);
 	ret = rcmgr_scope_release_memory(conn, reserved);
 	if (ret)
 		die("release", ret);
@@ -671,29 +790,14 @@ int main(int argc, char **argv)
 	two_rr = two_vs_one(reserve_release);
 	two_floor = two_vs_one(floor_once);
 
-	/* Many peers. */
-	grow_peers(10, peers);
-	if (rcmgr_config_get(rm, &cfg))
-		die("config", errno);
-	{
-		struct meas m[] = {
-			{ floor_once, ITERS, 1 },
-			{ reserve_release, ITERS / 2, 2 },
-			{ stream_life, ITERS / 2, 2 },
-		};
-
-		measure_all(m, 3);
-		fl_many = m[0].best;
-		rr_many = m[1].best;
-		st_many = m[2].best;
-	}
-
 	uname(&u);
 	printf("rcmgr_bench on %s, %ld CPUs: ns per netlink round trip, the best "
 	       "of %d interleaved rounds; x = vs the floor, then the target\n",
 	       u.release, sysconf(_SC_NPROCESSORS_ONLN), ROUNDS);
 	printf("%-44s %9.0f ns\n",
 	       "floor: rcmgr request of an unknown command", fl);
+	printf("%-44s %9.0f ns     %6.2fx  (the old floor)\n",
+	       "  ctrl get-family of rcmgr", ctrl, ctrl / fl);
 	row("stream open + done, 10 peers", st, "ns/rt", st / fl, "<=", 1.6);
 	row("reserve + release on a conn", rr, "ns/rt", rr / fl, "<=", 1.25);
 	printf("%-44s %9.0f B      %6s   <= 512 B (goal 384)  %s\n",
@@ -704,15 +808,14 @@ int main(int argc, char **argv)
 	    "ns", kill_ns / HOLD_N / fl, "<=", 0.15);
 	printf("%-44s %9.1f ms\n", "  (all released after the kill)",
 	       kill_ns / 1e6);
-	/* Against the floor of the same phase: the host's drift cancels. */
+	/* Against 10 peers, measured in the same rounds. */
 	snprintf(label, sizeof(label), "stream open + done, %d peers vs 10",
 		 peers);
-	row(label, st_many, "ns/rt", (st_many / fl_many) / (st / fl), "<=", 1.1);
+	row(label, st_many, "ns/rt", st_many / st, "<=", 1.1);
 	snprintf(label, sizeof(label), "reserve + release, %d peers vs 10", peers);
-	row(label, rr_many, "ns/rt", (rr_many / fl_many) / (rr / fl), "<=", 1.1);
-	snprintf(label, sizeof(label), "  (floor with %d peers: %.0f ns)", peers,
-		 fl_many);
-	printf("%s\n", label);
+	row(label, rr_many, "ns/rt", rr_many / rr, "<=", 1.1);
+	printf("%-44s %9.0f ns/op  %6.2fx\n", "reserve on a conn, one call",
+	       r1, r1 / fl);
 	printf("%-44s %9.0f ns/op  %6.2fx\n", "batch of 1: reserve on a conn, per op",
 	       b1, b1 / fl);
 	printf("%-44s %9.0f ns/op  %6.2fx\n", "batch of 4: reserve on a conn, per op",
@@ -734,8 +837,11 @@ int main(int argc, char **argv)
 	print_merged();
 
 	rcmgr_batch_free(batch);
-	rcmgr_scope_done(conn);
+	for (k = 0; k < 2; k++) {
+		rcmgr_scope_done(conn_ns[k]);
+		rcmgr_close(rm_ns[k]);
+		rcmgr_close(pin_ns[k]);
+	}
 	mnl_socket_close(nl);
-	rcmgr_close(rm);
 	return 0;
 }
