@@ -3,8 +3,10 @@
  * librcmgr as a daemon uses it, against the real module: dumps under
  * another process's churn, callbacks calling back into the manager, the
  * monitor driven by poll(), ENOBUFS on the monitor, fork(), the null
- * manager, rcmgr_last_error() across cleanup, partial limit updates and
- * rcmgr_close() with objects still open.  Each test runs in a fresh
+ * manager, rcmgr_last_error() across cleanup, partial limit updates,
+ * rcmgr_close() with objects still open, and batches (per-op results, a
+ * refusal in the middle, more than a socket buffer, misuse, threads, fork,
+ * the null manager).  Each test runs in a fresh
  * network namespace, under the harness's timeout (the watchdog: a hang
  * fails the test instead of the run).
  */
@@ -543,6 +545,410 @@ TEST_F(lib, close_with_objects_open)
 	EXPECT_EQ(0, system_stat(self->rm).num_conns_outbound);
 	EXPECT_EQ(0, system_stat(self->rm).num_streams_outbound);
 	EXPECT_EQ(0, system_stat(self->rm).num_fd);
+}
+
+/* Batches. */
+
+static int proto_cb(struct rcmgr_scope *s, void *arg)
+{
+	return rcmgr_scope_stat(s, arg);
+}
+
+TEST_F(lib, batch_gives_each_op_its_result)
+{
+	struct rcmgr_scope *s[3], *conn, *span;
+	struct rcmgr_batch *b;
+	struct rcmgr_stat st;
+	char peer[16];
+	int i, op[3][2], sp, rsp;
+
+	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_INBOUND, false,
+					   NULL, &conn));
+	ASSERT_EQ(0, rcmgr_batch_new(self->rm, &b));
+	for (i = 0; i < 3; i++) {
+		snprintf(peer, sizeof(peer), "bp-%d", i);
+		ASSERT_EQ(i, rcmgr_batch_open_stream(b, peer, RCMGR_DIR_INBOUND,
+						     &s[i]));
+		/* Pending: only the batch may name it. */
+		EXPECT_EQ(-EINPROGRESS, rcmgr_scope_reserve_memory(s[i], 1, 0));
+		EXPECT_EQ(EINPROGRESS, errno);
+	}
+	for (i = 0; i < 3; i++) {
+		op[i][0] = rcmgr_batch_stream_set_protocol(b, s[i], "/b/1");
+		op[i][1] = rcmgr_batch_reserve_memory(b, s[i], 100 * (i + 1),
+						      RCMGR_PRIO_ALWAYS);
+		ASSERT_LE(0, op[i][0]);
+		ASSERT_LE(0, op[i][1]);
+	}
+	/* A span on a stream the batch opens, and memory in it. */
+	sp = rcmgr_batch_begin_span(b, s[0], &span);
+	ASSERT_LE(0, sp);
+	rsp = rcmgr_batch_reserve_memory(b, span, 1000, RCMGR_PRIO_ALWAYS);
+	ASSERT_LE(0, rsp);
+	ASSERT_LE(0, rcmgr_batch_reserve_memory(b, conn, 7, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(12u, rcmgr_batch_count(b));
+	EXPECT_EQ(-EINPROGRESS, rcmgr_batch_result(b, 0));
+
+	ASSERT_EQ(0, rcmgr_batch_submit(b));
+	for (i = 0; i < 12; i++) {
+		EXPECT_EQ(0, rcmgr_batch_result(b, i)) TH_LOG("op %d", i);
+		EXPECT_EQ(NULL, rcmgr_batch_error(b, i));
+	}
+	EXPECT_EQ(-EINVAL, rcmgr_batch_result(b, 12));
+	for (i = 0; i < 3; i++) {
+		EXPECT_NE(0, rcmgr_scope_id(s[i]));
+		EXPECT_STREQ("/b/1", rcmgr_scope_name(rcmgr_stream_protocol_scope(s[i])));
+	}
+	EXPECT_NE(rcmgr_scope_id(s[0]), rcmgr_scope_id(s[1]));
+	EXPECT_NE(0, rcmgr_scope_id(span));
+	/* Every op took effect, in the kernel. */
+	st = system_stat(self->rm);
+	EXPECT_EQ(100 + 200 + 300 + 1000 + 7, st.memory);
+	EXPECT_EQ(3, st.num_streams_inbound);
+	ASSERT_EQ(0, rcmgr_view_protocol(self->rm, "/b/1", proto_cb, &st));
+	EXPECT_EQ(3, st.num_streams_inbound);
+	EXPECT_EQ(1600, st.memory);
+	/* They are handles like any other now. */
+	EXPECT_EQ(0, rcmgr_scope_release_memory(s[2], 300));
+	ASSERT_EQ(0, rcmgr_scope_stat(span, &st));
+	EXPECT_EQ(1000, st.memory);
+
+	/* Ending them by batch frees the objects. */
+	rcmgr_batch_reset(b);
+	ASSERT_LE(0, rcmgr_batch_done(b, span));
+	for (i = 0; i < 3; i++)
+		ASSERT_LE(0, rcmgr_batch_done(b, s[i]));
+	ASSERT_EQ(0, rcmgr_batch_submit(b));
+	st = system_stat(self->rm);
+	EXPECT_EQ(7, st.memory);
+	EXPECT_EQ(0, st.num_streams_inbound);
+	rcmgr_batch_free(b);
+	rcmgr_scope_done(conn);
+}
+
+TEST_F(lib, batch_refused_op_in_the_middle)
+{
+	struct rcmgr_limit l = { .memory = 1000, .streams_inbound = 1 };
+	const struct rcmgr_error *e;
+	struct rcmgr_scope *conn, *held, *refused;
+	struct rcmgr_batch *b;
+	struct rcmgr_stat st;
+
+	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_INBOUND, false,
+					   NULL, &conn));
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "held", RCMGR_DIR_INBOUND,
+				       &held));
+	ASSERT_EQ(0, rcmgr_limit_update(self->rm, RCMGR_LIMIT_SYSTEM, NULL, &l,
+					RCMGR_RESOURCE_BIT(RCMGR_RESOURCE_MEMORY) |
+					RCMGR_RESOURCE_BIT(RCMGR_RESOURCE_STREAMS_INBOUND)));
+	ASSERT_EQ(0, rcmgr_batch_new(self->rm, &b));
+	ASSERT_EQ(0, rcmgr_batch_reserve_memory(b, conn, 100, RCMGR_PRIO_ALWAYS));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(b, conn, 5000, RCMGR_PRIO_ALWAYS));
+	ASSERT_EQ(2, rcmgr_batch_reserve_memory(b, conn, 200, RCMGR_PRIO_ALWAYS));
+	/* A refused open, and an op on its handle, which is not sent. */
+	ASSERT_EQ(3, rcmgr_batch_open_stream(b, "new", RCMGR_DIR_INBOUND,
+					     &refused));
+	ASSERT_EQ(4, rcmgr_batch_stream_set_protocol(b, refused, "/p"));
+	ASSERT_EQ(5, rcmgr_batch_release_memory(b, conn, 50));
+
+	EXPECT_EQ(3, rcmgr_batch_submit(b));
+	EXPECT_EQ(0, rcmgr_batch_result(b, 0));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(b, 1));
+	EXPECT_EQ(0, rcmgr_batch_result(b, 2));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(b, 3));
+	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(b, 4));
+	EXPECT_EQ(0, rcmgr_batch_result(b, 5));
+	/* Why, as rcmgr_last_error() tells it for a call. */
+	e = rcmgr_batch_error(b, 1);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(EDQUOT, e->error);
+	EXPECT_EQ(RCMGR_RESOURCE_MEMORY, e->resource);
+	EXPECT_EQ(RCMGR_KIND_SYSTEM, e->kind);
+	EXPECT_EQ(1000, e->limit);
+	EXPECT_EQ(5000, e->attempted);
+	EXPECT_EQ(100, e->usage);
+	EXPECT_NE(0, e->message[0]);
+	e = rcmgr_batch_error(b, 3);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(RCMGR_RESOURCE_STREAMS_INBOUND, e->resource);
+	EXPECT_EQ(RCMGR_DIR_INBOUND, e->direction);
+	ASSERT_NE(NULL, rcmgr_batch_error(b, 4));
+	EXPECT_EQ(ECANCELED, rcmgr_batch_error(b, 4)->error);
+	/* The first failure is the thread's last error. */
+	EXPECT_EQ(EDQUOT, rcmgr_last_error(self->rm)->error);
+	EXPECT_EQ(5000, rcmgr_last_error(self->rm)->attempted);
+
+	st = system_stat(self->rm);
+	EXPECT_EQ(250, st.memory);
+	EXPECT_EQ(1, st.num_streams_inbound);
+	/* The refused open's object is dead until done. */
+	EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(refused, 1, 0));
+	EXPECT_EQ(0, rcmgr_scope_id(refused));
+	rcmgr_scope_done(refused);
+	rcmgr_batch_free(b);
+	rcmgr_scope_done(held);
+	rcmgr_scope_done(conn);
+}
+
+TEST_F_TIMEOUT(lib, batch_bigger_than_a_socket_buffer, 120)
+{
+	enum { N = 1500 };
+	struct rcmgr_scope **s = calloc(N, sizeof(*s)), *conn;
+	struct rcmgr_limit l = { .memory = 1 << 20 };
+	struct rcmgr_batch *b;
+	struct rcmgr_stat st;
+	int i, bad = 0;
+
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_INBOUND, false,
+					   NULL, &conn));
+	ASSERT_EQ(0, rcmgr_limit_update(self->rm, RCMGR_LIMIT_SYSTEM, NULL, &l,
+					RCMGR_RESOURCE_BIT(RCMGR_RESOURCE_MEMORY)));
+	ASSERT_EQ(0, rcmgr_batch_new(self->rm, &b));
+	/*
+	 * Requests of several send buffers, and as many answers as requests
+	 * (an id, or a refusal and its error), which no one receive buffer
+	 * holds.
+	 */
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(i, rcmgr_batch_open_stream(b, "big", RCMGR_DIR_INBOUND,
+						     &s[i]));
+	for (i = 0; i < N; i++) {
+		ASSERT_LE(0, rcmgr_batch_reserve_memory(b, s[i], 10,
+							RCMGR_PRIO_ALWAYS));
+		ASSERT_LE(0, rcmgr_batch_reserve_memory(b, s[i], 1 << 21,
+							RCMGR_PRIO_ALWAYS));
+		ASSERT_LE(0, rcmgr_batch_reserve_memory(b, conn, 1,
+							RCMGR_PRIO_ALWAYS));
+	}
+	EXPECT_EQ(N, rcmgr_batch_submit(b));
+	for (i = 0; i < N; i++)
+		bad += rcmgr_batch_result(b, i) != 0 || !rcmgr_scope_id(s[i]);
+	for (i = 0; i < N; i++) {
+		bad += rcmgr_batch_result(b, N + 3 * i) != 0;
+		bad += rcmgr_batch_result(b, N + 3 * i + 1) != -EDQUOT;
+		bad += rcmgr_batch_result(b, N + 3 * i + 2) != 0;
+	}
+	EXPECT_EQ(0, bad);
+	st = system_stat(self->rm);
+	EXPECT_EQ(N * 11, st.memory);
+	EXPECT_EQ(N, st.num_streams_inbound);
+	/* The largest answers only: every op refused, its details first. */
+	rcmgr_batch_reset(b);
+	for (i = 0; i < 300; i++)
+		ASSERT_EQ(i, rcmgr_batch_reserve_memory(b, s[i], 1 << 21,
+							RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(300, rcmgr_batch_submit(b));
+	for (i = 0; i < 300; i++) {
+		const struct rcmgr_error *e = rcmgr_batch_error(b, i);
+
+		bad += rcmgr_batch_result(b, i) != -EDQUOT;
+		bad += !e || e->resource != RCMGR_RESOURCE_MEMORY ||
+		       e->attempted != 1 << 21;
+	}
+	EXPECT_EQ(0, bad);
+	/* And every one ends by batch too. */
+	rcmgr_batch_reset(b);
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(i, rcmgr_batch_done(b, s[i]));
+	EXPECT_EQ(0, rcmgr_batch_submit(b));
+	st = system_stat(self->rm);
+	EXPECT_EQ(N, st.memory);
+	EXPECT_EQ(0, st.num_streams_inbound);
+	rcmgr_batch_free(b);
+	rcmgr_scope_done(conn);
+	free(s);
+}
+
+TEST_F(lib, batch_invalid_use)
+{
+	struct rcmgr_scope *conn, *s, *gone, *freed, *other;
+	struct rcmgr_batch *b, *b2;
+	struct rcmgr_stat st;
+	struct rcmgr *rm2;
+
+	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_INBOUND, false,
+					   NULL, &conn));
+	ASSERT_EQ(0, rcmgr_batch_new(self->rm, &b));
+	ASSERT_EQ(0, rcmgr_batch_new(self->rm, &b2));
+	/* Empty. */
+	EXPECT_EQ(-EINVAL, rcmgr_batch_submit(b));
+	EXPECT_EQ(EINVAL, errno);
+	/* Wrong kinds and missing names. */
+	EXPECT_EQ(-EINVAL, rcmgr_batch_stream_set_protocol(b, conn, "/p"));
+	EXPECT_EQ(-EINVAL, rcmgr_batch_open_stream(b, NULL, RCMGR_DIR_INBOUND, &s));
+	EXPECT_EQ(0u, rcmgr_batch_count(b));
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(b, "p", RCMGR_DIR_INBOUND, &s));
+	/* Pending in another batch. */
+	EXPECT_EQ(-EINPROGRESS, rcmgr_batch_reserve_memory(b2, s, 1, 0));
+	/* Given up while queued: not opened, its ops not sent. */
+	ASSERT_EQ(1, rcmgr_batch_open_stream(b, "p", RCMGR_DIR_INBOUND, &gone));
+	ASSERT_EQ(2, rcmgr_batch_reserve_memory(b, gone, 1, RCMGR_PRIO_ALWAYS));
+	rcmgr_scope_done(gone);
+	EXPECT_EQ(-ESTALE, rcmgr_batch_reserve_memory(b, gone, 1, 0));
+	ASSERT_EQ(3, rcmgr_batch_reserve_memory(b, s, 5, RCMGR_PRIO_ALWAYS));
+
+	EXPECT_EQ(2, rcmgr_batch_submit(b));
+	EXPECT_EQ(0, rcmgr_batch_result(b, 0));
+	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(b, 1));
+	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(b, 2));
+	EXPECT_EQ(0, rcmgr_batch_result(b, 3));
+	st = system_stat(self->rm);
+	EXPECT_EQ(1, st.num_streams_inbound);
+	EXPECT_EQ(5, st.memory);
+	/* Submitted: no more ops, no second submit, until reset. */
+	EXPECT_EQ(-EINVAL, rcmgr_batch_reserve_memory(b, s, 1, 0));
+	EXPECT_EQ(-EINVAL, rcmgr_batch_submit(b));
+	rcmgr_batch_reset(b);
+	EXPECT_EQ(-EINVAL, rcmgr_batch_submit(b));
+	ASSERT_EQ(0, rcmgr_batch_release_memory(b, s, 5));
+	EXPECT_EQ(0, rcmgr_batch_submit(b));
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+
+	/* Freed before submit: the open never happened; the object is dead. */
+	rcmgr_batch_reset(b);
+	ASSERT_EQ(0, rcmgr_batch_open_stream(b, "p", RCMGR_DIR_INBOUND, &freed));
+	ASSERT_EQ(1, rcmgr_batch_done(b, s));
+	rcmgr_batch_free(b);
+	EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(freed, 1, 0));
+	rcmgr_scope_done(freed);
+	/* The done that was never sent left s open. */
+	EXPECT_EQ(1, system_stat(self->rm).num_streams_inbound);
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(s, 1, RCMGR_PRIO_ALWAYS));
+	/* A scope of another manager. */
+	ASSERT_EQ(0, rcmgr_open(&rm2));
+	ASSERT_EQ(0, rcmgr_open_stream(rm2, "q", RCMGR_DIR_INBOUND, &other));
+	EXPECT_EQ(-EINVAL, rcmgr_batch_reserve_memory(b2, other, 1, 0));
+	rcmgr_close(rm2);
+	rcmgr_batch_free(b2);
+	rcmgr_scope_done(s);
+	rcmgr_scope_done(conn);
+}
+
+struct batch_worker {
+	struct rcmgr *rm;
+	int id, bad;
+	struct rcmgr_error err;		/* the last failure's */
+};
+
+static void *batch_worker_fn(void *arg)
+{
+	struct batch_worker *w = arg;
+	struct rcmgr_scope *s[8];
+	struct rcmgr_batch *b;
+	char peer[16];
+	int round, i;
+
+	if (rcmgr_batch_new(w->rm, &b)) {
+		w->bad++;
+		return NULL;
+	}
+	for (round = 0; round < 50; round++) {
+		rcmgr_batch_reset(b);
+		for (i = 0; i < 8; i++) {
+			snprintf(peer, sizeof(peer), "w%d-%d", w->id, i);
+			w->bad += rcmgr_batch_open_stream(b, peer, RCMGR_DIR_OUTBOUND,
+							  &s[i]) < 0;
+		}
+		for (i = 0; i < 8; i++) {
+			w->bad += rcmgr_batch_stream_set_protocol(b, s[i], "/w/1") < 0;
+			w->bad += rcmgr_batch_stream_set_service(b, s[i], "svc") < 0;
+			w->bad += rcmgr_batch_reserve_memory(b, s[i], 3,
+							     RCMGR_PRIO_ALWAYS) < 0;
+			w->bad += rcmgr_batch_done(b, s[i]) < 0;
+		}
+		if (rcmgr_batch_submit(b) != 0) {
+			w->bad++;
+			w->err = *rcmgr_last_error(w->rm);
+		}
+	}
+	rcmgr_batch_free(b);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(lib, batches_of_threads_share_one_manager, 120)
+{
+	struct batch_worker w[4];
+	pthread_t t[4];
+	struct rcmgr_stat st;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		w[i] = (struct batch_worker){ .rm = self->rm, .id = i };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, batch_worker_fn, &w[i]));
+	}
+	/* Single calls on the same manager meanwhile. */
+	for (i = 0; i < 200; i++) {
+		st = system_stat(self->rm);
+		ASSERT_LE(0, st.memory);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, w[i].bad) TH_LOG("worker %d: %s", i, w[i].err.message);
+	}
+	st = system_stat(self->rm);
+	EXPECT_EQ(0, st.memory);
+	EXPECT_EQ(0, st.num_streams_outbound);
+}
+
+TEST_F_TIMEOUT(lib, batch_in_a_child_of_fork, 60)
+{
+	struct rcmgr_scope *s, *conn;
+	struct rcmgr_batch *b;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_INBOUND, false,
+					   NULL, &conn));
+	ASSERT_EQ(0, rcmgr_batch_new(self->rm, &b));
+	ASSERT_EQ(0, rcmgr_batch_open_stream(b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(b, conn, 9, RCMGR_PRIO_ALWAYS));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* The parent's manager: nothing reaches the kernel. */
+		int ok = rcmgr_batch_submit(b) == 2 &&
+			 rcmgr_batch_result(b, 0) == -ECHILD &&
+			 rcmgr_batch_result(b, 1) == -ECHILD &&
+			 rcmgr_scope_reserve_memory(s, 1, 0) == -ESTALE;
+
+		rcmgr_scope_done(s);
+		rcmgr_batch_free(b);
+		_exit(ok ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+	EXPECT_EQ(0, system_stat(self->rm).num_streams_inbound);
+	/* The parent's batch is still its own to submit. */
+	EXPECT_EQ(0, rcmgr_batch_submit(b));
+	EXPECT_EQ(9, system_stat(self->rm).memory);
+	EXPECT_EQ(1, system_stat(self->rm).num_streams_inbound);
+	rcmgr_batch_free(b);
+	rcmgr_scope_done(s);
+	rcmgr_scope_done(conn);
+}
+
+TEST_F(lib, batch_on_a_null_manager)
+{
+	struct rcmgr_scope *s;
+	struct rcmgr_batch *b;
+	struct rcmgr *null;
+
+	ASSERT_EQ(0, rcmgr_open_null(&null));
+	ASSERT_EQ(0, rcmgr_batch_new(null, &b));
+	ASSERT_EQ(0, rcmgr_batch_open_stream(b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(1, rcmgr_batch_stream_set_protocol(b, s, "/p"));
+	ASSERT_EQ(2, rcmgr_batch_reserve_memory(b, s, 1 << 30, 0));
+	EXPECT_EQ(0, rcmgr_batch_submit(b));
+	EXPECT_EQ(0, rcmgr_batch_result(b, 2));
+	EXPECT_EQ(0, rcmgr_scope_id(s));
+	EXPECT_STREQ("/p", rcmgr_scope_name(rcmgr_stream_protocol_scope(s)));
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+	rcmgr_batch_free(b);
+	rcmgr_scope_done(s);
+	rcmgr_close(null);
 }
 
 TEST_HARNESS_MAIN

@@ -73,10 +73,22 @@ struct rcmgr_io {
 	 * datagrams are returned.
 	 */
 	ssize_t (*recv)(void *ctx, void *buf, size_t len);
+	/* Like @recv, but -1 with EAGAIN when nothing is queued; optional. */
+	ssize_t (*recv_nowait)(void *ctx, void *buf, size_t len);
 };
 
 /* Receive buffers: the kernel fills dump batches up to 32 KiB. */
 #define RCMGR_NL_BUFSIZE	32768
+
+/*
+ * Batches (batch.c): the most one request's answers can take of the
+ * socket's receive buffer (a refusal's details in an NLMSG_GOODSIZE skb,
+ * then its error with the extack), and the most requests in one send.
+ */
+#define RCMGR_ANSWER_MAX	12288
+#define RCMGR_BATCH_OPS_MAX	64
+/* The receive buffer a manager's socket asks for, for its batches. */
+#define RCMGR_NL_RCVBUF		(1 << 20)
 
 struct rcmgr_nl {
 	int fd;				/* -1 with a fake io */
@@ -85,6 +97,8 @@ struct rcmgr_nl {
 	const struct rcmgr_io *io;
 	void *ctx;
 	char *buf;			/* RCMGR_NL_BUFSIZE bytes */
+	unsigned int batch_ops;		/* requests per batch send (batch.c) */
+	bool drain;			/* answers given up on may be queued */
 };
 
 /* A request's answer: copies of its data messages, and how it ended. */
@@ -121,6 +135,16 @@ struct rcmgr_scope {
 	struct rcmgr_scope *protocol;
 	struct rcmgr_scope *service;
 	struct rcmgr_scope *next, *prev;	/* in rcmgr.scopes */
+	/*
+	 * Batches (batch.c): a handle opened by a queued op is pending until
+	 * the op is answered; if the open failed (or never went out) the
+	 * object stays, dead, until rcmgr_scope_done().
+	 */
+	struct rcmgr_batch *batch;	/* pending in this batch */
+	unsigned int batch_op;		/* the op that opens it */
+	int open_error;			/* dead: why (positive errno) */
+	bool abandoned;			/* done while pending */
+	bool done_queued;		/* a batch op ends it */
 };
 
 /* msg.c */
@@ -155,6 +179,7 @@ void rcmgr_nl_close(struct rcmgr_nl *nl);
 int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		     struct rcmgr_reply *rep);
 ssize_t rcmgr_nl_recv(struct rcmgr_nl *nl);
+void rcmgr_nl_drain(struct rcmgr_nl *nl);
 void rcmgr_reply_init(struct rcmgr_reply *rep);
 void rcmgr_reply_free(struct rcmgr_reply *rep);
 int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group);
@@ -163,6 +188,14 @@ void rcmgr_fork_register(struct rcmgr *rm);
 void rcmgr_fork_unregister(struct rcmgr *rm);
 bool rcmgr_forked(const struct rcmgr *rm);
 extern unsigned int rcmgr_forks;
+
+/* rcmgr.c: scope objects, shared with batch.c. */
+struct rcmgr_scope *rcmgr_scope_new(struct rcmgr *rm, enum rcmgr_kind kind,
+				    const char *name);
+void rcmgr_scope_free(struct rcmgr_scope *s);
+void rcmgr_scope_track(struct rcmgr *rm, struct rcmgr_scope *s);
+void rcmgr_scope_untrack(struct rcmgr *rm, struct rcmgr_scope *s);
+void rcmgr_handle_set_id(struct rcmgr_scope *s, uint64_t id);
 
 /* rcmgr.c: a manager over any io, for the unit tests. */
 int rcmgr_open_io(struct rcmgr **rm, const struct rcmgr_io *io, void *ctx,

@@ -14,7 +14,10 @@
  *   recv() after the last message never returns.
  * - Messages of another sequence number are left-overs of a request given
  *   up on (ENOBUFS, a truncated datagram): skipped, so one bad moment does
- *   not shift every later answer.
+ *   not shift every later answer.  What is queued of them is read and
+ *   dropped before the next request is sent (rcmgr_nl_drain()): a socket
+ *   that lost a message stays congested, losing every new one, until its
+ *   queue is empty.
  * - EINTR from a signal retries the same recv(); the kernel carried out
  *   the request and its answer is still queued.
  */
@@ -44,7 +47,7 @@ static ssize_t sock_send(void *ctx, const void *buf, size_t len)
 	return sendto(nl->fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static ssize_t sock_recv(void *ctx, void *buf, size_t len)
+static ssize_t sock_recvmsg(void *ctx, void *buf, size_t len, int flags)
 {
 	struct rcmgr_nl *nl = ctx;
 	struct sockaddr_nl sa;
@@ -56,7 +59,7 @@ static ssize_t sock_recv(void *ctx, void *buf, size_t len)
 	ssize_t n;
 
 	for (;;) {
-		n = recvmsg(nl->fd, &msg, MSG_TRUNC);
+		n = recvmsg(nl->fd, &msg, MSG_TRUNC | flags);
 		if (n < 0)
 			return n;
 		/* Another process may send to our port id: not the kernel. */
@@ -66,9 +69,20 @@ static ssize_t sock_recv(void *ctx, void *buf, size_t len)
 	}
 }
 
+static ssize_t sock_recv(void *ctx, void *buf, size_t len)
+{
+	return sock_recvmsg(ctx, buf, len, 0);
+}
+
+static ssize_t sock_recv_nowait(void *ctx, void *buf, size_t len)
+{
+	return sock_recvmsg(ctx, buf, len, MSG_DONTWAIT);
+}
+
 const struct rcmgr_io rcmgr_socket_io = {
 	.send = sock_send,
 	.recv = sock_recv,
+	.recv_nowait = sock_recv_nowait,
 };
 
 int rcmgr_nl_init(struct rcmgr_nl *nl, const struct rcmgr_io *io, void *ctx,
@@ -83,7 +97,30 @@ int rcmgr_nl_init(struct rcmgr_nl *nl, const struct rcmgr_io *io, void *ctx,
 	nl->ctx = ctx;
 	nl->portid = portid;
 	nl->seq = 0;
+	nl->drain = false;
+	/* A fake io: the kernel's default receive buffer. */
+	nl->batch_ops = 212992 / RCMGR_ANSWER_MAX;
 	return 0;
+}
+
+/*
+ * As many requests per batch send as the receive buffer holds the worst
+ * answers of.  The kernel grants at most twice net.core.rmem_max.
+ */
+static void size_batches(struct rcmgr_nl *nl)
+{
+	int size = RCMGR_NL_RCVBUF;
+	socklen_t len = sizeof(size);
+
+	setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (getsockopt(nl->fd, SOL_SOCKET, SO_RCVBUF, &size, &len) < 0)
+		return;
+	size /= RCMGR_ANSWER_MAX;
+	if (size < 1)
+		size = 1;
+	if (size > RCMGR_BATCH_OPS_MAX)
+		size = RCMGR_BATCH_OPS_MAX;
+	nl->batch_ops = size;
 }
 
 int rcmgr_nl_open(struct rcmgr_nl *nl)
@@ -111,6 +148,7 @@ int rcmgr_nl_open(struct rcmgr_nl *nl)
 		nl->fd = -1;
 		return ret;
 	}
+	size_batches(nl);
 	return 0;
 err:
 	ret = -errno;
@@ -178,6 +216,24 @@ ssize_t rcmgr_nl_recv(struct rcmgr_nl *nl)
 		n = nl->io->recv(nl->ctx, nl->buf, RCMGR_NL_BUFSIZE);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : n;
+}
+
+/*
+ * What is still queued of answers given up on, read and dropped.  After
+ * the kernel dropped a message for want of room (ENOBUFS), the socket
+ * stays congested, dropping every new message without another error,
+ * until its queue is empty: the next answer would never come.
+ */
+void rcmgr_nl_drain(struct rcmgr_nl *nl)
+{
+	ssize_t n;
+
+	if (!nl->drain || !nl->io->recv_nowait)
+		return;
+	do
+		n = nl->io->recv_nowait(nl->ctx, nl->buf, RCMGR_NL_BUFSIZE);
+	while (n >= 0 || errno == EINTR || errno == ENOBUFS);
+	nl->drain = false;
 }
 
 static int send_req(struct rcmgr_nl *nl, const struct nlmsghdr *req)
@@ -255,6 +311,7 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 	ssize_t n;
 	int ret = 0;
 
+	rcmgr_nl_drain(nl);
 	seq = ++nl->seq;
 	if (!seq)	/* 0 is what notifications carry */
 		seq = ++nl->seq;
@@ -267,10 +324,12 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		n = rcmgr_nl_recv(nl);
 		if (n < 0) {
 			ret = n;
+			nl->drain = true;
 			break;
 		}
 		if (n > RCMGR_NL_BUFSIZE) {
 			ret = -EMSGSIZE;
+			nl->drain = true;
 			break;
 		}
 		if (scan(nl, n, seq, rep, &ret))

@@ -40,7 +40,7 @@ static void scopes_unlock(struct rcmgr *rm)
 		pthread_mutex_unlock(&rm->scopes_lock);
 }
 
-static void track(struct rcmgr *rm, struct rcmgr_scope *s)
+void rcmgr_scope_track(struct rcmgr *rm, struct rcmgr_scope *s)
 {
 	scopes_lock(rm);
 	s->next = rm->scopes;
@@ -51,7 +51,7 @@ static void track(struct rcmgr *rm, struct rcmgr_scope *s)
 	scopes_unlock(rm);
 }
 
-static void untrack(struct rcmgr *rm, struct rcmgr_scope *s)
+void rcmgr_scope_untrack(struct rcmgr *rm, struct rcmgr_scope *s)
 {
 	scopes_lock(rm);
 	if (s->prev)
@@ -63,13 +63,13 @@ static void untrack(struct rcmgr *rm, struct rcmgr_scope *s)
 	scopes_unlock(rm);
 }
 
-static void scope_free(struct rcmgr_scope *s)
+void rcmgr_scope_free(struct rcmgr_scope *s)
 {
 	if (!s)
 		return;
-	scope_free(s->peer);
-	scope_free(s->protocol);
-	scope_free(s->service);
+	rcmgr_scope_free(s->peer);
+	rcmgr_scope_free(s->protocol);
+	rcmgr_scope_free(s->service);
 	free(s->name);
 	free(s);
 }
@@ -169,7 +169,7 @@ RCMGR_EXPORT void rcmgr_close(struct rcmgr *rm)
 	rcmgr_nl_close(&rm->nl);
 	for (s = rm->scopes; s; s = next) {
 		next = s->next;
-		scope_free(s);
+		rcmgr_scope_free(s);
 	}
 	manager_free(rm);
 }
@@ -247,8 +247,8 @@ out:
 }
 
 /* A scope object for a named scope: a view, or a conn's or stream's peer. */
-static struct rcmgr_scope *named_new(struct rcmgr *rm, enum rcmgr_kind kind,
-				     const char *name)
+struct rcmgr_scope *rcmgr_scope_new(struct rcmgr *rm, enum rcmgr_kind kind,
+				    const char *name)
 {
 	struct rcmgr_scope *s = calloc(1, sizeof(*s));
 
@@ -280,6 +280,29 @@ static int id_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* A handle's object gets its id, and its name from it. */
+void rcmgr_handle_set_id(struct rcmgr_scope *s, uint64_t id)
+{
+	s->handle = true;
+	s->id = id;
+	snprintf(s->label, sizeof(s->label), "%s-%" PRIu64,
+		 s->kind == RCMGR_KIND_CONN ? "conn" :
+		 s->kind == RCMGR_KIND_STREAM ? "stream" : "span", id);
+}
+
+/*
+ * A handle a batch opens is not there until the batch is submitted, and
+ * not there at all if its open failed.
+ */
+static int usable(const struct rcmgr_scope *s)
+{
+	if (s->batch)
+		return -EINPROGRESS;
+	if (s->open_error)
+		return -ESTALE;
+	return 0;
+}
+
 /* Send a request that opens a handle; make the handle's object. */
 static int open_handle(struct rcmgr *rm, struct nlmsghdr *nlh,
 		       enum rcmgr_kind kind, struct rcmgr_scope **out)
@@ -288,21 +311,17 @@ static int open_handle(struct rcmgr *rm, struct nlmsghdr *nlh,
 	uint64_t id = 0;
 	int ret;
 
-	s = named_new(rm, kind, NULL);
+	s = rcmgr_scope_new(rm, kind, NULL);
 	if (!s)
 		return -ENOMEM;
 	/* The null manager: a scope that accounts nothing, id 0. */
 	ret = rm->null ? 0 : rcmgr_talk(rm, nlh, id_cb, &id);
 	if (ret) {
-		scope_free(s);
+		rcmgr_scope_free(s);
 		return ret;
 	}
-	s->handle = true;
-	s->id = id;
-	snprintf(s->label, sizeof(s->label), "%s-%" PRIu64,
-		 kind == RCMGR_KIND_CONN ? "conn" :
-		 kind == RCMGR_KIND_STREAM ? "stream" : "span", id);
-	track(rm, s);
+	rcmgr_handle_set_id(s, id);
+	rcmgr_scope_track(rm, s);
 	*out = s;
 	return 0;
 }
@@ -360,6 +379,8 @@ RCMGR_EXPORT int rcmgr_conn_bind_fd(struct rcmgr_scope *conn, int sockfd)
 		return fail(-EINVAL);
 	if (sockfd < 0)
 		return fail(-EBADF);
+	if (usable(conn))
+		return fail(usable(conn));
 	if (conn->rm->null)
 		return 0;
 	nlh = rcmgr_msg_request(buf, conn->rm->family, RCMGR_CMD_CONN_BIND_FD);
@@ -396,7 +417,7 @@ RCMGR_EXPORT int rcmgr_open_stream(struct rcmgr *rm, const char *peer,
 	ret = open_handle(rm, nlh, RCMGR_KIND_STREAM, &s);
 	if (ret)
 		return fail(ret);
-	s->peer = named_new(rm, RCMGR_KIND_PEER, peer);
+	s->peer = rcmgr_scope_new(rm, RCMGR_KIND_PEER, peer);
 	if (!s->peer) {
 		rcmgr_scope_done(s);
 		return fail(-ENOMEM);
@@ -461,6 +482,8 @@ RCMGR_EXPORT int rcmgr_scope_reserve_memory(struct rcmgr_scope *s,
 	char buf[REQ_SIZE];
 	struct nlmsghdr *nlh;
 
+	if (usable(s))
+		return fail(usable(s));
 	if (s->rm->null)
 		return 0;
 	nlh = scope_request(buf, s, RCMGR_CMD_SCOPE_RESERVE);
@@ -476,6 +499,8 @@ RCMGR_EXPORT int rcmgr_scope_release_memory(struct rcmgr_scope *s,
 	char buf[REQ_SIZE];
 	struct nlmsghdr *nlh;
 
+	if (usable(s))
+		return fail(usable(s));
 	if (s->rm->null)
 		return 0;
 	nlh = scope_request(buf, s, RCMGR_CMD_SCOPE_RELEASE);
@@ -493,6 +518,8 @@ static int scope_get(struct rcmgr_scope *s, struct rcmgr_scope_msg *m)
 	char buf[REQ_SIZE];
 
 	memset(m, 0, sizeof(*m));
+	if (usable(s))
+		return usable(s);
 	if (s->rm->null) {
 		/* Holds nothing, limited by nothing. */
 		for (int r = 1; r <= RCMGR_A_RESOURCES_FD; r++)
@@ -532,6 +559,8 @@ RCMGR_EXPORT int rcmgr_scope_begin_span(struct rcmgr_scope *s,
 {
 	char buf[REQ_SIZE];
 
+	if (usable(s))
+		return fail(usable(s));
 	return fail(open_handle(s->rm, scope_request(buf, s, RCMGR_CMD_SPAN_BEGIN),
 				RCMGR_KIND_SPAN, span));
 }
@@ -546,15 +575,24 @@ RCMGR_EXPORT void rcmgr_scope_done(struct rcmgr_scope *s)
 	/* Views and borrowed scopes are not ours to end. */
 	if (!s || !s->handle)
 		return;
-	if (!s->rm->null) {
+	/* Queued in a batch: its open is cancelled, the batch frees it. */
+	if (s->batch) {
+		s->abandoned = true;
+		return;
+	}
+	/* A queued batch op ends it, and frees it. */
+	if (s->done_queued)
+		return;
+	/* A batch's open failed: the kernel never had it. */
+	if (!s->rm->null && !s->open_error) {
 		nlh = rcmgr_msg_request(buf, s->rm->family,
 					RCMGR_CMD_SCOPE_DONE);
 		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, s->id);
 		/* Done after the kernel ended it, or in a child: nothing left. */
 		rcmgr_talk(s->rm, nlh, NULL, NULL);
 	}
-	untrack(s->rm, s);
-	scope_free(s);
+	rcmgr_scope_untrack(s->rm, s);
+	rcmgr_scope_free(s);
 	/* Cleaning up must not hide why the caller is cleaning up. */
 	*rcmgr_thread_error() = last;
 	errno = saved;
@@ -596,20 +634,22 @@ static int attach(struct rcmgr_scope *h, uint8_t cmd, uint16_t attr,
 	struct nlmsghdr *nlh;
 	int ret;
 
+	if (usable(h))
+		return fail(usable(h));
 	nlh = rcmgr_msg_request(buf, h->rm->family, cmd);
 	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, h->id);
 	ret = put_name(nlh, attr, name);
 	if (ret)
 		return fail(ret);
-	view = named_new(h->rm, kind, name);
+	view = rcmgr_scope_new(h->rm, kind, name);
 	if (!view)
 		return fail(-ENOMEM);
 	ret = h->rm->null ? 0 : rcmgr_talk(h->rm, nlh, NULL, NULL);
 	if (ret) {
-		scope_free(view);
+		rcmgr_scope_free(view);
 		return fail(ret);
 	}
-	scope_free(*slot);
+	rcmgr_scope_free(*slot);
 	*slot = view;
 	return 0;
 }

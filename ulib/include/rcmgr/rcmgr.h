@@ -412,6 +412,112 @@ int rcmgr_config_set(struct rcmgr *rm, const struct rcmgr_config *cfg);
 int rcmgr_config_update(struct rcmgr *rm, const struct rcmgr_config *cfg,
 			unsigned int which);
 
+/*
+ * Batches: several requests in one sendmsg(), for a daemon that opens,
+ * attaches and charges many handles at once.  The kernel carries them out
+ * in the order queued, and each op gets its own result; one that fails
+ * (a refusal in the middle) does not stop the others.
+ *
+ *	rcmgr_batch_new(rm, &b);
+ *	for (i = 0; i < n; i++)
+ *		rcmgr_batch_open_stream(b, peer[i], RCMGR_DIR_INBOUND, &s[i]);
+ *	for (i = 0; i < n; i++) {
+ *		rcmgr_batch_stream_set_protocol(b, s[i], "/ipfs/bitswap/1.2.0");
+ *		rcmgr_batch_reserve_memory(b, s[i], 65536, RCMGR_PRIO_HIGH);
+ *	}
+ *	failed = rcmgr_batch_submit(b);
+ *	... rcmgr_batch_result(b, op) per op ...
+ *	rcmgr_batch_free(b);
+ *
+ * Handles a batch opens: the open gives the handle's object at once,
+ * pending until rcmgr_batch_submit().  Later ops of the same batch may
+ * name it; other calls on it fail with EINPROGRESS until the batch is
+ * submitted.  After submit it is an open handle like any other if its
+ * open succeeded; if not (or if the batch was freed or reset before
+ * submit), it is dead: every call on it fails with ESTALE, and ops of the
+ * batch that named it were not sent (ECANCELED).  Either way the object
+ * is the caller's, to end with rcmgr_scope_done().  rcmgr_scope_done() of
+ * a pending object cancels its open and the batch's ops on it, and the
+ * batch frees it.
+ *
+ * How many sends: the kernel names handles by ids it hands out when they
+ * open, so an op on a handle opened earlier in the same batch cannot go in
+ * the same send as that open: it starts the next send, once the id is
+ * known.  Order is kept, so queue every open first, then what acts on the
+ * new handles: one send more, not one per handle (interleaving open,
+ * set-protocol, open, set-protocol... costs a send per open).  A
+ * send also carries at most as many requests as the socket's receive
+ * buffer holds the answers of (up to 64), so large batches take several.
+ *
+ * Threads: a batch and its pending objects belong to one thread until
+ * rcmgr_batch_submit() returns; the manager stays usable by the others
+ * (its lock is held per send, as for one request).  Objects a queued op
+ * names must stay until the batch is submitted, reset or freed.  Free or
+ * submit every batch before rcmgr_close() of its manager.  In a child of
+ * fork(), every op of an inherited manager's batch fails with ECHILD.
+ */
+struct rcmgr_batch;
+int rcmgr_batch_new(struct rcmgr *rm, struct rcmgr_batch **b);
+/* Free: ops never submitted are dropped, their handles dead (above). */
+void rcmgr_batch_free(struct rcmgr_batch *b);
+/* Empty the batch, for the next round of ops; its memory is kept. */
+void rcmgr_batch_reset(struct rcmgr_batch *b);
+
+/*
+ * Queue an op: its index in the batch (0, 1, ...), or a negative errno:
+ * EINVAL (a NULL argument, a scope of another manager or the wrong kind,
+ * or a batch already submitted: reset it first), ENOMEM, ERANGE (a name
+ * longer than 512 bytes), EINPROGRESS (a handle pending in another batch),
+ * ESTALE (a dead handle, or one whose done is queued).  Nothing reaches
+ * the kernel before rcmgr_batch_submit().
+ */
+int rcmgr_batch_open_connection(struct rcmgr_batch *b, enum rcmgr_dir dir,
+				bool usefd, const char *endpoint,
+				struct rcmgr_scope **conn);
+int rcmgr_batch_open_stream(struct rcmgr_batch *b, const char *peer,
+			    enum rcmgr_dir dir, struct rcmgr_scope **stream);
+/* On a handle or a named scope's view (the view may go once queued). */
+int rcmgr_batch_begin_span(struct rcmgr_batch *b, struct rcmgr_scope *s,
+			   struct rcmgr_scope **span);
+int rcmgr_batch_conn_set_peer(struct rcmgr_batch *b, struct rcmgr_scope *conn,
+			      const char *peer);
+int rcmgr_batch_stream_set_protocol(struct rcmgr_batch *b,
+				    struct rcmgr_scope *stream,
+				    const char *protocol);
+int rcmgr_batch_stream_set_service(struct rcmgr_batch *b,
+				   struct rcmgr_scope *stream,
+				   const char *service);
+int rcmgr_batch_reserve_memory(struct rcmgr_batch *b, struct rcmgr_scope *s,
+			       int64_t size, uint8_t prio);
+int rcmgr_batch_release_memory(struct rcmgr_batch *b, struct rcmgr_scope *s,
+			       int64_t size);
+/* Done, and the object is freed when the batch is submitted, as by
+ * rcmgr_scope_done() (whatever the op's result). */
+int rcmgr_batch_done(struct rcmgr_batch *b, struct rcmgr_scope *s);
+
+/*
+ * Send every queued op and read every answer.  Return: how many ops
+ * failed (0: all done), or -EINVAL for an empty batch or one already
+ * submitted.  When some failed, rcmgr_last_error() is the first failure's.
+ * An op whose answer was lost (the socket failed: ENOBUFS) fails with
+ * that errno and may have been carried out; an open whose id came is open.
+ */
+int rcmgr_batch_submit(struct rcmgr_batch *b);
+unsigned int rcmgr_batch_count(const struct rcmgr_batch *b);
+/*
+ * Op @op's result: 0, or a negative errno as its call would have returned
+ * (EDQUOT: refused; ECANCELED: not sent, its handle was not opened);
+ * -EINPROGRESS before submit, -EINVAL for no such op.
+ */
+int rcmgr_batch_result(const struct rcmgr_batch *b, unsigned int op);
+/*
+ * Why op @op failed, as rcmgr_last_error() says it for a call (extack
+ * message, refusing scope and limit); NULL if it did not fail (or no
+ * memory was left for the details).  Valid until reset or free.
+ */
+const struct rcmgr_error *rcmgr_batch_error(const struct rcmgr_batch *b,
+					    unsigned int op);
+
 #ifdef __cplusplus
 }
 #endif
