@@ -522,6 +522,7 @@ CASE(scope_get_system, RCMGR_CMD_SCOPE_GET, false, NULL, system, NULL);
 CASE(scope_get_peer, RCMGR_CMD_SCOPE_GET, false, NULL, peer, NULL);
 CASE(scope_get_conn, RCMGR_CMD_SCOPE_GET, false, prep_bound_conn, conn_id, NULL);
 CASE(scope_dump, RCMGR_CMD_SCOPE_GET, true, prep_bound_conn, none, NULL);
+CASE(stats_get, RCMGR_CMD_STATS_GET, false, NULL, none, NULL);
 
 /* fail-nth 3 on socket(): what was left of the count (0: injected). */
 static int probe(int nth, int *left)
@@ -769,6 +770,172 @@ TEST_F_TIMEOUT(failslab, every_allocation, 300)
 	ASSERT_TRUE(same(&empty, &after)) TH_LOG("at the end:%s", diff(&empty, &after));
 	TH_LOG("%d allocations failed: %d refused cleanly, %d absorbed, %d answers lost (%s)",
 	       faults, faults - absorbed - lost, absorbed, lost, trail);
+}
+
+/*
+ * A refused request, with a listener on the events group, and each of its
+ * allocations failing in turn (the refusal event's among them): however
+ * the request ends, every refusal is counted once, as an event sent or as
+ * one dropped, and the listener gets the events sent.
+ */
+FIXTURE(refusal_fault) {
+	struct raw_nl obs, op, lis;
+	int nth;
+	bool skip;
+	char saved[6][32];
+};
+
+FIXTURE_SETUP(refusal_fault)
+{
+	int i, left = -1, size = 1 << 20;
+
+	self->nth = -1;
+	if (access(FAIL_NTH, W_OK) || access(FAILSLAB "ignore-gfp-wait", W_OK)) {
+		self->skip = true;
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		ASSERT_EQ(0, knob(knobs[i], setting[i], self->saved[i],
+				  sizeof(self->saved[i]))) TH_LOG("%s", knobs[i]);
+	self->nth = open(FAIL_NTH, O_RDWR);
+	ASSERT_LE(0, self->nth);
+	ASSERT_EQ(0, probe(self->nth, &left)) TH_LOG("fail-nth");
+	ASSERT_EQ(0, left) TH_LOG("no fault injected into socket() at 3");
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, raw_open(&self->obs));
+	ASSERT_EQ(0, raw_open(&self->lis));
+	ASSERT_EQ(0, setsockopt(mnl_socket_get_fd(self->lis.nl), SOL_SOCKET,
+				SO_RCVBUFFORCE, &size, sizeof(size)));
+	ASSERT_EQ(0, raw_join_events(&self->lis));
+}
+
+FIXTURE_TEARDOWN(refusal_fault)
+{
+	int i;
+
+	if (self->nth >= 0)
+		close(self->nth);
+	if (!self->skip)
+		for (i = 0; i < ARRAY_SIZE(knobs); i++)
+			knob(knobs[i], self->saved[i], NULL, 0);
+	raw_close(&self->lis);
+	raw_close(&self->op);
+	raw_close(&self->obs);
+}
+
+/* Refusal events queued on @r (ENOBUFS: *@lost set). */
+static int count_events(struct raw_nl *r, bool *lost)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int n, events = 0;
+
+	for (;;) {
+		struct nlmsghdr *m = (struct nlmsghdr *)buf;
+
+		n = recv(mnl_socket_get_fd(r->nl), buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == ENOBUFS) {
+			*lost = true;
+			continue;
+		}
+		if (n <= 0)
+			return events;
+		for (; mnl_nlmsg_ok(m, n); m = mnl_nlmsg_next(m, &n)) {
+			struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
+
+			if (m->nlmsg_type == r->family &&
+			    g->cmd == RCMGR_CMD_REFUSAL_NTF)
+				events++;
+		}
+	}
+}
+
+/* stats-get's totals: refusals, events, dropped, then the transient's. */
+static int stats(struct raw_nl *r, uint64_t *v)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlattr *a, *b, *c;
+	struct raw_ans ans;
+
+	memset(v, 0, 4 * sizeof(*v));
+	if (raw_talk(r, raw_start(r, buf, r->family, RCMGR_CMD_STATS_GET), &ans) ||
+	    ans.error)
+		return -1;
+	v[0] = raw_reply_u64(&ans, RCMGR_A_STATS_REFUSALS);
+	v[1] = raw_reply_u64(&ans, RCMGR_A_STATS_EVENTS);
+	v[2] = raw_reply_u64(&ans, RCMGR_A_STATS_EVENTS_DROPPED);
+	mnl_attr_for_each(a, (struct nlmsghdr *)ans.reply, sizeof(struct genlmsghdr)) {
+		bool transient = false;
+
+		if (mnl_attr_get_type(a) != RCMGR_A_STATS_BLOCKED)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_type(b) == RCMGR_A_STATS_BLOCKED_KIND)
+				transient = mnl_attr_get_u32(b) ==
+					    RCMGR_SCOPE_KIND_TRANSIENT;
+			if (mnl_attr_get_type(b) != RCMGR_A_STATS_BLOCKED_VALUES ||
+			    !transient)
+				continue;
+			mnl_attr_for_each_nested(c, b)
+				if (mnl_attr_get_type(c) == RCMGR_A_RESOURCES_CONNS_INBOUND)
+					v[3] = mnl_attr_get_u64(c);
+		}
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(refusal_fault, every_allocation, 300)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], num[16];
+	uint64_t v[4], events = 0;
+	int nth, n, ret = 0, left = 0, refused = 0, faults = 0;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct raw_ans ans;
+	bool lost = false;
+
+	if (self->skip)
+		SKIP(return, "no failslab and fail-nth (not the debug kernel)");
+	/* Every inbound conn refused by the transient scope. */
+	nlh = raw_start(&self->obs, buf, self->obs.family, RCMGR_CMD_LIMIT_SET);
+	mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, RCMGR_CLASS_TRANSIENT);
+	nest = mnl_attr_nest_start(nlh, RCMGR_A_LIMIT_VALUES);
+	mnl_attr_put_u64(nlh, RCMGR_A_RESOURCES_CONNS_INBOUND, 0);
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_EQ(0, raw_talk(&self->obs, nlh, &ans));
+	ASSERT_EQ(0, ans.error);
+
+	for (nth = 1; nth < MAX_NTH && !left; nth++) {
+		/* A fresh socket: a lost answer leaves nothing to misread. */
+		ASSERT_EQ(0, raw_open(&self->op));
+		nlh = raw_start(&self->op, buf, self->op.family, RCMGR_CMD_CONN_OPEN);
+		mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, RCMGR_DIRECTION_INBOUND);
+		n = snprintf(num, sizeof(num), "%d", nth);
+		ASSERT_EQ(n, pwrite(self->nth, num, n, 0));
+		ret = raw_talk(&self->op, nlh, &ans);
+		n = pread(self->nth, num, sizeof(num) - 1, 0);
+		num[n > 0 ? n : 0] = '\0';
+		left = atoi(num);
+		ASSERT_EQ(1, pwrite(self->nth, "0", 1, 0));
+		raw_close(&self->op);
+		self->op.nl = NULL;
+		faults += !left;
+		refused += !ret && ans.error == -EDQUOT;
+
+		ASSERT_EQ(0, stats(&self->obs, v));
+		events += count_events(&self->lis, &lost);
+		/* Every refusal counted once, sent or dropped. */
+		ASSERT_EQ(v[0], v[1] + v[2]) TH_LOG("nth %d", nth);
+		ASSERT_EQ(v[0], v[3]) TH_LOG("nth %d", nth);
+		ASSERT_GE(v[0], refused) TH_LOG("nth %d", nth);
+		if (!lost)
+			ASSERT_EQ(v[1], events) TH_LOG("nth %d", nth);
+	}
+	ASSERT_LT(nth, MAX_NTH) TH_LOG("the request never got through");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(-EDQUOT, ans.error);
+	TH_LOG("%d allocations failed; %llu refusals, %llu events, %llu dropped",
+	       faults, (unsigned long long)v[0], (unsigned long long)v[1],
+	       (unsigned long long)v[2]);
 }
 
 TEST_HARNESS_MAIN

@@ -148,7 +148,7 @@ static void root_untouched(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, req_mem(&self->r, self->conn, -1));
 }
 
-/* Rows: scope-get, dumps, config-get, limit-get: anyone. */
+/* Rows: scope-get, dumps, config-get, limit-get, stats-get: anyone. */
 TEST_F(priv, reads)
 {
 	pid_t pid = fork();
@@ -167,6 +167,8 @@ TEST_F(priv, reads)
 		req_new(&q, &r, RCMGR_CMD_LIMIT_GET);
 		mnl_attr_put_u32(q.nlh, RCMGR_A_LIMIT_CLASS, RCMGR_CLASS_PEER);
 		CHILD_CHECK(req_do(&q, &r) == 0);
+		req_new(&q, &r, RCMGR_CMD_STATS_GET);
+		CHILD_CHECK(req_do(&q, &r) == 0 && q.ans.reply_len > 0);
 		/* Peer scopes are the namespace admin's to read. */
 		if (variant->userns)
 			CHILD_CHECK(req_usage(&r, RCMGR_SCOPE_KIND_PEER, ROOT_PEER,

@@ -390,6 +390,65 @@ TEST_F(refusal, stats_as_nobody)
 	ASSERT_EQ(0, wait_child(pid));
 }
 
+static void child_write(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	CHILD_CHECK(fd >= 0);
+	CHILD_CHECK(write(fd, s, strlen(s)) == (ssize_t)strlen(s));
+	close(fd);
+}
+
+/*
+ * A container: nobody, as root of new user, network and pid namespaces,
+ * listening on its own namespace's events.  The refused process is pid 1
+ * and uid 0 there, and the event says so, not the host's numbers.
+ */
+TEST_F(refusal, container_sees_its_own_ids)
+{
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct rcmgr_monitor *mon;
+		struct rcmgr_event ev;
+		struct raw_nl r;
+		char map[32];
+		pid_t init;
+
+		CHILD_CHECK(req_become(NOBODY) == 0);
+		CHILD_CHECK(unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID) == 0);
+		child_write("/proc/self/setgroups", "deny");
+		snprintf(map, sizeof(map), "0 %d 1", NOBODY);
+		child_write("/proc/self/uid_map", map);
+		child_write("/proc/self/gid_map", map);
+		CHILD_CHECK(setresuid(0, 0, 0) == 0 && setresgid(0, 0, 0) == 0);
+		CHILD_CHECK(raw_open(&r) == 0);
+		CHILD_CHECK(req_limit(&r, RCMGR_CLASS_TRANSIENT, NULL,
+				      RCMGR_A_RESOURCES_CONNS_INBOUND, 0) == 0);
+		CHILD_CHECK(rcmgr_monitor_open(&mon) == 0);
+		CHILD_CHECK(fcntl(rcmgr_monitor_fd(mon), F_SETFL, O_NONBLOCK) == 0);
+		init = fork();
+		CHILD_CHECK(init >= 0);
+		if (!init) {
+			struct raw_nl r2;
+
+			CHILD_CHECK(getpid() == 1);
+			CHILD_CHECK(raw_open(&r2) == 0);
+			CHILD_CHECK(req_conn(&r2, -1) == -EDQUOT);
+			_exit(0);
+		}
+		CHILD_CHECK(wait_child(init) == 0);
+		CHILD_CHECK(next_refusal(mon, &ev) == 0);
+		CHILD_CHECK(ev.pid == 1);
+		CHILD_CHECK(ev.uid == 0);
+		CHILD_CHECK(ev.kind == RCMGR_KIND_TRANSIENT);
+		rcmgr_monitor_close(mon);
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+}
+
 /* stats-get takes no attribute. */
 TEST_F(refusal, stats_get_rejects_attributes)
 {
