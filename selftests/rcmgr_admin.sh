@@ -210,6 +210,13 @@ load_bad names_not_object 'Protocol: \[\] is not an object of names' \
 	'{"Protocol": []}'
 load_bad bad_peer_id 'Peer."not-a-peer": not a peer ID' \
 	'{"Peer": {"not-a-peer": {}}}'
+# Base58 and base32 alphabets alone are not enough: the bytes must be a
+# peer ID's multihash (or a libp2p-key CID of one).
+load_bad peer_id_prefix_only 'Peer."b": not a peer ID' '{"Peer": {"b": {}}}'
+load_bad peer_id_truncated 'Peer."'${P2%?}'": not a peer ID' \
+	'{"Peer": {"'${P2%?}'": {}}}'
+load_bad peer_id_raw_cid 'Peer."f0155[0-9a-f]*": not a peer ID' \
+	'{"Peer": {"f01551220d52ebb89d85b02a284948203a62ff28389c57c9f42beec4ec20db76a68911c0b": {}}}'
 load_bad duplicate 'duplicate object key' \
 	'{"System": {"FD": 1, "FD": 2}}'
 load_bad allowlist 'AllowlistedSystem: rcmgr has no allowlist' \
