@@ -193,7 +193,6 @@ enum {
  *	it, spans on it, owners' reservations on it, requests on it.
  * @flags: %RCMGR_SCOPE_DONE.
  * @rn: the namespace state.
- * @res: one counter per &enum rcmgr_res.
  * @limit: the limits that apply (RCU; NULL for spans, which use their
  *	parent's).  Changed under &rcmgr_net.lock.
  * @lock: for a root of handles (a conn, a stream, or any scope spans hang
@@ -214,12 +213,20 @@ enum {
  * @service: the service scope of a stream (referenced, in @edges).
  * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
- * @endpoint: a conn's remote endpoint, or NULL; in @data, freed with
- *	the scope (dumps read it under RCU).
+ * @endpoint: a conn's remote endpoint, or NULL; freed with the scope,
+ *	after a grace period (dumps read it under RCU).
  * @bind: a conn's socket binding, or NULL (under the tree lock; RCU).
  * @reap_node: a conn whose socket died, on its way to done.
  * @rcu: frees the scope.
- * @data: storage of the names of a named scope, or a conn's endpoint.
+ * @res: one counter per &enum rcmgr_res; a handle has the memory counter
+ *	alone (see below).
+ * @data: storage of the names of a named scope.
+ *
+ * A handle is allocated short, from its own cache, up to and including
+ * @res[%RCMGR_RES_MEMORY]: the only thing it holds that changes is memory.
+ * What else it holds follows from its kind, direction and @usefd (one
+ * stream or conn, one file descriptor) until it is done, and is what it
+ * charged when it opened (rcmgr_scope_usage()).
  */
 struct rcmgr_scope {
 	struct rcmgr_key key;
@@ -227,7 +234,6 @@ struct rcmgr_scope {
 	refcount_t ref;
 	unsigned long flags;
 	struct rcmgr_net *rn;
-	struct rcmgr_counter res[RCMGR_NR_RES];
 	const struct rcmgr_limit __rcu *limit;
 	struct mutex lock;		/* see @lock above */
 	struct mutex *tree;		/* see @tree above */
@@ -250,6 +256,7 @@ struct rcmgr_scope {
 	struct rcmgr_bind *bind;
 	struct list_head reap_node;
 	struct rcu_head rcu;
+	struct rcmgr_counter res[RCMGR_NR_RES];
 	u8 data[];
 };
 
@@ -273,6 +280,9 @@ int rcmgr_charge(struct rcmgr_scope **chain, unsigned int n,
 void rcmgr_uncharge(struct rcmgr_scope **chain, unsigned int n,
 		    const struct rcmgr_delta *d);
 void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d);
+void rcmgr_handle_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d);
+void rcmgr_scope_stats(const struct rcmgr_scope *s, s64 *usage, s64 *peak,
+		       s64 *blocked);
 void rcmgr_scope_names(const struct rcmgr_scope *s,
 		       const struct rcmgr_key **peer,
 		       const struct rcmgr_key **proto,
@@ -394,6 +404,8 @@ int rcmgr_shared_reserve(struct rcmgr_owner *o, struct rcmgr_scope *s,
 int rcmgr_shared_release(struct rcmgr_owner *o, u64 id, s64 size,
 			 struct netlink_ext_ack *extack);
 bool rcmgr_handle_done(struct rcmgr_scope *s);
+int __init rcmgr_handle_init(void);
+void rcmgr_handle_exit(void);
 void rcmgr_handle_free(struct rcmgr_scope *s);
 void rcmgr_handle_drop(struct rcmgr_scope *s);
 
