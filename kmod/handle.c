@@ -786,6 +786,21 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 	return true;
 }
 
+/* Forget a done handle's id, once it is off its owner's list. */
+static void handle_forget(struct rcmgr_scope *s)
+{
+	struct rcmgr_owner *o = s->owner;
+
+	rcmgr_net_del(s->rn, s);
+	atomic_dec(&o->user->nr_handles);
+	atomic_dec(&o->nr_handles);
+	atomic_dec(&s->rn->nr_handles);
+	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
+		 rcmgr_kind_name(s->key.kind));
+	/* The reference the id held. */
+	rcmgr_scope_put(s);
+}
+
 /**
  * rcmgr_handle_drop() - done, and forget the handle's id
  * @s: the handle, referenced by the caller
@@ -799,15 +814,35 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
 	rcmgr_handle_done(s);
 	if (test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
 		return;
-	rcmgr_net_del(s->rn, s);
 	mutex_lock(&o->lock);
 	list_del_init(&s->owner_node);
 	mutex_unlock(&o->lock);
-	atomic_dec(&o->user->nr_handles);
-	atomic_dec(&o->nr_handles);
-	atomic_dec(&s->rn->nr_handles);
-	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
-	/* The reference the id held. */
-	rcmgr_scope_put(s);
+	handle_forget(s);
+}
+
+/**
+ * rcmgr_owner_drop_handles() - drop every handle of an owner that goes
+ * @o: the owner, out of &rcmgr_net.owners
+ *
+ * The owner's socket is gone, so no request of it drops a handle any
+ * more: the handles are taken off @o in one go, not one lock round trip
+ * each, and each is done and forgotten in the order it was opened.
+ *
+ * Context: process; the only one to destroy @o.
+ */
+void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
+{
+	struct rcmgr_scope *s, *tmp;
+	LIST_HEAD(handles);
+
+	mutex_lock(&o->lock);
+	list_splice_init(&o->handles, &handles);
+	mutex_unlock(&o->lock);
+	list_for_each_entry_safe(s, tmp, &handles, owner_node) {
+		rcmgr_handle_done(s);
+		list_del_init(&s->owner_node);
+		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
+			handle_forget(s);
+		cond_resched();
+	}
 }

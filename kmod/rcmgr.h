@@ -408,6 +408,7 @@ int __init rcmgr_handle_init(void);
 void rcmgr_handle_exit(void);
 void rcmgr_handle_free(struct rcmgr_scope *s);
 void rcmgr_handle_drop(struct rcmgr_scope *s);
+void rcmgr_owner_drop_handles(struct rcmgr_owner *o);
 
 /* sock.c */
 
