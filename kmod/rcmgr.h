@@ -220,7 +220,8 @@ enum {
  * @rcu: frees the scope.
  * @res: one counter per &enum rcmgr_res; a handle has the memory counter
  *	alone (see below).
- * @data: storage of the names of a named scope.
+ * @names: storage of the names of a named scope, allocated apart so
+ *	a scope's size does not depend on them.
  *
  * A handle is allocated short, from its own cache, up to and including
  * @res[%RCMGR_RES_MEMORY]: the only thing it holds that changes is memory.
@@ -257,7 +258,7 @@ struct rcmgr_scope {
 	struct list_head reap_node;
 	struct rcu_head rcu;
 	struct rcmgr_counter res[RCMGR_NR_RES];
-	u8 data[];
+	u8 *names;
 };
 
 static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
@@ -307,6 +308,8 @@ void rcmgr_scope_get(struct rcmgr_scope *s);
 void rcmgr_scope_put(struct rcmgr_scope *s);
 void rcmgr_named_relimit(struct rcmgr_net *rn);
 void rcmgr_named_flush(struct rcmgr_net *rn);
+int __init rcmgr_named_init(void);
+void rcmgr_named_exit(void);
 
 /* handle.c */
 
