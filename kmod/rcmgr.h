@@ -233,13 +233,13 @@ struct rcmgr_scope {
 	struct rcmgr_key key;
 	u64 id;
 	refcount_t ref;
+	u32 portid;
 	unsigned long flags;
 	struct rcmgr_net *rn;
 	const struct rcmgr_limit __rcu *limit;
 	struct mutex lock;		/* see @lock above */
 	struct mutex *tree;		/* see @tree above */
 	struct rcmgr_owner *owner;
-	u32 portid;
 	union {
 		struct list_head owner_node;
 		struct list_head named_node;
@@ -248,11 +248,11 @@ struct rcmgr_scope {
 	struct rcmgr_scope *parent;
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 	unsigned int nr_edges;
+	u8 dir;
+	bool usefd;
 	struct rcmgr_scope *peer;
 	struct rcmgr_scope *protocol;
 	struct rcmgr_scope *service;
-	u8 dir;
-	bool usefd;
 	char *endpoint;
 	struct rcmgr_bind *bind;
 	struct list_head reap_node;
