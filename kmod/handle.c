@@ -27,6 +27,33 @@ enum {
 	RCMGR_SCOPE_DROPPED = RCMGR_SCOPE_DONE + 1,	/* flags: id released */
 };
 
+/* Conns, streams and spans: scopes allocated short (struct rcmgr_scope). */
+static struct kmem_cache *handle_cache __read_mostly;
+
+/**
+ * rcmgr_handle_init() - make the cache handles are allocated from
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init rcmgr_handle_init(void)
+{
+	handle_cache = kmem_cache_create("rcmgr_handle",
+					 offsetof(struct rcmgr_scope,
+						  res[RCMGR_RES_MEMORY + 1]),
+					 0, SLAB_ACCOUNT, NULL);
+	return handle_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * rcmgr_handle_exit() - destroy the cache; every handle is freed already
+ *
+ * Context: after rcu_barrier(), so no free is pending.
+ */
+void rcmgr_handle_exit(void)
+{
+	kmem_cache_destroy(handle_cache);
+}
+
 /**
  * rcmgr_handle_get() - look up a handle of an owner
  * @rn: the namespace state
@@ -56,7 +83,6 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 				      u32 portid, u32 kind,
 				      const struct rcmgr_limit *limit,
-				      size_t extra,
 				      struct netlink_ext_ack *extack)
 {
 	struct rcmgr_owner *o;
@@ -79,7 +105,7 @@ static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 		NL_SET_ERR_MSG(extack, "too many handles of this user (max-user-handles)");
 		goto err_user;
 	}
-	s = kzalloc(struct_size(s, data, extra), GFP_KERNEL_ACCOUNT);
+	s = kmem_cache_zalloc(handle_cache, GFP_KERNEL);
 	if (!s) {
 		ret = -ENOMEM;
 		goto err_alloc;
@@ -137,6 +163,14 @@ static void handle_abort(struct rcmgr_scope *s)
 	rcmgr_handle_free(s);
 }
 
+static void handle_free_rcu(struct rcu_head *head)
+{
+	struct rcmgr_scope *s = container_of(head, struct rcmgr_scope, rcu);
+
+	kfree(s->endpoint);
+	kmem_cache_free(handle_cache, s);
+}
+
 /**
  * rcmgr_handle_free() - free a handle nothing references any more
  * @s: the handle; done, and its edges already dropped
@@ -150,7 +184,8 @@ void rcmgr_handle_free(struct rcmgr_scope *s)
 	if (s->parent)
 		rcmgr_scope_put(s->parent);
 	mutex_destroy(&s->lock);
-	kfree_rcu(s, rcu);
+	/* Dumps may be reading it, and its endpoint. */
+	call_rcu(&s->rcu, handle_free_rcu);
 }
 
 /*
@@ -230,20 +265,22 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 				    struct rcmgr_refusal *why,
 				    struct netlink_ext_ack *extack)
 {
-	size_t len = endpoint ? strlen(endpoint) + 1 : 0;
 	struct rcmgr_delta d = { .prio = RCMGR_PRIO_ALWAYS };
 	struct rcmgr_scope *s, *chain[3];
 	int ret;
 
 	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN,
-		       &rn->class_limit[RCMGR_CLASS_CONN], len, extack);
+		       &rn->class_limit[RCMGR_CLASS_CONN], extack);
 	if (IS_ERR(s))
 		return s;
 	s->dir = dir;
 	s->usefd = usefd;
 	if (endpoint) {
-		memcpy(s->data, endpoint, len);
-		s->endpoint = (char *)s->data;
+		s->endpoint = kstrdup(endpoint, GFP_KERNEL_ACCOUNT);
+		if (!s->endpoint) {
+			ret = -ENOMEM;
+			goto err;
+		}
 	}
 	s->edges[0] = &rn->transient;
 	s->edges[1] = &rn->system;
@@ -291,7 +328,7 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	int ret;
 
 	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_STREAM,
-		       &rn->class_limit[RCMGR_CLASS_STREAM], 0, extack);
+		       &rn->class_limit[RCMGR_CLASS_STREAM], extack);
 	if (IS_ERR(s))
 		return s;
 	p = rcmgr_named_get(rn, peer, extack);
@@ -348,7 +385,7 @@ struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
 		NL_SET_ERR_MSG(extack, "spans nest at most 16 deep");
 		return ERR_PTR(-EINVAL);
 	}
-	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, NULL, 0,
+	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, NULL,
 		       extack);
 	if (IS_ERR(s))
 		return s;
@@ -725,7 +762,7 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 	}
 	if (s->key.kind == RCMGR_SCOPE_KIND_CONN)
 		rcmgr_conn_unbind(s);
-	rcmgr_scope_usage(s, &d);
+	rcmgr_handle_usage(s, &d);
 	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
 		n = live_chain(s->parent, chain);
 		rcmgr_uncharge(chain, n, &d);
@@ -738,8 +775,8 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 		WRITE_ONCE(s->protocol, NULL);
 		WRITE_ONCE(s->service, NULL);
 	}
-	for (r = 0; r < RCMGR_NR_RES; r++)
-		atomic64_set(&s->res[r].usage, 0);
+	/* The other units follow from the done flag. */
+	atomic64_set(&s->res[RCMGR_RES_MEMORY].usage, 0);
 	s->own = 0;
 	mutex_unlock(s->tree);
 
@@ -747,6 +784,21 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 	for (r = 0; r < nedges; r++)
 		rcmgr_scope_put(edges[r]);
 	return true;
+}
+
+/* Forget a done handle's id, once it is off its owner's list. */
+static void handle_forget(struct rcmgr_scope *s)
+{
+	struct rcmgr_owner *o = s->owner;
+
+	rcmgr_net_del(s->rn, s);
+	atomic_dec(&o->user->nr_handles);
+	atomic_dec(&o->nr_handles);
+	atomic_dec(&s->rn->nr_handles);
+	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
+		 rcmgr_kind_name(s->key.kind));
+	/* The reference the id held. */
+	rcmgr_scope_put(s);
 }
 
 /**
@@ -762,15 +814,35 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
 	rcmgr_handle_done(s);
 	if (test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
 		return;
-	rcmgr_net_del(s->rn, s);
 	mutex_lock(&o->lock);
 	list_del_init(&s->owner_node);
 	mutex_unlock(&o->lock);
-	atomic_dec(&o->user->nr_handles);
-	atomic_dec(&o->nr_handles);
-	atomic_dec(&s->rn->nr_handles);
-	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
-	/* The reference the id held. */
-	rcmgr_scope_put(s);
+	handle_forget(s);
+}
+
+/**
+ * rcmgr_owner_drop_handles() - drop every handle of an owner that goes
+ * @o: the owner, out of &rcmgr_net.owners
+ *
+ * The owner's socket is gone, so no request of it drops a handle any
+ * more: the handles are taken off @o in one go, not one lock round trip
+ * each, and each is done and forgotten in the order it was opened.
+ *
+ * Context: process; the only one to destroy @o.
+ */
+void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
+{
+	struct rcmgr_scope *s, *tmp;
+	LIST_HEAD(handles);
+
+	mutex_lock(&o->lock);
+	list_splice_init(&o->handles, &handles);
+	mutex_unlock(&o->lock);
+	list_for_each_entry_safe(s, tmp, &handles, owner_node) {
+		rcmgr_handle_done(s);
+		list_del_init(&s->owner_node);
+		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
+			handle_forget(s);
+		cond_resched();
+	}
 }

@@ -11,6 +11,14 @@ static int __init rcmgr_init(void)
 {
 	int ret;
 
+	ret = rcmgr_handle_init();
+	if (ret)
+		goto err_handle;
+
+	ret = rcmgr_named_init();
+	if (ret)
+		goto err_named;
+
 	ret = register_pernet_subsys(&rcmgr_net_ops);
 	if (ret)
 		goto err_pernet;
@@ -32,6 +40,10 @@ err_genl:
 err_notifier:
 	unregister_pernet_subsys(&rcmgr_net_ops);
 err_pernet:
+	rcmgr_named_exit();
+err_named:
+	rcmgr_handle_exit();
+err_handle:
 	return ret;
 }
 
@@ -43,6 +55,8 @@ static void __exit rcmgr_exit(void)
 	unregister_pernet_subsys(&rcmgr_net_ops);
 	/* Scopes, owners and limits are freed after a grace period. */
 	rcu_barrier();
+	rcmgr_named_exit();
+	rcmgr_handle_exit();
 	pr_info("rcmgr: resource manager unloaded\n");
 }
 

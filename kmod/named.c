@@ -23,6 +23,38 @@
 
 #include "rcmgr.h"
 
+/* Named scopes, whole; their names are allocated apart, to their size. */
+static struct kmem_cache *named_cache __read_mostly;
+
+/**
+ * rcmgr_named_init() - make the cache named scopes are allocated from
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init rcmgr_named_init(void)
+{
+	named_cache = KMEM_CACHE(rcmgr_scope, SLAB_ACCOUNT);
+	return named_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * rcmgr_named_exit() - destroy the cache; every named scope is freed
+ *
+ * Context: after rcu_barrier(), so no free is pending.
+ */
+void rcmgr_named_exit(void)
+{
+	kmem_cache_destroy(named_cache);
+}
+
+static void named_free_rcu(struct rcu_head *head)
+{
+	struct rcmgr_scope *s = container_of(head, struct rcmgr_scope, rcu);
+
+	kfree(s->names);
+	kmem_cache_free(named_cache, s);
+}
+
 /**
  * rcmgr_key_hash() - hash a key
  * @k: the key
@@ -132,20 +164,24 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 		NL_SET_ERR_MSG(extack, "too many named scopes in this namespace (max-scopes)");
 		return ERR_PTR(-EDQUOT);
 	}
-	s = kzalloc(struct_size(s, data, k->name_len + k->peer_len),
-		    GFP_KERNEL_ACCOUNT);
+	s = kmem_cache_zalloc(named_cache, GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	rcmgr_scope_init(s, rn, k->kind, resolve_limit(rn, k));
+	s->names = kmalloc(k->name_len + k->peer_len, GFP_KERNEL_ACCOUNT);
+	if (!s->names) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
 	s->key.name_len = k->name_len;
 	s->key.peer_len = k->peer_len;
 	if (k->name_len) {
-		memcpy(s->data, k->name, k->name_len);
-		s->key.name = s->data;
+		memcpy(s->names, k->name, k->name_len);
+		s->key.name = s->names;
 	}
 	if (k->peer_len) {
-		memcpy(s->data + k->name_len, k->peer, k->peer_len);
-		s->key.peer = s->data + k->name_len;
+		memcpy(s->names + k->name_len, k->peer, k->peer_len);
+		s->key.peer = s->names + k->name_len;
 	}
 	/* Service, protocol and peer charge the system; the pairs nothing. */
 	if (k->kind == RCMGR_SCOPE_KIND_SERVICE ||
@@ -174,10 +210,13 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 err_del:
 	rcmgr_net_del(rn, s);
 	/* Dumps may be reading it. */
-	kfree_rcu(s, rcu);
+	mutex_destroy(&s->lock);
+	call_rcu(&s->rcu, named_free_rcu);
 	return ERR_PTR(ret);
 err_free:
-	kfree(s);
+	kfree(s->names);
+	mutex_destroy(&s->lock);
+	kmem_cache_free(named_cache, s);
 	return ERR_PTR(ret);
 }
 
@@ -193,7 +232,7 @@ static void named_free(struct rcmgr_scope *s)
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
 	mutex_destroy(&s->lock);
-	kfree_rcu(s, rcu);
+	call_rcu(&s->rcu, named_free_rcu);
 }
 
 /* The lockless fast path: a scope in use, referenced; @found if any. */

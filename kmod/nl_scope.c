@@ -53,12 +53,9 @@ static int put_counters(struct sk_buff *skb, const struct rcmgr_scope *s)
 	s64 peak[RCMGR_NR_RES], blocked[RCMGR_NR_RES];
 	int r;
 
-	for (r = 0; r < RCMGR_NR_RES; r++) {
-		usage[r] = atomic64_read(&s->res[r].usage);
-		peak[r] = atomic64_read(&s->res[r].peak);
-		blocked[r] = atomic64_read(&s->res[r].failcnt);
+	rcmgr_scope_stats(s, usage, peak, blocked);
+	for (r = 0; r < RCMGR_NR_RES; r++)
 		limit[r] = rcmgr_scope_max(s, r);
-	}
 	if (rcmgr_nl_put_values(skb, RCMGR_A_SCOPE_USAGE, usage) ||
 	    rcmgr_nl_put_values(skb, RCMGR_A_SCOPE_LIMIT, limit) ||
 	    rcmgr_nl_put_values(skb, RCMGR_A_SCOPE_PEAK, peak) ||

@@ -166,22 +166,9 @@ static void view_free(struct rcmgr_owner *o, struct rcmgr_view *v)
 static void owner_destroy(struct rcmgr_owner *o)
 {
 	struct rcmgr_view *v;
-	struct rcmgr_scope *s;
 	unsigned long id;
 
-	for (;;) {
-		mutex_lock(&o->lock);
-		s = list_first_entry_or_null(&o->handles, struct rcmgr_scope,
-					     owner_node);
-		if (s)
-			rcmgr_scope_get(s);
-		mutex_unlock(&o->lock);
-		if (!s)
-			break;
-		rcmgr_handle_drop(s);
-		rcmgr_scope_put(s);
-		cond_resched();
-	}
+	rcmgr_owner_drop_handles(o);
 	mutex_lock(&o->lock);
 	xa_for_each(&o->views, id, v)
 		view_free(o, v);

@@ -205,7 +205,6 @@ enum {
  *	it, spans on it, owners' reservations on it, requests on it.
  * @flags: %RCMGR_SCOPE_DONE.
  * @rn: the namespace state.
- * @res: one counter per &enum rcmgr_res.
  * @limit: the limits that apply (RCU; NULL for spans, which use their
  *	parent's).  Changed under &rcmgr_net.lock.
  * @lock: for a root of handles (a conn, a stream, or any scope spans hang
@@ -226,25 +225,33 @@ enum {
  * @service: the service scope of a stream (referenced, in @edges).
  * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
- * @endpoint: a conn's remote endpoint, or NULL; in @data, freed with
- *	the scope (dumps read it under RCU).
+ * @endpoint: a conn's remote endpoint, or NULL; freed with the scope,
+ *	after a grace period (dumps read it under RCU).
  * @bind: a conn's socket binding, or NULL (under the tree lock; RCU).
  * @reap_node: a conn whose socket died, on its way to done.
  * @rcu: frees the scope.
- * @data: storage of the names of a named scope, or a conn's endpoint.
+ * @res: one counter per &enum rcmgr_res; a handle has the memory counter
+ *	alone (see below).
+ * @names: storage of the names of a named scope, allocated apart so
+ *	a scope's size does not depend on them.
+ *
+ * A handle is allocated short, from its own cache, up to and including
+ * @res[%RCMGR_RES_MEMORY]: the only thing it holds that changes is memory.
+ * What else it holds follows from its kind, direction and @usefd (one
+ * stream or conn, one file descriptor) until it is done, and is what it
+ * charged when it opened (rcmgr_scope_usage()).
  */
 struct rcmgr_scope {
 	struct rcmgr_key key;
 	u64 id;
 	refcount_t ref;
+	u32 portid;
 	unsigned long flags;
 	struct rcmgr_net *rn;
-	struct rcmgr_counter res[RCMGR_NR_RES];
 	const struct rcmgr_limit __rcu *limit;
 	struct mutex lock;		/* see @lock above */
 	struct mutex *tree;		/* see @tree above */
 	struct rcmgr_owner *owner;
-	u32 portid;
 	union {
 		struct list_head owner_node;
 		struct list_head named_node;
@@ -253,16 +260,17 @@ struct rcmgr_scope {
 	struct rcmgr_scope *parent;
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 	unsigned int nr_edges;
+	u8 dir;
+	bool usefd;
 	struct rcmgr_scope *peer;
 	struct rcmgr_scope *protocol;
 	struct rcmgr_scope *service;
-	u8 dir;
-	bool usefd;
 	char *endpoint;
 	struct rcmgr_bind *bind;
 	struct list_head reap_node;
 	struct rcu_head rcu;
-	u8 data[];
+	struct rcmgr_counter res[RCMGR_NR_RES];
+	u8 *names;
 };
 
 static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
@@ -285,6 +293,9 @@ int rcmgr_charge(struct rcmgr_scope **chain, unsigned int n,
 void rcmgr_uncharge(struct rcmgr_scope **chain, unsigned int n,
 		    const struct rcmgr_delta *d);
 void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d);
+void rcmgr_handle_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d);
+void rcmgr_scope_stats(const struct rcmgr_scope *s, s64 *usage, s64 *peak,
+		       s64 *blocked);
 void rcmgr_scope_names(const struct rcmgr_scope *s,
 		       const struct rcmgr_key **peer,
 		       const struct rcmgr_key **proto,
@@ -309,6 +320,8 @@ void rcmgr_scope_get(struct rcmgr_scope *s);
 void rcmgr_scope_put(struct rcmgr_scope *s);
 void rcmgr_named_relimit(struct rcmgr_net *rn);
 void rcmgr_named_flush(struct rcmgr_net *rn);
+int __init rcmgr_named_init(void);
+void rcmgr_named_exit(void);
 
 /* handle.c */
 
@@ -406,8 +419,11 @@ int rcmgr_shared_reserve(struct rcmgr_owner *o, struct rcmgr_scope *s,
 int rcmgr_shared_release(struct rcmgr_owner *o, u64 id, s64 size,
 			 struct netlink_ext_ack *extack);
 bool rcmgr_handle_done(struct rcmgr_scope *s);
+int __init rcmgr_handle_init(void);
+void rcmgr_handle_exit(void);
 void rcmgr_handle_free(struct rcmgr_scope *s);
 void rcmgr_handle_drop(struct rcmgr_scope *s);
+void rcmgr_owner_drop_handles(struct rcmgr_owner *o);
 
 /* sock.c */
 

@@ -17,10 +17,39 @@
  * A zero delta is never checked, so a scope above a lowered limit still
  * accepts moves of what it does not count (go-libp2p checks the totals of
  * every move; see Documentation/rcmgr.rst).
+ *
+ * A handle keeps a counter for memory only.  The one stream or conn (and
+ * file descriptor) it holds is charged to it once, when it opens, and
+ * given back once, when it is done: a check against its limit then, and
+ * a value that follows from its kind, direction and done flag otherwise.
  */
 #include <linux/math64.h>
 
 #include "rcmgr.h"
+
+/* How many of @s->res exist: a handle has the memory counter alone. */
+static int counters(const struct rcmgr_scope *s)
+{
+	BUILD_BUG_ON(RCMGR_RES_MEMORY != 0);
+	return rcmgr_scope_is_handle(s) ? 1 : RCMGR_NR_RES;
+}
+
+/* What a handle holds of @r besides memory while it is not done. */
+static s64 handle_units(const struct rcmgr_scope *s, enum rcmgr_res r)
+{
+	bool in = s->dir == RCMGR_DIRECTION_INBOUND;
+
+	switch (s->key.kind) {
+	case RCMGR_SCOPE_KIND_CONN:
+		return r == RCMGR_RES_CONNS ||
+		       r == (in ? RCMGR_RES_CONNS_IN : RCMGR_RES_CONNS_OUT) ||
+		       (r == RCMGR_RES_FD && s->usefd);
+	case RCMGR_SCOPE_KIND_STREAM:
+		return r == RCMGR_RES_STREAMS ||
+		       r == (in ? RCMGR_RES_STREAMS_IN : RCMGR_RES_STREAMS_OUT);
+	}
+	return 0;
+}
 
 /**
  * rcmgr_scope_init() - initialise an empty scope
@@ -42,7 +71,7 @@ void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 	s->tree = &s->lock;
 	INIT_LIST_HEAD(&s->owner_node);
 	INIT_LIST_HEAD(&s->reap_node);
-	for (r = 0; r < RCMGR_NR_RES; r++) {
+	for (r = 0; r < counters(s); r++) {
 		atomic64_set(&s->res[r].usage, 0);
 		atomic64_set(&s->res[r].peak, 0);
 		atomic64_set(&s->res[r].failcnt, 0);
@@ -115,6 +144,7 @@ static void uncharge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 {
 	int r;
 
+	end = min(end, counters(s));
 	for (r = 0; r < end; r++)
 		if (d->v[r])
 			counter_sub(&s->res[r], d->v[r]);
@@ -203,9 +233,15 @@ static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 		if (!d->v[r])
 			continue;
 		max = rcmgr_scope_max(s, r);
-		if (counter_try_add(&s->res[r], d->v[r],
-				    threshold(max, r, d->prio), &seen))
+		if (r >= counters(s)) {
+			/* A handle's units, charged as it opens: a check. */
+			seen = 0;
+			if (d->v[r] <= max)
+				continue;
+		} else if (counter_try_add(&s->res[r], d->v[r],
+					   threshold(max, r, d->prio), &seen)) {
 			continue;
+		}
 		uncharge_one(s, d, r);
 		if (why) {
 			why->refused = true;
@@ -267,14 +303,64 @@ void rcmgr_uncharge(struct rcmgr_scope **chain, unsigned int n,
  * rcmgr_scope_usage() - what a scope holds, as a delta
  * @s: the scope
  * @d: filled in; its priority is %RCMGR_PRIO_ALWAYS, as for moves
+ *
+ * A handle that is done holds nothing but what its counter still shows
+ * while rcmgr_handle_done() gives it back (see rcmgr_handle_usage()).
  */
 void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d)
 {
+	bool units = rcmgr_scope_is_handle(s) && !rcmgr_scope_done(s);
 	int r;
 
 	for (r = 0; r < RCMGR_NR_RES; r++)
-		d->v[r] = atomic64_read(&s->res[r].usage);
+		d->v[r] = r < counters(s) ? atomic64_read(&s->res[r].usage) :
+			  units ? handle_units(s, r) : 0;
 	d->prio = RCMGR_PRIO_ALWAYS;
+}
+
+/**
+ * rcmgr_handle_usage() - what a handle gives back when it is done
+ * @s: the handle, being done under its tree lock
+ * @d: filled in; its priority is %RCMGR_PRIO_ALWAYS
+ */
+void rcmgr_handle_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d)
+{
+	int r;
+
+	d->v[RCMGR_RES_MEMORY] = atomic64_read(&s->res[RCMGR_RES_MEMORY].usage);
+	for (r = 1; r < RCMGR_NR_RES; r++)
+		d->v[r] = handle_units(s, r);
+	d->prio = RCMGR_PRIO_ALWAYS;
+}
+
+/**
+ * rcmgr_scope_stats() - a scope's usage, high watermarks and refusals
+ * @s: the scope
+ * @usage: filled in, per resource
+ * @peak: filled in, per resource
+ * @blocked: filled in, per resource
+ *
+ * A handle's units besides memory were charged once, as it opened, and
+ * never refused (a refused open leaves no handle): their watermark is what
+ * it held then.
+ */
+void rcmgr_scope_stats(const struct rcmgr_scope *s, s64 *usage, s64 *peak,
+		       s64 *blocked)
+{
+	struct rcmgr_delta d;
+	int r;
+
+	rcmgr_scope_usage(s, &d);
+	for (r = 0; r < RCMGR_NR_RES; r++) {
+		usage[r] = d.v[r];
+		if (r < counters(s)) {
+			peak[r] = atomic64_read(&s->res[r].peak);
+			blocked[r] = atomic64_read(&s->res[r].failcnt);
+		} else {
+			peak[r] = handle_units(s, r);
+			blocked[r] = 0;
+		}
+	}
 }
 
 /**
@@ -285,10 +371,12 @@ void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d)
  */
 bool rcmgr_scope_empty(const struct rcmgr_scope *s)
 {
+	struct rcmgr_delta d;
 	int r;
 
+	rcmgr_scope_usage(s, &d);
 	for (r = 0; r < RCMGR_NR_RES; r++)
-		if (atomic64_read(&s->res[r].usage))
+		if (d.v[r])
 			return false;
 	return true;
 }

@@ -570,6 +570,67 @@ TEST_F(core, zombie_span)
 	EXPECT_EQ(0, sys_release(self->rm, 500));
 }
 
+/*
+ * A handle keeps a counter for memory alone: what else it holds is what
+ * it opened with.  Dumps show that as its usage and peak, and count
+ * refusals of its memory only.
+ */
+TEST_F(core, handles_report_what_they_hold)
+{
+	struct rcmgr_limit l = all(RCMGR_LIMIT_UNLIMITED);
+	struct rcmgr_scope *c, *s, *sp;
+	struct rcmgr_scope_info i;
+
+	l.memory = 1000;
+	ASSERT_EQ(0, rcmgr_limit_set(self->rm, RCMGR_LIMIT_STREAM, NULL, &l));
+	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_INBOUND, true,
+					   NULL, &c));
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_OUTBOUND, &s));
+	ASSERT_EQ(0, rcmgr_scope_begin_span(s, &sp));
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(s, 600, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 600, RCMGR_PRIO_ALWAYS));
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(sp, 100, RCMGR_PRIO_ALWAYS));
+
+	ASSERT_EQ(1, find(self->rm, RCMGR_KIND_CONN, NULL, NULL, &i));
+	EXPECT_EQ(1, i.usage.conns_inbound);
+	EXPECT_EQ(0, i.usage.conns_outbound);
+	EXPECT_EQ(1, i.usage.conns);
+	EXPECT_EQ(1, i.usage.fd);
+	EXPECT_EQ(0, i.usage.streams);
+	EXPECT_EQ(1, i.peak.conns_inbound);
+	EXPECT_EQ(1, i.peak.conns);
+	EXPECT_EQ(1, i.peak.fd);
+	EXPECT_EQ(0, i.peak.conns_outbound);
+	EXPECT_EQ(0, i.blocked.conns);
+
+	ASSERT_EQ(1, find(self->rm, RCMGR_KIND_STREAM, NULL, NULL, &i));
+	EXPECT_EQ(0, i.usage.streams_inbound);
+	EXPECT_EQ(1, i.usage.streams_outbound);
+	EXPECT_EQ(1, i.usage.streams);
+	EXPECT_EQ(0, i.usage.conns);
+	EXPECT_EQ(0, i.usage.fd);
+	EXPECT_EQ(700, i.usage.memory);
+	EXPECT_EQ(1, i.peak.streams_outbound);
+	EXPECT_EQ(1, i.peak.streams);
+	EXPECT_EQ(0, i.peak.streams_inbound);
+	EXPECT_EQ(700, i.peak.memory);
+	EXPECT_EQ(1, i.blocked.memory);
+	EXPECT_EQ(0, i.blocked.streams);
+	EXPECT_EQ(0, i.blocked.streams_outbound);
+
+	/* Done: the stream's units go back; its span keeps its own memory. */
+	rcmgr_scope_done(s);
+	SHARED(self->rm, rcmgr_view_system, ((struct want){ .cin = 1, .fd = 1 }));
+	ASSERT_EQ(1, find(self->rm, RCMGR_KIND_SPAN, NULL, NULL, &i));
+	EXPECT_EQ(100, i.usage.memory);
+	EXPECT_EQ(100, i.peak.memory);
+	EXPECT_EQ(0, i.usage.streams);
+	EXPECT_EQ(0, i.peak.streams);
+	rcmgr_scope_done(sp);
+	rcmgr_scope_done(c);
+	SHARED(self->rm, rcmgr_view_system, none);
+}
+
 TEST_F(core, done_twice_and_closed)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
