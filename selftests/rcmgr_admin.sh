@@ -64,7 +64,7 @@ ip link set lo up 2>/dev/null
 
 P1=12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN
 P2=QmcgpsyWgH8Y8ajJz1Cu72KnS5uo2Aa2LpzU7kinSupNKC
-P3=bafzaajaiaejcbzdibmxyzdjbcn3tslrdmvdtbatvp2rgl5rnbmw6l3pzwaebiibbk
+P3=bafzaajaiaejcadpckdrzvev5zuztulix5dz3kujsfgr3pvsd4uabdzlpmpr6zh7t
 
 # --- A Kubo-style file: every key, every kind of value. ---
 "$R" limit reset
