@@ -5,16 +5,29 @@
  * group, rate limited, naming the refused process.
  *
  * Every count is an atomic of the namespace: a refusal costs a few atomic
- * adds and, while nobody listens, one test of the group's listeners.  The
- * rate limit is a window per namespace: event_burst events per
- * event_interval_ms, taken with atomics, no lock.  Its edges are loose (a
- * reset racing a take may let one more event through) but every refusal is
- * counted exactly once, as sent or as dropped.
+ * adds and, while nobody listens, one test of the group's listeners.
+ *
+ * The rate limit: each user (the refused process's effective kuid, hashed
+ * with the namespace's random seed into one of 32 windows) may send
+ * event_burst events per event_interval_ms for refusals by its own handles
+ * (conn, stream, span), and as many again for refusals by shared scopes, in
+ * a window of its own; the namespace as a whole sends at most
+ * RCMGR_EVENT_ALL_FACTOR x event_burst per window.  One user's windows
+ * reach at most 4 x event_burst in one of the namespace's (two windows,
+ * each straddling its edge), so one user alone cannot reach the ceiling,
+ * and a user flooding refusals of its own handles does not use up another
+ * user's events, nor the events of refusals by shared scopes.  Users whose
+ * kuids hash to one window share it.  Windows are taken with atomics, no
+ * lock.  Their edges are loose (a reset racing a take may let one more
+ * event through) but every refusal is counted exactly once, as sent or as
+ * dropped.
  */
 #include <linux/cred.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/pid_namespace.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
@@ -22,37 +35,66 @@
 #include "rcmgr.h"
 #include "netlink.h"
 
+/* The namespace's ceiling, in event_burst per window. */
+#define RCMGR_EVENT_ALL_FACTOR	8
+
 static unsigned int event_interval_ms __read_mostly = 1000;
 module_param(event_interval_ms, uint, 0644);
 MODULE_PARM_DESC(event_interval_ms,
-		 "window of the refusal events' rate limit, in ms (per namespace)");
+		 "window of the refusal events' rate limit, in ms");
 
 static unsigned int event_burst __read_mostly = 100;
 module_param(event_burst, uint, 0644);
 MODULE_PARM_DESC(event_burst,
-		 "refusal events sent per window and namespace; the rest are counted");
+		 "refusal events per window and user (own handles; as many for shared scopes), 8x per namespace; the rest are counted");
 
 /**
- * rcmgr_stats_init() - no refusal yet; the rate limit's window begins
+ * rcmgr_stats_init() - no refusal yet; the rate limit's windows begin
  * @st: the namespace's counts
  */
 void rcmgr_stats_init(struct rcmgr_stats *st)
 {
+	unsigned long now = jiffies;
+	int i;
+
 	memset(st, 0, sizeof(*st));
-	atomic_long_set(&st->window, jiffies);
+	st->seed = get_random_u32();
+	atomic_long_set(&st->all.start, now);
+	for (i = 0; i < ARRAY_SIZE(st->own); i++) {
+		atomic_long_set(&st->own[i].start, now);
+		atomic_long_set(&st->shared[i].start, now);
+	}
 }
 
-static bool event_allowed(struct rcmgr_stats *st)
+/*
+ * Take one of @w's @burst events per @len jiffies.  Unsigned: after a
+ * quiet period of any length the window begins again.
+ */
+static bool window_take(struct rcmgr_window *w, unsigned long now,
+			unsigned long len, unsigned long burst)
 {
-	unsigned long start = atomic_long_read(&st->window);
+	unsigned long start = atomic_long_read(&w->start);
+
+	if (now - start >= len &&
+	    atomic_long_cmpxchg(&w->start, start, now) == start)
+		atomic_long_set(&w->taken, 0);
+	return (unsigned long)atomic_long_inc_return(&w->taken) <= burst;
+}
+
+static bool event_allowed(struct rcmgr_stats *st,
+			  const struct rcmgr_refusal *why)
+{
+	unsigned long len = msecs_to_jiffies(READ_ONCE(event_interval_ms));
+	unsigned long burst = READ_ONCE(event_burst);
+	u32 slot = jhash_1word(__kuid_val(current_euid()), st->seed) &
+		   (ARRAY_SIZE(st->own) - 1);
+	struct rcmgr_window *w = why->kind >= RCMGR_SCOPE_KIND_CONN ?
+				 &st->own[slot] : &st->shared[slot];
 	unsigned long now = jiffies;
 
-	if (time_after_eq(now, start +
-			  msecs_to_jiffies(READ_ONCE(event_interval_ms))) &&
-	    atomic_long_cmpxchg(&st->window, start, now) == start)
-		atomic_long_set(&st->in_window, 0);
-	return atomic_long_inc_return(&st->in_window) <=
-	       READ_ONCE(event_burst);
+	/* A user over its budget does not take from the namespace's. */
+	return window_take(w, now, len, burst) &&
+	       window_take(&st->all, now, len, burst * RCMGR_EVENT_ALL_FACTOR);
 }
 
 static bool userns_within(const struct user_namespace *ancestor,
@@ -173,7 +215,7 @@ void rcmgr_refusal_event(struct genl_info *info,
 		atomic64_inc(&st->blocked[why->kind][why->res]);
 	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_EVENTS))
 		return;
-	if (!event_allowed(st)) {
+	if (!event_allowed(st, why)) {
 		drop_event(st, 1);
 		return;
 	}

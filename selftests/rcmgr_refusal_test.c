@@ -459,4 +459,49 @@ TEST_F(refusal, stats_get_rejects_attributes)
 	EXPECT_EQ(-EINVAL, req_do(&q, &self->r));
 }
 
+/*
+ * An unprivileged user flooding refusals of its own conn uses up its own
+ * events only: root's refusal by the shared transient scope is still sent.
+ */
+TEST_F(refusal, own_flood_does_not_starve_others)
+{
+	int nobody = 0, root = 0, i;
+	struct rcmgr_stats st;
+	struct rcmgr_event ev;
+	pid_t pid;
+
+	ASSERT_EQ(0, param_write("event_interval_ms", "3600000"));
+	ASSERT_EQ(0, param_write("event_burst", "100"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct raw_nl r;
+		int64_t conn;
+
+		CHILD_CHECK(req_become(NOBODY) == 0);
+		CHILD_CHECK(raw_open(&r) == 0);
+		conn = req_conn(&r, -1);
+		CHILD_CHECK(conn > 0);
+		for (i = 0; i < 300; i++)
+			CHILD_CHECK(req_mem(&r, conn, 1LL << 40) == -EDQUOT);
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	ASSERT_EQ(0, req_limit(&self->r, RCMGR_CLASS_TRANSIENT, NULL,
+			       RCMGR_A_RESOURCES_CONNS_INBOUND, 0));
+	ASSERT_EQ(-EDQUOT, req_conn(&self->r, -1));
+	while (!next_refusal(self->mon, &ev)) {
+		if (ev.kind == RCMGR_KIND_TRANSIENT && ev.uid == 0)
+			root++;
+		else if (ev.uid == NOBODY)
+			nobody++;
+	}
+	EXPECT_EQ(1, root);
+	EXPECT_EQ(100, nobody);
+	ASSERT_EQ(0, rcmgr_stats_get(self->rm, &st));
+	EXPECT_EQ(301, st.refusals);
+	EXPECT_EQ(101, st.events);
+	EXPECT_EQ(st.refusals, st.events + st.events_dropped);
+}
+
 TEST_HARNESS_MAIN
