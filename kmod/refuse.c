@@ -38,15 +38,56 @@
 /* The namespace's ceiling, in event_burst per window. */
 #define RCMGR_EVENT_ALL_FACTOR	8
 
+/* The parameters' bounds: a window of 1 ms to a day, up to 1e6 events. */
+#define RCMGR_EVENT_INTERVAL_MAX	(24U * 3600 * 1000)
+#define RCMGR_EVENT_BURST_MAX		1000000U
+
+static int param_set_bounded(const char *val, const struct kernel_param *kp,
+			     unsigned int min, unsigned int max)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v < min || v > max)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static int interval_set(const char *val, const struct kernel_param *kp)
+{
+	/* 0 would begin a new window at every refusal: no limit. */
+	return param_set_bounded(val, kp, 1, RCMGR_EVENT_INTERVAL_MAX);
+}
+
+static int burst_set(const char *val, const struct kernel_param *kp)
+{
+	/* 0: refusals are counted, no event is sent. */
+	return param_set_bounded(val, kp, 0, RCMGR_EVENT_BURST_MAX);
+}
+
+static const struct kernel_param_ops interval_ops = {
+	.set = interval_set,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops burst_ops = {
+	.set = burst_set,
+	.get = param_get_uint,
+};
+
 static unsigned int event_interval_ms __read_mostly = 1000;
-module_param(event_interval_ms, uint, 0644);
+module_param_cb(event_interval_ms, &interval_ops, &event_interval_ms, 0644);
 MODULE_PARM_DESC(event_interval_ms,
-		 "window of the refusal events' rate limit, in ms");
+		 "window of the refusal events' rate limit, in ms (1 to 86400000)");
 
 static unsigned int event_burst __read_mostly = 100;
-module_param(event_burst, uint, 0644);
+module_param_cb(event_burst, &burst_ops, &event_burst, 0644);
 MODULE_PARM_DESC(event_burst,
-		 "refusal events per window and user (own handles; as many for shared scopes), 8x per namespace; the rest are counted");
+		 "refusal events per window and user (own handles; as many for shared scopes), 8x per namespace; the rest are counted; 0: none (0 to 1000000)");
 
 /**
  * rcmgr_stats_init() - no refusal yet; the rate limit's windows begin

@@ -504,4 +504,40 @@ TEST_F(refusal, own_flood_does_not_starve_others)
 	EXPECT_EQ(st.refusals, st.events + st.events_dropped);
 }
 
+/* The rate limit's parameters: no 0 interval, nothing absurd. */
+TEST_F(refusal, params_bounded)
+{
+	char buf[32];
+
+	EXPECT_EQ(-ERANGE, param_write("event_interval_ms", "0"));
+	EXPECT_EQ(-ERANGE, param_write("event_interval_ms", "86400001"));
+	EXPECT_EQ(-EINVAL, param_write("event_interval_ms", "-1"));
+	EXPECT_EQ(-ERANGE, param_write("event_burst", "1000001"));
+	EXPECT_EQ(-EINVAL, param_write("event_burst", "x"));
+	ASSERT_EQ(0, param_read("event_interval_ms", buf, sizeof(buf)));
+	EXPECT_STREQ(self->interval, buf);
+	ASSERT_EQ(0, param_read("event_burst", buf, sizeof(buf)));
+	EXPECT_STREQ(self->burst, buf);
+	EXPECT_EQ(0, param_write("event_interval_ms", "86400000"));
+	EXPECT_EQ(0, param_write("event_burst", "1000000"));
+}
+
+/* event_burst 0: refusals are counted, no event is sent. */
+TEST_F(refusal, burst_zero_counts_only)
+{
+	struct rcmgr_stats st;
+	struct rcmgr_event ev;
+
+	ASSERT_EQ(0, param_write("event_burst", "0"));
+	ASSERT_EQ(0, req_limit(&self->r, RCMGR_CLASS_TRANSIENT, NULL,
+			       RCMGR_A_RESOURCES_CONNS_INBOUND, 0));
+	ASSERT_EQ(-EDQUOT, req_conn(&self->r, -1));
+	ASSERT_EQ(-EDQUOT, req_conn(&self->r, -1));
+	EXPECT_EQ(-EAGAIN, next_refusal(self->mon, &ev));
+	ASSERT_EQ(0, rcmgr_stats_get(self->rm, &st));
+	EXPECT_EQ(2, st.refusals);
+	EXPECT_EQ(0, st.events);
+	EXPECT_EQ(2, st.events_dropped);
+}
+
 TEST_HARNESS_MAIN
