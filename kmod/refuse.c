@@ -152,14 +152,17 @@ static bool userns_within(const struct user_namespace *ancestor,
  * outermost pid namespace, of its own and their ancestors, owned by the
  * network namespace's user namespace (or one below it).  The host's pids
  * for the host's namespaces, a container's for its own; 0 if none is.
+ * @inum: that pid namespace's inode number, for the listener to tell
+ * whether the pid is counted in its own.
  */
-static u32 refused_pid(const struct net *net)
+static u32 refused_pid(const struct net *net, u32 *inum)
 {
 	struct pid_namespace *ns, *where = NULL;
 
 	for (ns = task_active_pid_ns(current); ns; ns = ns->parent)
 		if (userns_within(net->user_ns, ns->user_ns))
 			where = ns;
+	*inum = where ? where->ns.inum : 0;
 	return where ? task_tgid_nr_ns(current, where) : 0;
 }
 
@@ -194,6 +197,7 @@ static int put_event(struct sk_buff *msg, struct genl_info *info,
 		   why->kind == RCMGR_SCOPE_KIND_SERVICE_PEER;
 	char comm[TASK_COMM_LEN];
 	u32 dir = refusal_dir(info, why);
+	u32 inum, pid = refused_pid(net, &inum);
 	struct nlattr *nest;
 
 	get_task_comm(comm, current);
@@ -217,7 +221,8 @@ static int put_event(struct sk_buff *msg, struct genl_info *info,
 	    nla_put_u8(msg, RCMGR_A_REFUSAL_PRIORITY, why->prio) ||
 	    nla_put_string(msg, RCMGR_A_REFUSAL_MESSAGE, words) ||
 	    (dir && nla_put_u32(msg, RCMGR_A_REFUSAL_DIR, dir)) ||
-	    nla_put_u32(msg, RCMGR_A_REFUSAL_PID, refused_pid(net)) ||
+	    nla_put_u32(msg, RCMGR_A_REFUSAL_PID, pid) ||
+	    (inum && nla_put_u32(msg, RCMGR_A_REFUSAL_PID_NS, inum)) ||
 	    nla_put_string(msg, RCMGR_A_REFUSAL_COMM, comm) ||
 	    nla_put_u32(msg, RCMGR_A_REFUSAL_UID,
 			from_kuid_munged(net->user_ns, current_euid())) ||

@@ -10,8 +10,11 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/sched.h>
 
 #include "kselftest_harness.h"
 #include "rcmgr_req.h"
@@ -153,6 +156,7 @@ TEST_F(refusal, event_names_refused_process)
 	EXPECT_EQ(2, ev.refusal.limit);
 	EXPECT_STREQ("transient: inbound connections 2/2", ev.refusal.message);
 	EXPECT_EQ(pid, ev.pid);
+	EXPECT_EQ(1, ev.pid_local);
 	EXPECT_EQ(NOBODY, ev.uid);
 	EXPECT_STREQ("refused-proc", ev.comm);
 	EXPECT_EQ(0, ev.dropped);
@@ -441,6 +445,8 @@ TEST_F(refusal, container_sees_its_own_ids)
 		CHILD_CHECK(wait_child(init) == 0);
 		CHILD_CHECK(next_refusal(mon, &ev) == 0);
 		CHILD_CHECK(ev.pid == 1);
+		/* Its pid 1, not the listener's: pid namespaces differ. */
+		CHILD_CHECK(!ev.pid_local);
 		CHILD_CHECK(ev.uid == 0);
 		CHILD_CHECK(ev.kind == RCMGR_KIND_TRANSIENT);
 		rcmgr_monitor_close(mon);
@@ -538,6 +544,82 @@ TEST_F(refusal, burst_zero_counts_only)
 	EXPECT_EQ(2, st.refusals);
 	EXPECT_EQ(0, st.events);
 	EXPECT_EQ(2, st.events_dropped);
+}
+
+/*
+ * The admin of an "unshare -Urn" namespace listens from the host's pid
+ * namespace.  A process of a child pid namespace, which picked its pid
+ * there to be the listener's (clone3 set_tid), is refused: the event's pid
+ * equals the listener's own, and it is told the pid is not its
+ * namespace's.  The listener's own refusal has no pid there at all.
+ */
+TEST_F(refusal, pid_of_other_namespace_is_foreign)
+{
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct rcmgr_monitor *mon;
+		struct rcmgr_event ev;
+		struct raw_nl r;
+		char map[32];
+		pid_t g, me;
+
+		CHILD_CHECK(req_become(NOBODY) == 0);
+		CHILD_CHECK(unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0);
+		child_write("/proc/self/setgroups", "deny");
+		snprintf(map, sizeof(map), "0 %d 1", NOBODY);
+		child_write("/proc/self/uid_map", map);
+		child_write("/proc/self/gid_map", map);
+		CHILD_CHECK(setresuid(0, 0, 0) == 0 && setresgid(0, 0, 0) == 0);
+		CHILD_CHECK(raw_open(&r) == 0);
+		CHILD_CHECK(req_limit(&r, RCMGR_CLASS_TRANSIENT, NULL,
+				      RCMGR_A_RESOURCES_CONNS_INBOUND, 0) == 0);
+		CHILD_CHECK(rcmgr_monitor_open(&mon) == 0);
+		CHILD_CHECK(fcntl(rcmgr_monitor_fd(mon), F_SETFL, O_NONBLOCK) == 0);
+		me = getpid();
+		g = fork();
+		CHILD_CHECK(g >= 0);
+		if (!g) {
+			pid_t init;
+
+			CHILD_CHECK(unshare(CLONE_NEWPID) == 0);
+			init = fork();
+			CHILD_CHECK(init >= 0);
+			if (!init) {
+				struct clone_args a = { .exit_signal = SIGCHLD };
+				pid_t tid = me, c;
+
+				a.set_tid = (uintptr_t)&tid;
+				a.set_tid_size = 1;
+				c = syscall(SYS_clone3, &a, sizeof(a));
+				CHILD_CHECK(c >= 0);
+				if (!c) {
+					struct raw_nl r2;
+
+					CHILD_CHECK(getpid() == me);
+					CHILD_CHECK(raw_open(&r2) == 0);
+					CHILD_CHECK(req_conn(&r2, -1) == -EDQUOT);
+					_exit(0);
+				}
+				_exit(wait_child(c));
+			}
+			_exit(wait_child(init));
+		}
+		CHILD_CHECK(wait_child(g) == 0);
+		CHILD_CHECK(next_refusal(mon, &ev) == 0);
+		CHILD_CHECK(ev.pid == (uint32_t)me);
+		CHILD_CHECK(ev.pid_ns != 0);
+		CHILD_CHECK(!ev.pid_local);
+		/* The listener's own: its pid namespace is not the container's. */
+		CHILD_CHECK(req_conn(&r, -1) == -EDQUOT);
+		CHILD_CHECK(next_refusal(mon, &ev) == 0);
+		CHILD_CHECK(ev.pid == 0 && ev.pid_ns == 0);
+		CHILD_CHECK(!ev.pid_local);
+		rcmgr_monitor_close(mon);
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
 }
 
 TEST_HARNESS_MAIN

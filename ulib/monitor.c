@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
@@ -32,6 +33,7 @@ struct rcmgr_monitor {
 	struct rcmgr_nl nl;
 	size_t off, end;	/* what is left to parse in nl.buf */
 	unsigned long lost;	/* ENOBUFS seen */
+	uint32_t pid_ns;	/* inode of the opener's pid namespace; 0 */
 };
 
 /* Room for bursts (a namespace's conns ending at once), as ip monitor does. */
@@ -60,6 +62,16 @@ static int join(struct rcmgr_monitor *mon)
 	return 0;
 }
 
+/* The pid namespace getpid() counts in; 0 if /proc does not say. */
+static uint32_t own_pid_ns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) < 0)
+		return 0;
+	return st.st_ino;
+}
+
 int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
 			  const struct rcmgr_io *io, void *ctx,
 			  uint32_t portid)
@@ -71,6 +83,7 @@ int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
 	if (!mon)
 		return -(errno = ENOMEM);
 	mon->nl.fd = -1;
+	mon->pid_ns = own_pid_ns();
 	ret = io ? rcmgr_nl_init(&mon->nl, io, ctx, portid) :
 		   rcmgr_nl_open(&mon->nl);
 	if (!ret)
@@ -125,6 +138,11 @@ static int extra_attr_cb(const struct nlattr *a, void *data)
 			return MNL_CB_ERROR;
 		snprintf(ev->comm, sizeof(ev->comm), "%s", mnl_attr_get_str(a));
 		break;
+	case RCMGR_A_REFUSAL_PID_NS:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		ev->pid_ns = mnl_attr_get_u32(a);
+		break;
 	case RCMGR_A_REFUSAL_DROPPED:
 		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
 			return MNL_CB_ERROR;
@@ -145,7 +163,8 @@ static int refusal_nest_cb(const struct nlattr *a, void *data)
 }
 
 /* A refusal notification: 0 and @ev filled in, or a negative errno. */
-static int parse_refusal_event(const struct nlmsghdr *nlh,
+static int parse_refusal_event(const struct rcmgr_monitor *mon,
+			       const struct nlmsghdr *nlh,
 			       struct rcmgr_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -158,17 +177,19 @@ static int parse_refusal_event(const struct nlmsghdr *nlh,
 	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), refusal_nest_cb,
 			   ev) < 0)
 		return -EBADMSG;
+	ev->pid_local = ev->pid && ev->pid_ns && ev->pid_ns == mon->pid_ns;
 	return 0;
 }
 
-static int parse_any_event(const struct nlmsghdr *nlh, struct rcmgr_event *ev)
+static int parse_any_event(const struct rcmgr_monitor *mon,
+			   const struct nlmsghdr *nlh, struct rcmgr_event *ev)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*g)))
 		return -ENOMSG;
 	if (g->cmd == RCMGR_CMD_REFUSAL_NTF)
-		return parse_refusal_event(nlh, ev);
+		return parse_refusal_event(mon, nlh, ev);
 	memset(ev, 0, sizeof(*ev));
 	if (rcmgr_parse_event(nlh, ev))
 		return -ENOMSG;
@@ -191,7 +212,7 @@ static int next_event(struct rcmgr_monitor *mon, struct rcmgr_event *ev)
 		}
 		mon->off += NLMSG_ALIGN(m->nlmsg_len);
 		/* Notifications only; skip what is not ours. */
-		if (m->nlmsg_seq == 0 && !parse_any_event(m, ev))
+		if (m->nlmsg_seq == 0 && !parse_any_event(mon, m, ev))
 			return 0;
 	}
 	return -ENOMSG;

@@ -119,7 +119,11 @@ static void print_refusal(const struct rcmgr_event *ev)
 	out_limit("limit", e->limit);
 	if (e->resource == RCMGR_RESOURCE_MEMORY)
 		out_u64("prio", e->priority);
-	out_u64("pid", ev->pid);
+	/* Another pid namespace's pid would name one of ours. */
+	if (ev->pid_local)
+		out_u64("pid", ev->pid);
+	else
+		out_str("pid", "foreign", true);
 	out_name("comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	out_u64("uid", ev->uid);
 	out_u64("dropped", ev->dropped);
