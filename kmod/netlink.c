@@ -249,6 +249,15 @@ static const struct genl_multicast_group rcmgr_mcgrps[] = {
 		/* Events name other sockets' handles. */
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
+	/*
+	 * Refusal events: a group of their own, so that a reader of "events"
+	 * from before them (librcmgr 1.0) sees only what it knows.
+	 */
+	[RCMGR_GRP_REFUSALS] = {
+		.name = RCMGR_MCGRP_REFUSALS,
+		/* They name other users' processes and handles. */
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 struct genl_family rcmgr_family __ro_after_init = {

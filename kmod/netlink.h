@@ -14,6 +14,7 @@
 /* The family's multicast groups. */
 enum {
 	RCMGR_GRP_EVENTS,
+	RCMGR_GRP_REFUSALS,
 };
 
 extern struct genl_family rcmgr_family;

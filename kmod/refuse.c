@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Refusals: counted per kind of refusing scope and per resource in the
- * namespace, so the counts outlive the scopes; and sent to the events
+ * namespace, so the counts outlive the scopes; and sent to the refusals
  * group, rate limited, naming the refused process.
  *
  * Every count is an atomic of the namespace: a refusal costs a few atomic
@@ -240,7 +240,7 @@ static void drop_event(struct rcmgr_stats *st, u64 n)
 }
 
 /**
- * rcmgr_refusal_event() - count a refusal, and tell the events group
+ * rcmgr_refusal_event() - count a refusal, and tell the refusals group
  * @info: the refused request, from the refused process
  * @why: which limit of which scope
  * @words: the refusal in words, as in the extack
@@ -259,7 +259,7 @@ void rcmgr_refusal_event(struct genl_info *info,
 	atomic64_inc(&st->refusals);
 	if (why->kind < ARRAY_SIZE(st->blocked))
 		atomic64_inc(&st->blocked[why->kind][why->res]);
-	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_EVENTS))
+	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_REFUSALS))
 		return;
 	if (!event_allowed(st, why)) {
 		drop_event(st, 1);
@@ -281,7 +281,7 @@ void rcmgr_refusal_event(struct genl_info *info,
 	}
 	genlmsg_end(msg, hdr);
 	/* A full listener loses it, and learns so from ENOBUFS. */
-	genlmsg_multicast_netns(&rcmgr_family, net, msg, 0, RCMGR_GRP_EVENTS,
+	genlmsg_multicast_netns(&rcmgr_family, net, msg, 0, RCMGR_GRP_REFUSALS,
 				GFP_KERNEL);
 	atomic64_inc(&st->events);
 }

@@ -9,6 +9,7 @@
  */
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -620,6 +621,34 @@ TEST_F(refusal, pid_of_other_namespace_is_foreign)
 		_exit(0);
 	}
 	ASSERT_EQ(0, wait_child(pid));
+}
+
+/*
+ * A binary built against librcmgr 1.0: its monitor joins the events group
+ * only, so a refusal leaves its fd unreadable (its reader would block on a
+ * refusal it skips); the 1.2 monitor gets the refusal.
+ */
+int rcmgr_monitor_open_old(struct rcmgr_monitor **mon);
+__asm__(".symver rcmgr_monitor_open_old,rcmgr_monitor_open@LIBRCMGR_1");
+
+TEST_F(refusal, v1_monitor_not_woken_by_refusals)
+{
+	struct rcmgr_monitor *old;
+	struct rcmgr_event ev;
+	struct pollfd pfd;
+
+	ASSERT_EQ(0, rcmgr_monitor_open_old(&old));
+	ASSERT_EQ(0, req_limit(&self->r, RCMGR_CLASS_TRANSIENT, NULL,
+			       RCMGR_A_RESOURCES_CONNS_INBOUND, 0));
+	ASSERT_EQ(-EDQUOT, req_conn(&self->r, -1));
+	pfd.fd = rcmgr_monitor_fd(old);
+	pfd.events = POLLIN;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	pfd.fd = rcmgr_monitor_fd(self->mon);
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	ASSERT_EQ(0, next_refusal(self->mon, &ev));
+	EXPECT_EQ(RCMGR_KIND_TRANSIENT, ev.kind);
+	rcmgr_monitor_close(old);
 }
 
 TEST_HARNESS_MAIN

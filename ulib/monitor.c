@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Monitor: a socket of its own in the rcmgr "events" group, reading the
- * kernel's notifications that it ended a handle or that a limit refused.
+ * kernel's notifications that it ended a handle, and in the "refusals"
+ * group, that a limit refused.
  *
  * The family lookup runs through the netlink core, which reads its ack
  * too: a poll() on the fd wakes only for notifications.  A full socket
@@ -9,8 +10,10 @@
  * ENOBUFS; that is counted and reported, and the monitor goes on.
  *
  * struct rcmgr_event grew refusals in LIBRCMGR_1.2.  A binary built before
- * passes the three-field struct of 1.0 and gets rcmgr_monitor_read@LIBRCMGR_1,
- * which skips refusals and writes no more than those three fields.
+ * opens with rcmgr_monitor_open@LIBRCMGR_1, which joins "events" only, so
+ * no refusal makes its fd readable; it passes the three-field struct of
+ * 1.0 and gets rcmgr_monitor_read@LIBRCMGR_1, which writes no more than
+ * those three fields (and skips a refusal, should one come).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,14 +42,23 @@ struct rcmgr_monitor {
 /* Room for bursts (a namespace's conns ending at once), as ip monitor does. */
 #define MONITOR_RCVBUF	(1 << 20)
 
-static int join(struct rcmgr_monitor *mon)
+static int join_group(struct rcmgr_monitor *mon, uint32_t group)
+{
+	if (setsockopt(mon->nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &group, sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The events group and, unless @v1, the refusals group. */
+static int join(struct rcmgr_monitor *mon, bool v1)
 {
 	int size = MONITOR_RCVBUF;
-	uint32_t group = 0;
+	uint32_t group = 0, refusals = 0;
 	uint16_t family;
 	int ret;
 
-	ret = rcmgr_nl_family(&mon->nl, &family, &group);
+	ret = rcmgr_nl_family(&mon->nl, &family, &group, &refusals);
 	if (ret < 0)
 		return ret;
 	if (mon->nl.io != &rcmgr_socket_io)
@@ -56,10 +68,10 @@ static int join(struct rcmgr_monitor *mon)
 		       sizeof(size)) < 0)
 		setsockopt(mon->nl.fd, SOL_SOCKET, SO_RCVBUF, &size,
 			   sizeof(size));
-	if (setsockopt(mon->nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
-		       &group, sizeof(group)) < 0)
-		return -errno;
-	return 0;
+	ret = join_group(mon, group);
+	if (!ret && !v1 && refusals)
+		ret = join_group(mon, refusals);
+	return ret;
 }
 
 /* The pid namespace getpid() counts in; 0 if /proc does not say. */
@@ -72,9 +84,9 @@ static uint32_t own_pid_ns(void)
 	return st.st_ino;
 }
 
-int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
-			  const struct rcmgr_io *io, void *ctx,
-			  uint32_t portid)
+static int monitor_open(struct rcmgr_monitor **monp,
+			const struct rcmgr_io *io, void *ctx, uint32_t portid,
+			bool v1)
 {
 	struct rcmgr_monitor *mon;
 	int ret;
@@ -87,7 +99,7 @@ int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
 	ret = io ? rcmgr_nl_init(&mon->nl, io, ctx, portid) :
 		   rcmgr_nl_open(&mon->nl);
 	if (!ret)
-		ret = join(mon);
+		ret = join(mon, v1);
 	if (ret < 0) {
 		rcmgr_monitor_close(mon);
 		errno = -ret;
@@ -97,9 +109,26 @@ int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
 	return 0;
 }
 
-RCMGR_EXPORT int rcmgr_monitor_open(struct rcmgr_monitor **monp)
+int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
+			  const struct rcmgr_io *io, void *ctx,
+			  uint32_t portid)
 {
-	return rcmgr_monitor_open_io(monp, NULL, NULL, 0);
+	return monitor_open(monp, io, ctx, portid, false);
+}
+
+__asm__(".symver rcmgr_monitor_open_v1_2, rcmgr_monitor_open@@LIBRCMGR_1.2");
+RCMGR_EXPORT int rcmgr_monitor_open_v1_2(struct rcmgr_monitor **monp);
+RCMGR_EXPORT int rcmgr_monitor_open_v1_2(struct rcmgr_monitor **monp)
+{
+	return monitor_open(monp, NULL, NULL, 0, false);
+}
+
+/* A 1.0 binary: the events group only, as it was. */
+__asm__(".symver rcmgr_monitor_open_v1, rcmgr_monitor_open@LIBRCMGR_1");
+RCMGR_EXPORT int rcmgr_monitor_open_v1(struct rcmgr_monitor **monp);
+RCMGR_EXPORT int rcmgr_monitor_open_v1(struct rcmgr_monitor **monp)
+{
+	return monitor_open(monp, NULL, NULL, 0, true);
 }
 
 RCMGR_EXPORT int rcmgr_monitor_fd(const struct rcmgr_monitor *mon)

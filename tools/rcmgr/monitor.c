@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rcmgr monitor: what the kernel tells the events group, one line (or one
- * JSON object) each, flushed at once, until interrupted: refusals of any
- * process of the namespace (which scope, which limit, the numbers, and
- * who: pid, comm, uid; "dropped" counts the refusal events the kernel's
- * rate limit suppressed before this one), and the handles the kernel
- * ended because their socket died.  Events lost because we were slow are
- * reported as a "lost" line, and the monitor goes on.
+ * rcmgr monitor: what the kernel tells the events and refusals groups,
+ * one line (or one JSON object) each, flushed at once, until interrupted:
+ * refusals of any process of the namespace (which scope, which limit, the
+ * numbers, and who: pid, comm, uid; "dropped" counts the refusal events
+ * the kernel's rate limit suppressed before this one), and the handles
+ * the kernel ended because their socket died.  Events lost because we
+ * were slow are reported as a "lost" line, and the monitor goes on.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -226,5 +226,6 @@ enum {
 };
 
 #define RCMGR_MCGRP_EVENTS	"events"
+#define RCMGR_MCGRP_REFUSALS	"refusals"
 
 #endif /* _UAPI_LINUX_RCMGR_H */
