@@ -280,8 +280,16 @@ void rcmgr_refusal_event(struct genl_info *info,
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	/* A full listener loses it, and learns so from ENOBUFS. */
-	genlmsg_multicast_netns(&rcmgr_family, net, msg, 0, RCMGR_GRP_REFUSALS,
-				GFP_KERNEL);
+	/*
+	 * A full listener loses it, and learns so from ENOBUFS (the others
+	 * got it: sent).  ESRCH: no listener in this namespace (the test of
+	 * listeners above is the system's), not sent.
+	 */
+	if (genlmsg_multicast_netns(&rcmgr_family, net, msg, 0,
+				    RCMGR_GRP_REFUSALS, GFP_KERNEL) == -ESRCH) {
+		atomic64_add(dropped, &st->pending);
+		drop_event(st, 1);
+		return;
+	}
 	atomic64_inc(&st->events);
 }

@@ -651,4 +651,30 @@ TEST_F(refusal, v1_monitor_not_woken_by_refusals)
 	rcmgr_monitor_close(old);
 }
 
+/*
+ * A listener in another namespace only: the kernel's test of listeners
+ * (the system's) passes, the multicast finds nobody in this namespace.
+ * The refusal is dropped, not counted as an event sent.
+ */
+TEST_F(refusal, event_to_nobody_not_sent)
+{
+	struct rcmgr_stats st;
+	struct raw_nl r;
+	struct rcmgr *rm;
+
+	/* self->mon stays in the fixture's namespace; this one has none. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, raw_open(&r));
+	ASSERT_EQ(0, rcmgr_open(&rm));
+	ASSERT_EQ(0, req_limit(&r, RCMGR_CLASS_TRANSIENT, NULL,
+			       RCMGR_A_RESOURCES_CONNS_INBOUND, 0));
+	ASSERT_EQ(-EDQUOT, req_conn(&r, -1));
+	ASSERT_EQ(0, rcmgr_stats_get(rm, &st));
+	EXPECT_EQ(1, st.refusals);
+	EXPECT_EQ(0, st.events);
+	EXPECT_EQ(1, st.events_dropped);
+	rcmgr_close(rm);
+	raw_close(&r);
+}
+
 TEST_HARNESS_MAIN
