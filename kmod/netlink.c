@@ -354,6 +354,10 @@ static int rcmgr_netlink_event(struct notifier_block *nb, unsigned long event,
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	rcmgr_owner_release(rcmgr_net(n->net), n->portid);
+	down_read(&notify_sem);
+	if (notify_live)
+		rcmgr_refusal_listeners_gone(n->net);
+	up_read(&notify_sem);
 	return NOTIFY_DONE;
 }
 

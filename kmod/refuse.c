@@ -240,6 +240,29 @@ static void drop_event(struct rcmgr_stats *st, u64 n)
 }
 
 /**
+ * rcmgr_refusal_listeners_gone() - a netlink socket of @net was released:
+ *	if nobody listens to refusals any more, forget the drops not told
+ * @net: the socket's namespace
+ *
+ * A new listener is told only of drops since it joined (or since the
+ * event before, if that came later).  Neither 6.1 nor 6.12 tells a family
+ * of a join in a namespace, so the count is reset when the last listener
+ * goes: here, when a socket is released and the system has no listener;
+ * at a refusal that finds no listener; and when an event finds none in
+ * the namespace.
+ *
+ * Context: process, the family registered.
+ */
+void rcmgr_refusal_listeners_gone(struct net *net)
+{
+	struct rcmgr_stats *st = &rcmgr_net(net)->stats;
+
+	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_REFUSALS) &&
+	    atomic64_read(&st->pending))
+		atomic64_set(&st->pending, 0);
+}
+
+/**
  * rcmgr_refusal_event() - count a refusal, and tell the refusals group
  * @info: the refused request, from the refused process
  * @why: which limit of which scope
@@ -259,8 +282,12 @@ void rcmgr_refusal_event(struct genl_info *info,
 	atomic64_inc(&st->refusals);
 	if (why->kind < ARRAY_SIZE(st->blocked))
 		atomic64_inc(&st->blocked[why->kind][why->res]);
-	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_REFUSALS))
+	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_REFUSALS)) {
+		/* Nobody to tell them: a listener to come must not be. */
+		if (atomic64_read(&st->pending))
+			atomic64_set(&st->pending, 0);
 		return;
+	}
 	if (!event_allowed(st, why)) {
 		drop_event(st, 1);
 		return;
@@ -287,8 +314,8 @@ void rcmgr_refusal_event(struct genl_info *info,
 	 */
 	if (genlmsg_multicast_netns(&rcmgr_family, net, msg, 0,
 				    RCMGR_GRP_REFUSALS, GFP_KERNEL) == -ESRCH) {
-		atomic64_add(dropped, &st->pending);
-		drop_event(st, 1);
+		/* Those it told of were for listeners gone: not the next's. */
+		atomic64_inc(&st->dropped);
 		return;
 	}
 	atomic64_inc(&st->events);

@@ -677,4 +677,59 @@ TEST_F(refusal, event_to_nobody_not_sent)
 	raw_close(&r);
 }
 
+/* Drops from before a listener joined are not told to it. */
+TEST_F(refusal, new_listener_not_told_old_drops)
+{
+	struct rcmgr_event ev;
+	int i;
+
+	ASSERT_EQ(0, param_write("event_interval_ms", "3600000"));
+	ASSERT_EQ(0, param_write("event_burst", "1"));
+	ASSERT_EQ(0, req_limit(&self->r, RCMGR_CLASS_TRANSIENT, NULL,
+			       RCMGR_A_RESOURCES_CONNS_INBOUND, 0));
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(-EDQUOT, req_conn(&self->r, -1));
+	rcmgr_monitor_close(self->mon);
+	self->mon = NULL;
+	/* Nobody listens; a new listener comes, and room for its event. */
+	ASSERT_EQ(0, param_write("event_burst", "1000"));
+	ASSERT_EQ(0, rcmgr_monitor_open(&self->mon));
+	ASSERT_EQ(0, fcntl(rcmgr_monitor_fd(self->mon), F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(-EDQUOT, req_conn(&self->r, -1));
+	ASSERT_EQ(0, next_refusal(self->mon, &ev));
+	EXPECT_EQ(0, ev.dropped);
+}
+
+/*
+ * The same, the only listener in another namespace (the system has
+ * listeners): the event that finds nobody in this namespace forgets the
+ * drops, and a listener of this one, come later, is not told them.
+ */
+TEST_F(refusal, drops_told_to_nobody_forgotten)
+{
+	struct rcmgr_monitor *mon;
+	struct rcmgr_event ev;
+	struct raw_nl r;
+	int i;
+
+	ASSERT_EQ(0, param_write("event_interval_ms", "3600000"));
+	ASSERT_EQ(0, param_write("event_burst", "1"));
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, raw_open(&r));
+	ASSERT_EQ(0, req_limit(&r, RCMGR_CLASS_TRANSIENT, NULL,
+			       RCMGR_A_RESOURCES_CONNS_INBOUND, 0));
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(-EDQUOT, req_conn(&r, -1));
+	/* An event finds nobody here: what it would have told is forgotten. */
+	ASSERT_EQ(0, param_write("event_burst", "1000"));
+	ASSERT_EQ(-EDQUOT, req_conn(&r, -1));
+	ASSERT_EQ(0, rcmgr_monitor_open(&mon));
+	ASSERT_EQ(0, fcntl(rcmgr_monitor_fd(mon), F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(-EDQUOT, req_conn(&r, -1));
+	ASSERT_EQ(0, next_refusal(mon, &ev));
+	EXPECT_EQ(0, ev.dropped);
+	rcmgr_monitor_close(mon);
+	raw_close(&r);
+}
+
 TEST_HARNESS_MAIN
