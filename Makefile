@@ -11,7 +11,7 @@
 #   make deb     the Debian packages, in BUILD/deb
 #   make regen   regenerate uapi/linux/rcmgr.h from the YNL spec
 
-VERSION		:= 0.1
+VERSION		:= 0.2
 BUILD		?= $(CURDIR)/build
 KERNELS		?= 6.1 6.12 debug
 CC		?= gcc

@@ -249,6 +249,15 @@ static const struct genl_multicast_group rcmgr_mcgrps[] = {
 		/* Events name other sockets' handles. */
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
+	/*
+	 * Refusal events: a group of their own, so that a reader of "events"
+	 * from before them (librcmgr 1.0) sees only what it knows.
+	 */
+	[RCMGR_GRP_REFUSALS] = {
+		.name = RCMGR_MCGRP_REFUSALS,
+		/* They name other users' processes and handles. */
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 struct genl_family rcmgr_family __ro_after_init = {
@@ -345,6 +354,10 @@ static int rcmgr_netlink_event(struct notifier_block *nb, unsigned long event,
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	rcmgr_owner_release(rcmgr_net(n->net), n->portid);
+	down_read(&notify_sem);
+	if (notify_live)
+		rcmgr_refusal_listeners_gone(n->net);
+	up_read(&notify_sem);
 	return NOTIFY_DONE;
 }
 

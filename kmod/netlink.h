@@ -14,6 +14,7 @@
 /* The family's multicast groups. */
 enum {
 	RCMGR_GRP_EVENTS,
+	RCMGR_GRP_REFUSALS,
 };
 
 extern struct genl_family rcmgr_family;
@@ -63,6 +64,7 @@ int rcmgr_nl_refuse(struct genl_info *info, const struct rcmgr_refusal *why);
 
 void rcmgr_refusal_event(struct genl_info *info,
 			 const struct rcmgr_refusal *why, const char *words);
+void rcmgr_refusal_listeners_gone(struct net *net);
 
 /* Handlers, by file. */
 

@@ -439,14 +439,29 @@ int rcmgr_put_bind(struct sk_buff *skb, const struct rcmgr_scope *conn);
 /* refuse.c */
 
 /**
+ * struct rcmgr_window - one rate limit's window
+ * @start: jiffies at which the window began.
+ * @taken: events taken in the window (and refusals beyond, not sent).
+ */
+struct rcmgr_window {
+	atomic_long_t start;
+	atomic_long_t taken;
+};
+
+/* Windows per kind of refusal (own handle, shared scope): users hash into them. */
+#define RCMGR_EVENT_USER_BITS	5
+
+/**
  * struct rcmgr_stats - refusals in a namespace, kept when scopes go
  * @blocked: refusals per kind of refusing scope and per resource.
  * @refusals: requests a limit refused.
  * @events: refusal events sent.
  * @dropped: refusal events suppressed or not allocated, with listeners.
  * @pending: of @dropped, those since the last event sent.
- * @window: jiffies at which the rate limit's window began.
- * @in_window: events taken in the window.
+ * @seed: random, hashed with the refused process's kuid to pick its window.
+ * @all: the namespace's ceiling, above what one user alone can take.
+ * @own: per user (hashed): refusals by the user's own handles.
+ * @shared: per user (hashed): refusals by shared scopes.
  *
  * All atomics, taken under no lock.
  */
@@ -456,8 +471,10 @@ struct rcmgr_stats {
 	atomic64_t events;
 	atomic64_t dropped;
 	atomic64_t pending;
-	atomic_long_t window;
-	atomic_long_t in_window;
+	u32 seed;
+	struct rcmgr_window all;
+	struct rcmgr_window own[1 << RCMGR_EVENT_USER_BITS];
+	struct rcmgr_window shared[1 << RCMGR_EVENT_USER_BITS];
 };
 
 void rcmgr_stats_init(struct rcmgr_stats *st);

@@ -182,7 +182,8 @@ ssize_t rcmgr_nl_recv(struct rcmgr_nl *nl);
 void rcmgr_nl_drain(struct rcmgr_nl *nl);
 void rcmgr_reply_init(struct rcmgr_reply *rep);
 void rcmgr_reply_free(struct rcmgr_reply *rep);
-int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group);
+int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group,
+		    uint32_t *refusals);
 struct rcmgr_error *rcmgr_thread_error(void);
 void rcmgr_fork_register(struct rcmgr *rm);
 void rcmgr_fork_unregister(struct rcmgr *rm);

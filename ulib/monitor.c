@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Monitor: a socket of its own in the rcmgr "events" group, reading the
- * kernel's notifications that it ended a handle or that a limit refused.
+ * kernel's notifications that it ended a handle, and in the "refusals"
+ * group, that a limit refused.
  *
  * The family lookup runs through the netlink core, which reads its ack
  * too: a poll() on the fd wakes only for notifications.  A full socket
@@ -9,13 +10,16 @@
  * ENOBUFS; that is counted and reported, and the monitor goes on.
  *
  * struct rcmgr_event grew refusals in LIBRCMGR_1.2.  A binary built before
- * passes the three-field struct of 1.0 and gets rcmgr_monitor_read@LIBRCMGR_1,
- * which skips refusals and writes no more than those three fields.
+ * opens with rcmgr_monitor_open@LIBRCMGR_1, which joins "events" only, so
+ * no refusal makes its fd readable; it passes the three-field struct of
+ * 1.0 and gets rcmgr_monitor_read@LIBRCMGR_1, which writes no more than
+ * those three fields (and skips a refusal, should one come).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
@@ -32,19 +36,29 @@ struct rcmgr_monitor {
 	struct rcmgr_nl nl;
 	size_t off, end;	/* what is left to parse in nl.buf */
 	unsigned long lost;	/* ENOBUFS seen */
+	uint32_t pid_ns;	/* inode of the opener's pid namespace; 0 */
 };
 
 /* Room for bursts (a namespace's conns ending at once), as ip monitor does. */
 #define MONITOR_RCVBUF	(1 << 20)
 
-static int join(struct rcmgr_monitor *mon)
+static int join_group(struct rcmgr_monitor *mon, uint32_t group)
+{
+	if (setsockopt(mon->nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &group, sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The events group and, unless @v1, the refusals group. */
+static int join(struct rcmgr_monitor *mon, bool v1)
 {
 	int size = MONITOR_RCVBUF;
-	uint32_t group = 0;
+	uint32_t group = 0, refusals = 0;
 	uint16_t family;
 	int ret;
 
-	ret = rcmgr_nl_family(&mon->nl, &family, &group);
+	ret = rcmgr_nl_family(&mon->nl, &family, &group, &refusals);
 	if (ret < 0)
 		return ret;
 	if (mon->nl.io != &rcmgr_socket_io)
@@ -54,15 +68,25 @@ static int join(struct rcmgr_monitor *mon)
 		       sizeof(size)) < 0)
 		setsockopt(mon->nl.fd, SOL_SOCKET, SO_RCVBUF, &size,
 			   sizeof(size));
-	if (setsockopt(mon->nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
-		       &group, sizeof(group)) < 0)
-		return -errno;
-	return 0;
+	ret = join_group(mon, group);
+	if (!ret && !v1 && refusals)
+		ret = join_group(mon, refusals);
+	return ret;
 }
 
-int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
-			  const struct rcmgr_io *io, void *ctx,
-			  uint32_t portid)
+/* The pid namespace getpid() counts in; 0 if /proc does not say. */
+static uint32_t own_pid_ns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) < 0)
+		return 0;
+	return st.st_ino;
+}
+
+static int monitor_open(struct rcmgr_monitor **monp,
+			const struct rcmgr_io *io, void *ctx, uint32_t portid,
+			bool v1)
 {
 	struct rcmgr_monitor *mon;
 	int ret;
@@ -71,10 +95,11 @@ int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
 	if (!mon)
 		return -(errno = ENOMEM);
 	mon->nl.fd = -1;
+	mon->pid_ns = own_pid_ns();
 	ret = io ? rcmgr_nl_init(&mon->nl, io, ctx, portid) :
 		   rcmgr_nl_open(&mon->nl);
 	if (!ret)
-		ret = join(mon);
+		ret = join(mon, v1);
 	if (ret < 0) {
 		rcmgr_monitor_close(mon);
 		errno = -ret;
@@ -84,9 +109,26 @@ int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
 	return 0;
 }
 
-RCMGR_EXPORT int rcmgr_monitor_open(struct rcmgr_monitor **monp)
+int rcmgr_monitor_open_io(struct rcmgr_monitor **monp,
+			  const struct rcmgr_io *io, void *ctx,
+			  uint32_t portid)
 {
-	return rcmgr_monitor_open_io(monp, NULL, NULL, 0);
+	return monitor_open(monp, io, ctx, portid, false);
+}
+
+__asm__(".symver rcmgr_monitor_open_v1_2, rcmgr_monitor_open@@LIBRCMGR_1.2");
+RCMGR_EXPORT int rcmgr_monitor_open_v1_2(struct rcmgr_monitor **monp);
+RCMGR_EXPORT int rcmgr_monitor_open_v1_2(struct rcmgr_monitor **monp)
+{
+	return monitor_open(monp, NULL, NULL, 0, false);
+}
+
+/* A 1.0 binary: the events group only, as it was. */
+__asm__(".symver rcmgr_monitor_open_v1, rcmgr_monitor_open@LIBRCMGR_1");
+RCMGR_EXPORT int rcmgr_monitor_open_v1(struct rcmgr_monitor **monp);
+RCMGR_EXPORT int rcmgr_monitor_open_v1(struct rcmgr_monitor **monp)
+{
+	return monitor_open(monp, NULL, NULL, 0, true);
 }
 
 RCMGR_EXPORT int rcmgr_monitor_fd(const struct rcmgr_monitor *mon)
@@ -125,6 +167,11 @@ static int extra_attr_cb(const struct nlattr *a, void *data)
 			return MNL_CB_ERROR;
 		snprintf(ev->comm, sizeof(ev->comm), "%s", mnl_attr_get_str(a));
 		break;
+	case RCMGR_A_REFUSAL_PID_NS:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		ev->pid_ns = mnl_attr_get_u32(a);
+		break;
 	case RCMGR_A_REFUSAL_DROPPED:
 		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
 			return MNL_CB_ERROR;
@@ -145,7 +192,8 @@ static int refusal_nest_cb(const struct nlattr *a, void *data)
 }
 
 /* A refusal notification: 0 and @ev filled in, or a negative errno. */
-static int parse_refusal_event(const struct nlmsghdr *nlh,
+static int parse_refusal_event(const struct rcmgr_monitor *mon,
+			       const struct nlmsghdr *nlh,
 			       struct rcmgr_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -158,17 +206,19 @@ static int parse_refusal_event(const struct nlmsghdr *nlh,
 	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), refusal_nest_cb,
 			   ev) < 0)
 		return -EBADMSG;
+	ev->pid_local = ev->pid && ev->pid_ns && ev->pid_ns == mon->pid_ns;
 	return 0;
 }
 
-static int parse_any_event(const struct nlmsghdr *nlh, struct rcmgr_event *ev)
+static int parse_any_event(const struct rcmgr_monitor *mon,
+			   const struct nlmsghdr *nlh, struct rcmgr_event *ev)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*g)))
 		return -ENOMSG;
 	if (g->cmd == RCMGR_CMD_REFUSAL_NTF)
-		return parse_refusal_event(nlh, ev);
+		return parse_refusal_event(mon, nlh, ev);
 	memset(ev, 0, sizeof(*ev));
 	if (rcmgr_parse_event(nlh, ev))
 		return -ENOMSG;
@@ -191,7 +241,7 @@ static int next_event(struct rcmgr_monitor *mon, struct rcmgr_event *ev)
 		}
 		mon->off += NLMSG_ALIGN(m->nlmsg_len);
 		/* Notifications only; skip what is not ours. */
-		if (m->nlmsg_seq == 0 && !parse_any_event(m, ev))
+		if (m->nlmsg_seq == 0 && !parse_any_event(mon, m, ev))
 			return 0;
 	}
 	return -ENOMSG;

@@ -342,7 +342,8 @@ out:
 }
 
 /* Resolve the rcmgr family, and its events group if @group is given. */
-int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group)
+int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group,
+		    uint32_t *refusals)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct rcmgr_reply rep;
@@ -359,6 +360,11 @@ int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group)
 	if (!ret && group)
 		ret = rcmgr_parse_mcast_group((struct nlmsghdr *)rep.data,
 					      RCMGR_MCGRP_EVENTS, group);
+	/* A module from before refusal events has no such group: 0. */
+	if (!ret && refusals &&
+	    rcmgr_parse_mcast_group((struct nlmsghdr *)rep.data,
+				    RCMGR_MCGRP_REFUSALS, refusals))
+		*refusals = 0;
 	rcmgr_reply_free(&rep);
 	return ret;
 }

@@ -107,7 +107,7 @@ RCMGR_EXPORT int rcmgr_open(struct rcmgr **rmp)
 		return fail(-ENOMEM);
 	ret = rcmgr_nl_open(&rm->nl);
 	if (!ret) {
-		ret = rcmgr_nl_family(&rm->nl, &rm->family, NULL);
+		ret = rcmgr_nl_family(&rm->nl, &rm->family, NULL, NULL);
 		if (ret < 0)
 			rcmgr_nl_close(&rm->nl);
 	}

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rcmgr monitor: what the kernel tells the events group, one line (or one
- * JSON object) each, flushed at once, until interrupted: refusals of any
- * process of the namespace (which scope, which limit, the numbers, and
- * who: pid, comm, uid; "dropped" counts the refusal events the kernel's
- * rate limit suppressed before this one), and the handles the kernel
- * ended because their socket died.  Events lost because we were slow are
- * reported as a "lost" line, and the monitor goes on.
+ * rcmgr monitor: what the kernel tells the events and refusals groups,
+ * one line (or one JSON object) each, flushed at once, until interrupted:
+ * refusals of any process of the namespace (which scope, which limit, the
+ * numbers, and who: pid, comm, uid; "dropped" counts the refusal events
+ * the kernel's rate limit suppressed before this one), and the handles
+ * the kernel ended because their socket died.  Events lost because we
+ * were slow are reported as a "lost" line, and the monitor goes on.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -119,7 +119,11 @@ static void print_refusal(const struct rcmgr_event *ev)
 	out_limit("limit", e->limit);
 	if (e->resource == RCMGR_RESOURCE_MEMORY)
 		out_u64("prio", e->priority);
-	out_u64("pid", ev->pid);
+	/* Another pid namespace's pid would name one of ours. */
+	if (ev->pid_local)
+		out_u64("pid", ev->pid);
+	else
+		out_str("pid", "foreign", true);
 	out_name("comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	out_u64("uid", ev->uid);
 	out_u64("dropped", ev->dropped);

@@ -10,6 +10,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
+#include <sys/stat.h>
+
 #include "kselftest_harness.h"
 #include "internal.h"
 
@@ -108,7 +110,15 @@ static void put_closed(struct chunk *c, uint64_t id)
 	end(c, nlh);
 }
 
-static void put_refusal(struct chunk *c, bool whole)
+/* The test's pid namespace, as the kernel names it. */
+static uint32_t own_pid_ns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) ? 0 : st.st_ino;
+}
+
+static void put_refusal_ns(struct chunk *c, bool whole, uint32_t pid_ns)
 {
 	struct nlmsghdr *nlh = put(c, FAMILY, RCMGR_CMD_REFUSAL_NTF, 0);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, RCMGR_A_SCOPE_REFUSAL);
@@ -129,11 +139,18 @@ static void put_refusal(struct chunk *c, bool whole)
 		mnl_attr_put_strz(nlh, RCMGR_A_REFUSAL_COMM, "ipfs");
 		mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_UID, 1000);
 		mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_DROPPED, 12);
+		if (pid_ns)
+			mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_PID_NS, pid_ns);
 		/* From a newer kernel: skipped. */
 		mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_MAX + 7, 1);
 	}
 	mnl_attr_nest_end(nlh, nest);
 	end(c, nlh);
+}
+
+static void put_refusal(struct chunk *c, bool whole)
+{
+	put_refusal_ns(c, whole, own_pid_ns());
 }
 
 FIXTURE(mon) {
@@ -191,6 +208,9 @@ TEST_F(mon, refusal_parsed_whole)
 	EXPECT_EQ(16, ev.refusal.limit);
 	EXPECT_STREQ("peer 12D3KooW: streams 16/16", ev.refusal.message);
 	EXPECT_EQ(4321, ev.pid);
+	ASSERT_NE(0, own_pid_ns());
+	EXPECT_EQ(own_pid_ns(), ev.pid_ns);
+	EXPECT_EQ(1, ev.pid_local);
 	EXPECT_EQ(1000, ev.uid);
 	EXPECT_STREQ("ipfs", ev.comm);
 	EXPECT_EQ(12, ev.dropped);
@@ -206,8 +226,27 @@ TEST_F(mon, refusal_parsed_whole)
 	EXPECT_EQ(RCMGR_EVENT_REFUSAL, ev.type);
 	EXPECT_EQ(RCMGR_DIR_UNKNOWN, ev.refusal.direction);
 	EXPECT_EQ(0, ev.pid);
+	EXPECT_EQ(0, ev.pid_local);
 	EXPECT_STREQ("", ev.comm);
 	EXPECT_EQ(-EAGAIN, rcmgr_monitor_read(self->mon, &ev));
+}
+
+/* A pid counted in another pid namespace is not the reader's. */
+TEST_F(mon, refusal_pid_foreign)
+{
+	struct chunk *c = &self->f.chunk[self->f.n++];
+	struct rcmgr_event ev;
+
+	put_refusal_ns(c, true, own_pid_ns() + 1);
+	put_refusal_ns(c, true, 0);
+	ASSERT_EQ(0, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(4321, ev.pid);
+	EXPECT_EQ(own_pid_ns() + 1, ev.pid_ns);
+	EXPECT_EQ(0, ev.pid_local);
+	/* No pid-ns (an older kernel): not known to be ours. */
+	ASSERT_EQ(0, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(4321, ev.pid);
+	EXPECT_EQ(0, ev.pid_local);
 }
 
 /* A binary built against 1.0 sees scope-closed events only, in 16 bytes. */

@@ -355,8 +355,15 @@ struct rcmgr_event {
 	struct rcmgr_error refusal;
 	uint32_t pid;			/* the refused process (see rcmgr.rst) */
 	uint32_t uid;			/* in the namespace's user namespace */
-	char comm[16];			/* its thread's command name */
+	char comm[16];			/* its thread's name, chosen by it */
 	uint64_t dropped;		/* refusal events suppressed before */
+	uint32_t pid_ns;		/* inode of pid's pid namespace; 0 */
+	/*
+	 * 1: pid is counted in the reader's pid namespace (pid_ns is that of
+	 * /proc/self/ns/pid when the monitor was opened); 0: it names another
+	 * namespace's process (or the kernel said none), not one of ours.
+	 */
+	int pid_local;
 };
 int rcmgr_monitor_open(struct rcmgr_monitor **mon);
 int rcmgr_monitor_fd(const struct rcmgr_monitor *mon);
