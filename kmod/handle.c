@@ -30,6 +30,13 @@ enum {
 /* Conns, streams and spans: scopes allocated short (struct rcmgr_scope). */
 static struct kmem_cache *handle_cache __read_mostly;
 
+/*
+ * A handle ends after its memory counter: only the counters of named
+ * scopes and @names (named scopes only) may follow it.
+ */
+static_assert(offsetof(struct rcmgr_scope, names) ==
+	      offsetof(struct rcmgr_scope, res[RCMGR_NR_RES]));
+
 /**
  * rcmgr_handle_init() - make the cache handles are allocated from
  *
@@ -827,6 +834,10 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
  * The owner's socket is gone, so no request of it drops a handle any
  * more: the handles are taken off @o in one go, not one lock round trip
  * each, and each is done and forgotten in the order it was opened.
+ * This relies on rcmgr_handle_drop() running only in a request of the
+ * owning socket: the list walked here is no longer under @o->lock.
+ * Every caller destroys @o only once its socket is released (URELEASE,
+ * a port id reused after netlink_release(), namespace or module exit).
  *
  * Context: process; the only one to destroy @o.
  */
