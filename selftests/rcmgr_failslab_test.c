@@ -773,7 +773,7 @@ TEST_F_TIMEOUT(failslab, every_allocation, 300)
 }
 
 /*
- * A refused request, with a listener on the events group, and each of its
+ * A refused request, with a listener on the refusals group, and each of its
  * allocations failing in turn (the refusal event's among them): however
  * the request ends, every refusal is counted once, as an event sent or as
  * one dropped, and the listener gets the events sent.
@@ -806,7 +806,7 @@ FIXTURE_SETUP(refusal_fault)
 	ASSERT_EQ(0, raw_open(&self->lis));
 	ASSERT_EQ(0, setsockopt(mnl_socket_get_fd(self->lis.nl), SOL_SOCKET,
 				SO_RCVBUFFORCE, &size, sizeof(size)));
-	ASSERT_EQ(0, raw_join_events(&self->lis));
+	ASSERT_EQ(0, raw_join(&self->lis, RCMGR_MCGRP_REFUSALS));
 }
 
 FIXTURE_TEARDOWN(refusal_fault)

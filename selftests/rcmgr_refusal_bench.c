@@ -108,7 +108,7 @@ int main(void)
 
 	floor = measure(&r, false, NULL);
 	none = measure(&r, true, NULL);
-	if (raw_open(&lis) || raw_join_events(&lis) ||
+	if (raw_open(&lis) || raw_join(&lis, RCMGR_MCGRP_REFUSALS) ||
 	    setsockopt(mnl_socket_get_fd(lis.nl), SOL_SOCKET, SO_RCVBUFFORCE,
 		       &size, sizeof(size)))
 		die("listener");

@@ -190,8 +190,8 @@ static inline int raw_mcast_group(const struct nlmsghdr *nlh, const char *name)
 	return -1;
 }
 
-/* Join the family's events group: 0, -EIO, -ENOENT, or setsockopt's -errno. */
-static inline int raw_join_events(struct raw_nl *r)
+/* Join the family's group @name: 0, -EIO, -ENOENT, or setsockopt's -errno. */
+static inline int raw_join(struct raw_nl *r, const char *name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -202,12 +202,17 @@ static inline int raw_join_events(struct raw_nl *r)
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RCMGR_FAMILY_NAME);
 	if (raw_talk(r, nlh, &ans) || ans.error)
 		return -EIO;
-	grp = raw_mcast_group((struct nlmsghdr *)ans.reply, RCMGR_MCGRP_EVENTS);
+	grp = raw_mcast_group((struct nlmsghdr *)ans.reply, name);
 	if (grp < 0)
 		return -ENOENT;
 	if (mnl_socket_setsockopt(r->nl, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)))
 		return -errno;
 	return 0;
+}
+
+static inline int raw_join_events(struct raw_nl *r)
+{
+	return raw_join(r, RCMGR_MCGRP_EVENTS);
 }
 
 static inline void raw_close(struct raw_nl *r)
