@@ -282,6 +282,7 @@ TEST_F(priv, admin_ops)
 		CHILD_CHECK(req_config_set(&r, RCMGR_A_CONFIG_MAX_USER_BINDS,
 					   ceiling + 1) == -EPERM);
 		CHILD_CHECK(raw_join_events(&r) == want);
+		CHILD_CHECK(raw_join(&r, RCMGR_MCGRP_REFUSALS) == want);
 		_exit(0);
 	}
 	ASSERT_EQ(0, wait_child(pid));
