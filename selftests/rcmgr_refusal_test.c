@@ -22,7 +22,6 @@
 #include <rcmgr/rcmgr.h>
 
 #define NOBODY		65534
-#define PARAM		"/sys/module/rcmgr/parameters/"
 #define TRANSIENT_ID	2	/* in a fresh namespace: system 1, transient 2 */
 
 #define CHILD_CHECK(c) do {						\
@@ -31,40 +30,6 @@
 		_exit(1);						\
 	}								\
 } while (0)
-
-static int param_write(const char *name, const char *val)
-{
-	char path[128];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), PARAM "%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int param_read(const char *name, char *buf, size_t len)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), PARAM "%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	/* Without the newline, to write it back. */
-	buf[n > 0 && buf[n - 1] == '\n' ? n - 1 : n] = '\0';
-	return 0;
-}
 
 static int wait_child(pid_t pid)
 {

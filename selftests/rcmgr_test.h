@@ -8,8 +8,10 @@
 #define _RCMGR_TEST_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/rcmgr.h>
@@ -258,6 +260,43 @@ static inline void raw_reply_resources(const struct raw_ans *ans, int type,
 			    mnl_attr_get_payload_len(b) == 8)
 				v[mnl_attr_get_type(b)] = mnl_attr_get_u64(b);
 	}
+}
+
+#define RCMGR_PARAM_DIR	"/sys/module/rcmgr/parameters/"
+
+/* Write the module parameter @name: 0 or -errno. */
+static inline int param_write(const char *name, const char *val)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), RCMGR_PARAM_DIR "%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Read the module parameter @name, without its newline: 0 or -errno. */
+static inline int param_read(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), RCMGR_PARAM_DIR "%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n > 0 && buf[n - 1] == '\n' ? n - 1 : n] = '\0';
+	return 0;
 }
 
 #endif /* _RCMGR_TEST_H */
