@@ -27,6 +27,11 @@
  * @RCMGR_SCOPE_KIND_STREAM: A stream (a handle).
  * @RCMGR_SCOPE_KIND_SPAN: A span on another scope (a handle); charges its
  *   parent.
+ * @RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM: The root of connections from
+ *   allowlisted addresses, used when the system or transient scope refuses
+ *   them.
+ * @RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT: Allowlisted connections not yet
+ *   attached to a peer; charges allowlisted-system.
  */
 enum rcmgr_scope_kind {
 	RCMGR_SCOPE_KIND_SYSTEM = 1,
@@ -39,6 +44,8 @@ enum rcmgr_scope_kind {
 	RCMGR_SCOPE_KIND_CONN,
 	RCMGR_SCOPE_KIND_STREAM,
 	RCMGR_SCOPE_KIND_SPAN,
+	RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
+	RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
 };
 
 /**
@@ -51,6 +58,11 @@ enum rcmgr_direction {
 
 /**
  * enum rcmgr_resource_type - An accounted resource, as named in refusals.
+ * @RCMGR_RESOURCE_TYPE_SUBNET_CONNS: Connections from one subnet or network
+ *   prefix (the conn-limit table), counted from open to done.
+ * @RCMGR_RESOURCE_TYPE_CONN_RATE: New connections from one subnet or network
+ *   prefix, or from anywhere, per second (a token bucket of the rate-limit
+ *   table).
  */
 enum rcmgr_resource_type {
 	RCMGR_RESOURCE_TYPE_MEMORY = 1,
@@ -61,6 +73,8 @@ enum rcmgr_resource_type {
 	RCMGR_RESOURCE_TYPE_CONNS_OUTBOUND,
 	RCMGR_RESOURCE_TYPE_CONNS,
 	RCMGR_RESOURCE_TYPE_FD,
+	RCMGR_RESOURCE_TYPE_SUBNET_CONNS,
+	RCMGR_RESOURCE_TYPE_CONN_RATE,
 };
 
 /**
@@ -78,6 +92,25 @@ enum rcmgr_class {
 	RCMGR_CLASS_PEER,
 	RCMGR_CLASS_CONN,
 	RCMGR_CLASS_STREAM,
+	RCMGR_CLASS_ALLOWLISTED_SYSTEM,
+	RCMGR_CLASS_ALLOWLISTED_TRANSIENT,
+};
+
+/**
+ * enum rcmgr_netlimit_table - A table of per-address connection limits.
+ * @RCMGR_NETLIMIT_TABLE_CONN_LIMIT: Live connections per network prefix or per
+ *   subnet (go-libp2p's connection limiter).
+ * @RCMGR_NETLIMIT_TABLE_RATE_LIMIT: Token buckets on new connections per
+ *   network prefix, per subnet and for the whole namespace (go-libp2p's
+ *   connection rate limiter).
+ * @RCMGR_NETLIMIT_TABLE_VERIFY_SOURCE: Token buckets deciding
+ *   verify-source-address; derived from conn-limit (rate 0.1/s, burst half the
+ *   connection count), read only.
+ */
+enum rcmgr_netlimit_table {
+	RCMGR_NETLIMIT_TABLE_CONN_LIMIT = 1,
+	RCMGR_NETLIMIT_TABLE_RATE_LIMIT,
+	RCMGR_NETLIMIT_TABLE_VERIFY_SOURCE,
 };
 
 enum {
@@ -114,6 +147,7 @@ enum {
 	RCMGR_A_REFUSAL_UID,
 	RCMGR_A_REFUSAL_DROPPED,
 	RCMGR_A_REFUSAL_PID_NS,
+	RCMGR_A_REFUSAL_SUBNET,
 
 	__RCMGR_A_REFUSAL_MAX,
 	RCMGR_A_REFUSAL_MAX = (__RCMGR_A_REFUSAL_MAX - 1)
@@ -133,6 +167,9 @@ enum {
 	RCMGR_A_STATS_EVENTS_DROPPED,
 	RCMGR_A_STATS_BLOCKED,
 	RCMGR_A_STATS_PAD,
+	RCMGR_A_STATS_SUBNET_REFUSALS,
+	RCMGR_A_STATS_RATE_REFUSALS,
+	RCMGR_A_STATS_VERIFY_ASKED,
 
 	__RCMGR_A_STATS_MAX,
 	RCMGR_A_STATS_MAX = (__RCMGR_A_STATS_MAX - 1)
@@ -163,6 +200,9 @@ enum {
 	RCMGR_A_SCOPE_BLOCKED,
 	RCMGR_A_SCOPE_REFUSAL,
 	RCMGR_A_SCOPE_PAD,
+	RCMGR_A_SCOPE_ENDPOINT_BIN,
+	RCMGR_A_SCOPE_ALLOWLISTED,
+	RCMGR_A_SCOPE_VERIFY,
 
 	__RCMGR_A_SCOPE_MAX,
 	RCMGR_A_SCOPE_MAX = (__RCMGR_A_SCOPE_MAX - 1)
@@ -176,6 +216,36 @@ enum {
 
 	__RCMGR_A_LIMIT_MAX,
 	RCMGR_A_LIMIT_MAX = (__RCMGR_A_LIMIT_MAX - 1)
+};
+
+enum {
+	RCMGR_A_NETRULE_FAMILY = 1,
+	RCMGR_A_NETRULE_PREFIX_LEN,
+	RCMGR_A_NETRULE_NETWORK,
+	RCMGR_A_NETRULE_CONNS,
+	RCMGR_A_NETRULE_RATE,
+	RCMGR_A_NETRULE_BURST,
+	RCMGR_A_NETRULE_COUNT,
+	RCMGR_A_NETRULE_PAD,
+
+	__RCMGR_A_NETRULE_MAX,
+	RCMGR_A_NETRULE_MAX = (__RCMGR_A_NETRULE_MAX - 1)
+};
+
+enum {
+	RCMGR_A_NETLIMIT_TABLE = 1,
+	RCMGR_A_NETLIMIT_RULE,
+
+	__RCMGR_A_NETLIMIT_MAX,
+	RCMGR_A_NETLIMIT_MAX = (__RCMGR_A_NETLIMIT_MAX - 1)
+};
+
+enum {
+	RCMGR_A_ALLOWLIST_MULTIADDR = 1,
+	RCMGR_A_ALLOWLIST_TEXT,
+
+	__RCMGR_A_ALLOWLIST_MAX,
+	RCMGR_A_ALLOWLIST_MAX = (__RCMGR_A_ALLOWLIST_MAX - 1)
 };
 
 enum {
@@ -194,6 +264,10 @@ enum {
 	RCMGR_A_CONFIG_AUTOSCALE_MEMORY,
 	RCMGR_A_CONFIG_AUTOSCALE_FDS,
 	RCMGR_A_CONFIG_PAD,
+	RCMGR_A_CONFIG_MAX_TRACKED,
+	RCMGR_A_CONFIG_TRACKED,
+	RCMGR_A_CONFIG_MAX_ALLOWLIST,
+	RCMGR_A_CONFIG_ALLOWLIST_ENTRIES,
 
 	__RCMGR_A_CONFIG_MAX,
 	RCMGR_A_CONFIG_MAX = (__RCMGR_A_CONFIG_MAX - 1)
@@ -220,6 +294,13 @@ enum {
 	RCMGR_CMD_LIMIT_DEL,
 	RCMGR_CMD_REFUSAL_NTF,
 	RCMGR_CMD_STATS_GET,
+	RCMGR_CMD_ALLOWLIST_ADD,
+	RCMGR_CMD_ALLOWLIST_DEL,
+	RCMGR_CMD_ALLOWLIST_GET,
+	RCMGR_CMD_NETLIMIT_GET,
+	RCMGR_CMD_NETLIMIT_SET,
+	RCMGR_CMD_NETLIMIT_RESET,
+	RCMGR_CMD_VERIFY_SOURCE_ADDRESS,
 
 	__RCMGR_CMD_MAX,
 	RCMGR_CMD_MAX = (__RCMGR_CMD_MAX - 1)
