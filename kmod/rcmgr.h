@@ -19,6 +19,7 @@
 #define _RCMGR_H
 
 #include <linux/atomic.h>
+#include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -478,6 +479,49 @@ struct rcmgr_stats {
 };
 
 void rcmgr_stats_init(struct rcmgr_stats *st);
+
+/* multiaddr.c */
+
+/* What rcmgr_maddr_parse() accepts. */
+enum rcmgr_maddr_use {
+	RCMGR_MADDR_ENDPOINT,	/* /ip4|/ip6, transports, optional /p2p last */
+	RCMGR_MADDR_ENTRY,	/* /ip4|/ip6, optional /ipcidr, optional /p2p */
+};
+
+/**
+ * struct rcmgr_maddr - a validated binary multiaddr, as the kernel uses it
+ * @family: AF_INET or AF_INET6.
+ * @prefix_len: /ipcidr's bits; 32 or 128 without it.
+ * @addr: the address (for an entry: the network, host bits zero).
+ * @peer_len: length of @peer, 0 without /p2p.
+ * @peer: /p2p's peer id in base58btc text, as conn-set-peer names peers.
+ */
+struct rcmgr_maddr {
+	u16 family;
+	u8 prefix_len;
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+		u8 b[16];
+	} addr;
+	u16 peer_len;
+	u8 peer[RCMGR_PEER_MAX];
+};
+
+int rcmgr_maddr_parse(const u8 *buf, int len, enum rcmgr_maddr_use use,
+		      struct rcmgr_maddr *ma, struct netlink_ext_ack *extack);
+int rcmgr_maddr_text(const u8 *buf, int len, char *out, size_t size);
+
+/* allowlist.c */
+
+bool rcmgr_allowlist_allowed(struct rcmgr_net *rn,
+			     const struct rcmgr_maddr *remote);
+bool rcmgr_allowlist_allowed_peer(struct rcmgr_net *rn,
+				  const struct rcmgr_maddr *remote,
+				  const struct rcmgr_key *peer);
+bool rcmgr_allowlist_network(struct rcmgr_net *rn,
+			     const struct rcmgr_maddr *remote,
+			     struct rcmgr_maddr *network);
 
 /* net.c */
 
