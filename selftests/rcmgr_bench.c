@@ -34,6 +34,7 @@
 #define HOLD_N	20000		/* handles of the SIGKILLed holder */
 #define TWO_N	20000		/* round trips per process, two-process row */
 #define PAIRS	3000		/* calls in turn in 10- and many-peer namespaces */
+#define MILLION	1000000		/* live handles of the scale row */
 
 static double now_ns(void)
 {
@@ -593,6 +594,63 @@ static double kill_holder(void)
 }
 
 /*
+ * A manager of namespace @ns_fd opens MILLION conns, in batches: the time
+ * per handle.  The manager is returned in @holder, to be closed later.
+ */
+static double open_million(int ns_fd, int back_fd, struct rcmgr **holder)
+{
+	struct rcmgr_batch *hb;
+	struct rcmgr_scope *s;
+	double t;
+	int i, ret;
+
+	if (setns(ns_fd, CLONE_NEWNET))
+		die("setns", errno);
+	ret = rcmgr_open(holder);
+	if (setns(back_fd, CLONE_NEWNET))
+		die("setns", errno);
+	if (!ret)
+		ret = rcmgr_batch_new(*holder, &hb);
+	if (ret)
+		die("holder", ret);
+	t = now_ns();
+	for (i = 0; i < MILLION; i++) {
+		ret = rcmgr_batch_open_connection(hb, RCMGR_DIR_INBOUND, false,
+						  NULL, &s);
+		if (ret < 0)
+			die("queue conn", ret);
+		if (i % 64 == 63 || i == MILLION - 1) {
+			ret = rcmgr_batch_submit(hb);
+			if (ret)
+				die("open a million", ret < 0 ? ret :
+				    rcmgr_last_error(*holder)->error);
+			rcmgr_batch_reset(hb);
+		}
+	}
+	t = now_ns() - t;
+	rcmgr_batch_free(hb);
+	return t / MILLION;
+}
+
+/* Close @holder: the time per handle until namespace @k is back to @base. */
+static double close_million(struct rcmgr *holder, int k, uint32_t base)
+{
+	struct rcmgr_config cfg;
+	double t = now_ns();
+	int ret;
+
+	rcmgr_close(holder);
+	for (;;) {
+		ret = rcmgr_config_get(rm_ns[k], &cfg);
+		if (ret)
+			die("config", ret);
+		if (cfg.handles <= base)
+			break;
+	}
+	return (now_ns() - t) / MILLION;
+}
+
+/*
  * Two processes on two CPUs, each doing @fn TWO_N times on its own
  * manager, against one alone: the throughput ratio.
  */
@@ -742,8 +800,12 @@ int main(int argc, char **argv)
 	int peers = argc > 1 ? atoi(argv[1]) : 100000;
 	double fl, rr, st, rr_many, st_many, rr_few, st_few, kill_ns, b1, b4, b16;
 	double bs16, slab[5], two_rr, two_floor, t, ctrl, r1;
+	double m_open, m_close, rr_m, st_m, rr_m0, st_m0;
 	char caches[5][512], label[64];
-	int one = 1, ret, k, ns0;
+	int one = 1, ret, k, ns0, ns1;
+	struct rcmgr *holder;
+	struct rcmgr_config cfg;
+	uint32_t base;
 	struct utsname u;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -768,9 +830,11 @@ int main(int argc, char **argv)
 	if (unshare(CLONE_NEWNET))
 		die("unshare", errno);
 	setup_ns(1, peers);
+	ns1 = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ns1 < 0)
+		die("/proc/self/ns/net", errno);
 	if (setns(ns0, CLONE_NEWNET))
 		die("setns", errno);
-	close(ns0);
 	use(0);
 	ret = rcmgr_batch_new(rm, &batch);
 	if (ret)
@@ -802,6 +866,18 @@ int main(int argc, char **argv)
 	}
 	paired(rr_ns0, rr_ns1, PAIRS, &rr_few, &rr_many);
 	paired(st_ns0, st_ns1, PAIRS, &st_few, &st_many);
+
+	/* The same, with a million more live handles in the second. */
+	ret = rcmgr_config_get(rm_ns[1], &cfg);
+	if (ret)
+		die("config", ret);
+	base = cfg.handles;
+	m_open = open_million(ns1, ns0, &holder);
+	paired(rr_ns0, rr_ns1, PAIRS, &rr_m0, &rr_m);
+	paired(st_ns0, st_ns1, PAIRS, &st_m0, &st_m);
+	m_close = close_million(holder, 1, base);
+	close(ns0);
+	close(ns1);
 	use(0);
 	ret = rcmgr_scope_release_memory(conn, reserved);
 	if (ret)
@@ -855,6 +931,12 @@ int main(int argc, char **argv)
 	row(label, rr_many / 2, "ns/rt", rr_many / rr_few, "<=", 1.1);
 	printf("  (medians of %d calls in turn with 10 peers: %.0f and %.0f ns/rt)\n",
 	       PAIRS, st_few / 2, rr_few / 2);
+	row("stream open + done, +1,000,000 handles vs 10", st_m / 2, "ns/rt",
+	    st_m / st_m0, "<=", 1.1);
+	row("reserve + release, +1,000,000 handles vs 10", rr_m / 2, "ns/rt",
+	    rr_m / rr_m0, "<=", 1.1);
+	printf("  (1,000,000 conns opened in batches of 64 at %.0f ns each, "
+	       "released by one close at %.0f ns each)\n", m_open, m_close);
 	printf("%-44s %9.0f ns/op  %6.2fx\n", "reserve on a conn, one call",
 	       r1, r1 / fl);
 	printf("%-44s %9.0f ns/op  %6.2fx\n", "batch of 1: reserve on a conn, per op",
