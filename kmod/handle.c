@@ -277,8 +277,15 @@ static int conn_admit(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
 	if (!ep || !ep->has_addr)
 		return 0;
 	ret = rcmgr_netlimit_rate(rn, &ep->ma, why);
-	if (!ret)
+	if (ret)
+		return ret;
+	ret = rcmgr_netlimit_count(rn, ep, why);
+	/* Dead sockets' conns may be what is counted: reap, once more. */
+	if (ret == -EDQUOT && rcmgr_reap(rn)) {
+		why->refused = false;
+		memset(&why->net, 0, sizeof(why->net));
 		ret = rcmgr_netlimit_count(rn, ep, why);
+	}
 	return ret;
 }
 
