@@ -523,7 +523,8 @@ enum op {
 	OP_GET, OP_DUMP, OP_CONN, OP_BIND, OP_PEER, OP_STREAM, OP_PROTOCOL,
 	OP_SERVICE, OP_SPAN, OP_RESERVE, OP_RELEASE, OP_DONE, OP_LIMIT_GET,
 	OP_LIMIT_DUMP, OP_LIMIT_SET, OP_LIMIT_RESET, OP_LIMIT_DEL, OP_CONFIG_GET,
-	OP_CONFIG_SET, OP_CTRL,
+	OP_CONFIG_SET, OP_CTRL, OP_NETLIMIT_GET, OP_NETLIMIT_SET,
+	OP_NETLIMIT_RESET, OP_VERIFY,
 };
 
 /* How often each op is built, out of the sum: the handle ops first. */
@@ -533,8 +534,76 @@ static const uint8_t weight[] = {
 	[OP_SPAN] = 8, [OP_RESERVE] = 8, [OP_RELEASE] = 6, [OP_DONE] = 8,
 	[OP_LIMIT_GET] = 2, [OP_LIMIT_DUMP] = 1, [OP_LIMIT_SET] = 2,
 	[OP_LIMIT_RESET] = 1, [OP_LIMIT_DEL] = 2, [OP_CONFIG_GET] = 2,
-	[OP_CONFIG_SET] = 1, [OP_CTRL] = 1,
+	[OP_CONFIG_SET] = 1, [OP_CTRL] = 1, [OP_NETLIMIT_GET] = 1,
+	[OP_NETLIMIT_SET] = 2, [OP_NETLIMIT_RESET] = 1, [OP_VERIFY] = 2,
 };
+
+/*
+ * An endpoint-bin: mostly well formed (so the tables are reached), from a
+ * few addresses (so they fill), else a well formed prefix and garbage.
+ */
+static void add_endpoint_bin(struct req *q, struct rng *r)
+{
+	static const uint8_t tcp[] = { 6, 0x0f, 0xa1 };
+	static const uint8_t quic[] = { 0x91, 0x02, 0x01, 0xbb, 0xcd, 0x03 };
+	uint8_t b[64];
+	int n = 0;
+
+	if (one_in(r, 2)) {
+		b[n++] = 4;
+		b[n++] = 10;
+		b[n++] = 0;
+		b[n++] = below(r, 2);
+		b[n++] = below(r, 4);
+	} else {
+		b[n++] = 41;
+		memset(b + n, 0, 16);
+		b[n] = 0x20;
+		b[n + 1] = 0x01;
+		b[n + 6] = below(r, 3);
+		b[n + 15] = below(r, 4);
+		n += 16;
+	}
+	if (one_in(r, 2)) {
+		memcpy(b + n, tcp, sizeof(tcp));
+		n += sizeof(tcp);
+	} else if (one_in(r, 2)) {
+		memcpy(b + n, quic, sizeof(quic));
+		n += sizeof(quic);
+	}
+	if (one_in(r, 4)) {
+		int k = 1 + below(r, 8);
+
+		random_bytes(r, b + n, k);
+		n += k;
+	}
+	add(q, RCMGR_A_SCOPE_ENDPOINT_BIN, b, n);
+}
+
+static void add_netrule(struct req *q, struct rng *r, uint32_t table)
+{
+	struct attr *a = add(q, RCMGR_A_NETLIMIT_RULE | NLA_F_NESTED, NULL, 0);
+	uint16_t fam = (uint16_t[]){ 2, 10, 0, 1 }[below(r, 4)];
+	uint8_t plen = below(r, 2) ? below(r, 129) : (uint8_t[]){ 32, 56, 48, 0 }[below(r, 4)];
+	uint8_t net[16] = {};
+	uint64_t v;
+
+	nest_put(a, RCMGR_A_NETRULE_FAMILY, &fam, sizeof(fam));
+	nest_put(a, RCMGR_A_NETRULE_PREFIX_LEN, &plen, sizeof(plen));
+	if (one_in(r, 3)) {
+		net[0] = 10;
+		net[1] = below(r, 2) ? 0 : rnd(r);
+		nest_put(a, RCMGR_A_NETRULE_NETWORK, net, fam == 10 ? 16 : 4);
+	}
+	v = below(r, 4) ? below(r, 20) : pick_limit(r);
+	if (table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT || one_in(r, 8))
+		nest_put(a, RCMGR_A_NETRULE_CONNS, &v, sizeof(v));
+	if (table != RCMGR_NETLIMIT_TABLE_CONN_LIMIT || one_in(r, 8)) {
+		nest_put(a, RCMGR_A_NETRULE_RATE, &v, sizeof(v));
+		v = below(r, 20);
+		nest_put(a, RCMGR_A_NETRULE_BURST, &v, sizeof(v));
+	}
+}
 
 static enum op pick_op(struct rng *r)
 {
@@ -577,6 +646,8 @@ static void build(struct req *q, struct rng *r)
 		if (one_in(r, 2))
 			add(q, RCMGR_A_SCOPE_ENDPOINT, "/ip4/127.0.0.1/tcp/4001",
 			    sizeof("/ip4/127.0.0.1/tcp/4001"));
+		if (one_in(r, 2))
+			add_endpoint_bin(q, r);
 		if (one_in(r, 3))
 			add_u32(q, RCMGR_A_SCOPE_FD, pick_fd(r));
 		break;
@@ -657,6 +728,26 @@ static void build(struct req *q, struct rng *r)
 			if (one_in(r, 3))
 				add_u32(q, i, pick_bound(r));
 		}
+		if (one_in(r, 4))
+			add_u32(q, RCMGR_A_CONFIG_MAX_TRACKED, pick_bound(r));
+		break;
+	case OP_NETLIMIT_GET:
+	case OP_NETLIMIT_RESET:
+		q->cmd = op == OP_NETLIMIT_GET ? RCMGR_CMD_NETLIMIT_GET :
+			 RCMGR_CMD_NETLIMIT_RESET;
+		if (op == OP_NETLIMIT_GET || one_in(r, 2))
+			add_u32(q, RCMGR_A_NETLIMIT_TABLE, 1 + below(r, 3));
+		break;
+	case OP_NETLIMIT_SET:
+		q->cmd = RCMGR_CMD_NETLIMIT_SET;
+		i = 1 + below(r, 3);
+		add_u32(q, RCMGR_A_NETLIMIT_TABLE, i);
+		for (int k = below(r, 5); k; k--)
+			add_netrule(q, r, i);
+		break;
+	case OP_VERIFY:
+		q->cmd = RCMGR_CMD_VERIFY_SOURCE_ADDRESS;
+		add_endpoint_bin(q, r);
 		break;
 	case OP_CTRL:
 		/* The controller, asked about us: its answers must not move. */
@@ -1012,6 +1103,15 @@ static const char *const cmd_name[] = {
 	[RCMGR_CMD_CONFIG_SET] = "config-set",
 	[RCMGR_CMD_SCOPE_CLOSED_NTF] = "scope-closed-ntf",
 	[RCMGR_CMD_LIMIT_DEL] = "limit-del",
+	[RCMGR_CMD_REFUSAL_NTF] = "refusal-ntf",
+	[RCMGR_CMD_STATS_GET] = "stats-get",
+	[RCMGR_CMD_ALLOWLIST_ADD] = "allowlist-add",
+	[RCMGR_CMD_ALLOWLIST_DEL] = "allowlist-del",
+	[RCMGR_CMD_ALLOWLIST_GET] = "allowlist-get",
+	[RCMGR_CMD_NETLIMIT_GET] = "netlimit-get",
+	[RCMGR_CMD_NETLIMIT_SET] = "netlimit-set",
+	[RCMGR_CMD_NETLIMIT_RESET] = "netlimit-reset",
+	[RCMGR_CMD_VERIFY_SOURCE_ADDRESS] = "verify-source-address",
 };
 
 /*

@@ -13,6 +13,8 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -976,6 +978,145 @@ TEST_F(netlimit, socket_address_rules)
 		req_do(&q, &self->r);
 	} while (0);
 	EXPECT_EQ(0, conn_tracked(&self->r));
+}
+
+/* Run iproute2's ip (busybox's cannot make veth pairs): its exit status. */
+static int ip(const char *fmt, ...)
+{
+	const char *bin = access("/usr/bin/ip.iproute2", X_OK) ? "ip" : "ip.iproute2";
+	char cmd[256];
+	int n, st;
+	va_list ap;
+
+	n = snprintf(cmd, sizeof(cmd), "%s ", bin);
+	va_start(ap, fmt);
+	vsnprintf(cmd + n, sizeof(cmd) - n, fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>/dev/null", sizeof(cmd) - strlen(cmd) - 1);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * Real TCP over a veth pair between two namespaces: the client's side has
+ * three source addresses; the server's accepts and opens each conn with
+ * its socket.  The ninth from one /32 is refused, another /32 still gets
+ * in, and an endpoint-bin contradicting the socket is refused.
+ */
+TEST(veth_real_sockets)
+{
+	struct sockaddr_in srv = { .sin_family = AF_INET, .sin_port = htons(4001) };
+	int nsa, nsb, l, c[11], s[11], i, sync[2];
+	struct raw_ans ans;
+	struct raw_nl rb;
+	struct subnet sub;
+	struct maddr m;
+	pid_t holder;
+	char x;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	nsa = open("/proc/self/ns/net", O_RDONLY);
+	ASSERT_LE(0, nsa);
+	ASSERT_EQ(0, pipe(sync));
+	holder = fork();
+	ASSERT_LE(0, holder);
+	if (!holder) {
+		if (unshare(CLONE_NEWNET))
+			_exit(1);
+		write(sync[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(sync[0], &x, 1));
+	if (ip("link add va type veth peer name vb netns %d", holder)) {
+		kill(holder, SIGKILL);
+		waitpid(holder, NULL, 0);
+		SKIP(return, "cannot make a veth pair");
+	}
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", holder);
+		nsb = open(path, O_RDONLY);
+		ASSERT_LE(0, nsb);
+	}
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	ASSERT_EQ(0, ip("link set lo up"));
+	ASSERT_EQ(0, ip("addr add 10.99.0.1/24 dev va"));
+	ASSERT_EQ(0, ip("addr add 10.99.0.11/24 dev va"));
+	ASSERT_EQ(0, ip("addr add 10.99.0.12/24 dev va"));
+	ASSERT_EQ(0, ip("link set va up"));
+
+	/* The server's side: namespace B, its own rcmgr state. */
+	ASSERT_EQ(0, setns(nsb, CLONE_NEWNET));
+	ASSERT_EQ(0, ip("link set lo up"));
+	ASSERT_EQ(0, ip("addr add 10.99.0.2/24 dev vb"));
+	ASSERT_EQ(0, ip("link set vb up"));
+	ASSERT_EQ(0, raw_open(&rb));
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	srv.sin_addr.s_addr = inet_addr("10.99.0.2");
+	ASSERT_EQ(0, bind(l, (struct sockaddr *)&srv, sizeof(srv)));
+	ASSERT_EQ(0, listen(l, 64));
+
+	/* The client's: nine from 10.99.0.1, one from .11, one from .12. */
+	ASSERT_EQ(0, setns(nsa, CLONE_NEWNET));
+	for (i = 0; i < 11; i++) {
+		struct sockaddr_in src = { .sin_family = AF_INET };
+
+		src.sin_addr.s_addr = inet_addr(i < 9 ? "10.99.0.1" :
+						i == 9 ? "10.99.0.11" : "10.99.0.12");
+		c[i] = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_EQ(0, bind(c[i], (struct sockaddr *)&src, sizeof(src)));
+		ASSERT_EQ(0, connect(c[i], (struct sockaddr *)&srv, sizeof(srv)))
+			TH_LOG("connect %d: %s", i, strerror(errno));
+		s[i] = accept(l, NULL, NULL);
+		ASSERT_LE(0, s[i]);
+	}
+	ASSERT_EQ(0, setns(nsb, CLONE_NEWNET));
+
+	/* go-libp2p's default: 8 per /32; the ninth refused, exactly. */
+	for (i = 0; i < 8; i++)
+		ASSERT_LT(0, open_ep(&rb, NULL, s[i], NULL)) TH_LOG("conn %d", i);
+	EXPECT_EQ(-EDQUOT, open_ep(&rb, NULL, s[8], &ans));
+	ASSERT_EQ(0, refusal_subnet(&ans, &sub));
+	EXPECT_EQ(RCMGR_RESOURCE_TYPE_SUBNET_CONNS, sub.resource);
+	EXPECT_STREQ("10.99.0.1", sub.network);
+	EXPECT_EQ(32, sub.prefix_len);
+	EXPECT_EQ(8, sub.conns);
+	/* Another /32 still gets in. */
+	EXPECT_LT(0, open_ep(&rb, NULL, s[9], NULL));
+	/* Declared 10.99.0.11, the socket is from 10.99.0.12: refused. */
+	memset(&m, 0, sizeof(m));
+	ma_ip(&m, "10.99.0.11");
+	EXPECT_EQ(-EINVAL, open_ep(&rb, &m, s[10], &ans));
+	EXPECT_NE(0, ans.bad_offs);
+	/* Declared right: admitted, and shown as the kernel renders it. */
+	memset(&m, 0, sizeof(m));
+	ma_ip(&m, "10.99.0.12");
+	EXPECT_LT(0, open_ep(&rb, &m, s[10], NULL));
+	EXPECT_EQ(3, conn_tracked(&rb));
+
+	/*
+	 * The server closes one of .1's: its conn ends (reaped when a limit
+	 * would refuse), and the ninth fits.
+	 */
+	ASSERT_EQ(0, setns(nsa, CLONE_NEWNET));
+	close(c[0]);
+	ASSERT_EQ(0, setns(nsb, CLONE_NEWNET));
+	close(s[0]);
+	EXPECT_LT(0, open_ep(&rb, NULL, s[8], NULL));
+
+	for (i = 0; i < 11; i++) {
+		if (i)
+			close(s[i]);
+		if (i)
+			close(c[i]);
+	}
+	close(l);
+	raw_close(&rb);
+	close(nsa);
+	close(nsb);
 }
 
 TEST_HARNESS_MAIN
