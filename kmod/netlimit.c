@@ -229,27 +229,57 @@ static struct rcmgr_netcnt *netcnt_get(struct rcmgr_net *rn,
 	return c;
 }
 
-static void refuse(struct rcmgr_refusal *why, u32 table,
-		   const struct rcmgr_netrule *r, const u8 *addr)
-{
-	why->refused = true;
-	why->net.table = table;
-	why->net.family = r->family;
-	why->net.prefix_len = r->prefix_len;
-	why->net.network = r->network;
-	memcpy(why->net.addr, addr, 16);
-	mask(why->net.addr, r->prefix_len);
-	why->net.conns = r->conns;
-	why->net.rate = r->rate;
-	why->net.burst = r->burst;
-}
+/*
+ * A rule an address falls under: its counter's or bucket's key, and its
+ * limit (rates and bursts are bounded well below 2^32 when set).
+ */
+struct mrule {
+	struct netkey key;
+	union {
+		s64 conns;
+		struct {
+			u32 rate;
+			u32 burst;
+		};
+	};
+};
 
-/* The rules an address falls under in a table, as keys; 0 if unlimited. */
+/* The rules an address falls under in a table; none if unlimited. */
 struct match {
 	unsigned int n;
-	struct netkey key[RCMGR_NETRULES_MAX + 1];
-	struct rcmgr_netrule rule[RCMGR_NETRULES_MAX + 1];
+	struct mrule r[RCMGR_NETRULES_MAX + 1];
 };
+
+static void refuse(struct rcmgr_refusal *why, u32 table,
+		   const struct mrule *mr)
+{
+	const struct netkey *k = &mr->key;
+	bool conns = table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT;
+
+	why->refused = true;
+	why->net.table = table;
+	why->net.family = k->family;
+	why->net.prefix_len = k->prefix_len;
+	why->net.network = k->kind == NETKEY_PREFIX || k->kind == NETKEY_ALLOW;
+	memcpy(why->net.addr, k->addr, 16);
+	why->net.conns = conns ? mr->conns : 0;
+	why->net.rate = conns ? 0 : mr->rate;
+	why->net.burst = conns ? 0 : mr->burst;
+}
+
+static void match_add(struct match *m, u32 table, u8 kind, u16 family,
+		      const struct rcmgr_netrule *r, const u8 *addr)
+{
+	struct mrule *mr = &m->r[m->n++];
+
+	fill_key(&mr->key, table, kind, family, r->prefix_len, addr);
+	if (table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT) {
+		mr->conns = r->conns;
+	} else {
+		mr->rate = r->rate;
+		mr->burst = r->burst;
+	}
+}
 
 static bool limited(u32 table, const struct rcmgr_netrule *r)
 {
@@ -278,20 +308,15 @@ static bool match_rules(struct rcmgr_net *rn, u32 table, u16 family,
 			if (!rule_contains(r, family, addr))
 				continue;
 			in_prefix = true;
-			if (limited(table, r)) {
-				fill_key(&m->key[0], table, NETKEY_PREFIX,
-					 family, r->prefix_len, r->addr);
-				m->rule[0] = *r;
-				m->n = 1;
-			}
+			if (limited(table, r))
+				match_add(m, table, NETKEY_PREFIX, family, r,
+					  r->addr);
 			break;
 		}
 		if ((r->family && r->family != family) || !limited(table, r))
 			continue;
-		fill_key(&m->key[m->n], table,
-			 r->family ? NETKEY_SUBNET : NETKEY_GLOBAL,
-			 r->family, r->prefix_len, r->family ? addr : NULL);
-		m->rule[m->n++] = *r;
+		match_add(m, table, r->family ? NETKEY_SUBNET : NETKEY_GLOBAL,
+			  r->family, r, r->family ? addr : NULL);
 	}
 	rcu_read_unlock();
 	return in_prefix;
@@ -305,6 +330,27 @@ static s64 allowlisted_conns(struct rcmgr_net *rn)
 	if (c >= ARRAY_SIZE(rn->class_limit))
 		return RCMGR_UNLIMITED;
 	return READ_ONCE(rn->class_limit[c].max[RCMGR_RES_CONNS]);
+}
+
+/*
+ * An address in no network-prefix rule but in an allowlisted network is
+ * counted in that network alone (go-libp2p adds these networks to its
+ * limiter at construction; here they are looked up live).  Apart, so the
+ * network's maddr is not on the caller's stack.
+ */
+static noinline void match_allowlisted(struct rcmgr_net *rn,
+				       const struct rcmgr_endpoint *ep,
+				       struct match *m)
+{
+	struct rcmgr_maddr network;
+
+	if (!rcmgr_allowlist_network(rn, &ep->ma, &network))
+		return;
+	m->n = 0;
+	fill_key(&m->r[0].key, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, NETKEY_ALLOW,
+		 network.family, network.prefix_len, network.addr.b);
+	m->r[0].conns = allowlisted_conns(rn);
+	m->n = m->r[0].conns != RCMGR_UNLIMITED;
 }
 
 /**
@@ -325,7 +371,6 @@ int rcmgr_netlimit_count(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
 {
 	const u32 table = RCMGR_NETLIMIT_TABLE_CONN_LIMIT;
 	struct rcmgr_netlimit *nl = &rn->netlimit;
-	struct rcmgr_maddr network;
 	struct match m;
 	unsigned int i;
 	u8 addr[16];
@@ -333,29 +378,20 @@ int rcmgr_netlimit_count(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
 	int ret = 0;
 
 	family = limit_addr(&ep->ma, addr);
-	if (!match_rules(rn, table, family, addr, &m) &&
-	    rcmgr_allowlist_network(rn, &ep->ma, &network)) {
-		fill_key(&m.key[0], table, NETKEY_ALLOW, network.family,
-			 network.prefix_len, network.addr.b);
-		memset(&m.rule[0], 0, sizeof(m.rule[0]));
-		m.rule[0].family = network.family;
-		m.rule[0].prefix_len = network.prefix_len;
-		m.rule[0].network = true;
-		m.rule[0].conns = allowlisted_conns(rn);
-		m.n = m.rule[0].conns != RCMGR_UNLIMITED;
-	}
+	if (!match_rules(rn, table, family, addr, &m))
+		match_allowlisted(rn, ep, &m);
 	if (!m.n)
 		return 0;
 
 	mutex_lock(&nl->lock);
 	for (i = 0; i < m.n; i++) {
-		ep->cnt[i] = netcnt_get(rn, &m.key[i]);
+		ep->cnt[i] = netcnt_get(rn, &m.r[i].key);
 		if (!ep->cnt[i]) {
 			ret = -ENOMEM;
 			break;
 		}
-		if (ep->cnt[i]->count >= m.rule[i].conns) {
-			refuse(why, table, &m.rule[i], addr);
+		if (ep->cnt[i]->count >= m.r[i].conns) {
+			refuse(why, table, &m.r[i]);
 			ret = -EDQUOT;
 			i++;
 			break;
@@ -415,25 +451,25 @@ static int take_tokens(struct rcmgr_net *rn, u32 table, struct match *m,
 	mutex_lock(&nl->lock);
 	/* Room first: no bucket this conn takes from is evicted under it. */
 	for (i = 0; i < m->n; i++)
-		if (!rhashtable_lookup_fast(&nl->ht, &m->key[i], netcnt_params))
+		if (!rhashtable_lookup_fast(&nl->ht, &m->r[i].key, netcnt_params))
 			make_room(rn);
 	for (i = 0; i < m->n; i++) {
-		c[i] = netcnt_get(rn, &m->key[i]);
+		c[i] = netcnt_get(rn, &m->r[i].key);
 		/* A bucket never refuses for want of memory. */
 		if (!c[i])
 			continue;
 		if (!c[i]->stamp) {
 			/* Made full, as go-libp2p's. */
 			c[i]->stamp = now;
-			c[i]->tokens = m->rule[i].burst * TOKEN;
+			c[i]->tokens = m->r[i].burst * TOKEN;
 		}
-		c[i]->rate = m->rule[i].rate;
-		c[i]->burst = m->rule[i].burst;
+		c[i]->rate = m->r[i].rate;
+		c[i]->burst = m->r[i].burst;
 		bucket_refill(c[i], c[i]->rate, c[i]->burst, now);
 		list_move(&c[i]->lru, &nl->lru);
 		if (c[i]->tokens < TOKEN && !ret) {
 			if (why)
-				refuse(why, table, &m->rule[i], addr);
+				refuse(why, table, &m->r[i]);
 			ret = -EDQUOT;
 		}
 	}
