@@ -32,6 +32,7 @@
 #include "rcmgr.h"
 
 #define TOKEN		1000000000000ULL	/* pico-tokens per token */
+#define RCMGR_ENDPOINT_TEXT_MAX	1024
 
 enum netkey_kind {
 	NETKEY_PREFIX = 1,	/* a network-prefix rule's network */
@@ -101,6 +102,7 @@ static const struct rcmgr_netrule rate_defaults[] = {
 
 /* go-libp2p: 1 s / (2 x the 5 s handshake): 0.1 token per second. */
 #define VERIFY_RATE	100
+#define VERIFY_BURST_MAX	1000000
 
 static void mask(u8 *a, unsigned int bits)
 {
@@ -563,11 +565,11 @@ struct rcmgr_endpoint *rcmgr_endpoint_new(const u8 *bin, int len,
 	int n;
 
 	if (bin) {
-		/* Every byte may double (base58 less): ample. */
-		text = kmalloc(3 * RCMGR_ENDPOINT_MAX, GFP_KERNEL);
+		/* Every byte may double, plus names: ample. */
+		text = kmalloc(RCMGR_ENDPOINT_TEXT_MAX, GFP_KERNEL);
 		if (!text)
 			return NULL;
-		n = rcmgr_maddr_text(bin, len, text, 3 * RCMGR_ENDPOINT_MAX);
+		n = rcmgr_maddr_text(bin, len, text, RCMGR_ENDPOINT_TEXT_MAX);
 		if (n < 0)
 			text[0] = '\0';
 		label = text;
@@ -613,7 +615,9 @@ static struct rcmgr_netrules *verify_from(const struct rcmgr_netrules *conn)
 
 		r->rate = r->conns == RCMGR_UNLIMITED ? RCMGR_UNLIMITED :
 			  VERIFY_RATE;
-		r->burst = r->conns == RCMGR_UNLIMITED ? 0 : r->conns / 2;
+		/* A bucket holds at most a million, as a rule's may. */
+		r->burst = r->conns == RCMGR_UNLIMITED ? 0 :
+			   min_t(u64, r->conns / 2, VERIFY_BURST_MAX);
 		r->conns = 0;
 	}
 	return v;
