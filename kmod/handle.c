@@ -24,7 +24,7 @@
 #define RCMGR_MAX_CHAIN		(RCMGR_MAX_SPAN_DEPTH + 1 + RCMGR_MAX_EDGES)
 
 enum {
-	RCMGR_SCOPE_DROPPED = RCMGR_SCOPE_DONE + 1,	/* flags: id released */
+	RCMGR_SCOPE_DROPPED = RCMGR_SCOPE_NR_FLAGS,	/* flags: id released */
 };
 
 /* Conns, streams and spans: scopes allocated short (struct rcmgr_scope). */

@@ -120,6 +120,14 @@ static int __net_init rcmgr_net_init(struct net *net)
 			 &rn->class_limit[RCMGR_CLASS_TRANSIENT]);
 	rn->transient.edges[0] = &rn->system;
 	rn->transient.nr_edges = 1;
+	rcmgr_scope_init(&rn->allowlisted_system, rn,
+			 RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
+			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_SYSTEM]);
+	rcmgr_scope_init(&rn->allowlisted_transient, rn,
+			 RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
+			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_TRANSIENT]);
+	rn->allowlisted_transient.edges[0] = &rn->allowlisted_system;
+	rn->allowlisted_transient.nr_edges = 1;
 
 	rn->net = net;
 	ret = rhashtable_init(&rn->named, &rcmgr_named_params);
@@ -136,6 +144,13 @@ static int __net_init rcmgr_net_init(struct net *net)
 	if (ret)
 		goto err_scopes;
 	ret = rcmgr_net_add(rn, &rn->transient);
+	if (ret)
+		goto err_scopes;
+	/* Ids 3 and 4. */
+	ret = rcmgr_net_add(rn, &rn->allowlisted_system);
+	if (ret)
+		goto err_scopes;
+	ret = rcmgr_net_add(rn, &rn->allowlisted_transient);
 	if (ret)
 		goto err_scopes;
 	atomic_inc(&rcmgr_nr_nets);
@@ -167,8 +182,12 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rcmgr_limit_flush(rn);
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->transient));
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->system));
+	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->allowlisted_transient));
+	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->allowlisted_system));
 	rcmgr_net_del(rn, &rn->transient);
 	rcmgr_net_del(rn, &rn->system);
+	rcmgr_net_del(rn, &rn->allowlisted_transient);
+	rcmgr_net_del(rn, &rn->allowlisted_system);
 	WARN_ON_ONCE(!xa_empty(&rn->scopes));
 	WARN_ON_ONCE(!xa_empty(&rn->users));
 	xa_destroy(&rn->scopes);
@@ -178,6 +197,8 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rhashtable_destroy(&rn->named);
 	mutex_destroy(&rn->system.lock);
 	mutex_destroy(&rn->transient.lock);
+	mutex_destroy(&rn->allowlisted_system.lock);
+	mutex_destroy(&rn->allowlisted_transient.lock);
 	mutex_destroy(&rn->lock);
 	atomic_dec(&rcmgr_nr_nets);
 }

@@ -112,6 +112,8 @@ static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 		    (s->usefd && nla_put_flag(skb, RCMGR_A_SCOPE_USEFD)) ||
 		    (s->endpoint &&
 		     nla_put_string(skb, RCMGR_A_SCOPE_ENDPOINT, s->endpoint)) ||
+		    (test_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags) &&
+		     nla_put_flag(skb, RCMGR_A_SCOPE_ALLOWLISTED)) ||
 		    rcmgr_put_bind(skb, s))
 			return -EMSGSIZE;
 	}
@@ -208,6 +210,10 @@ static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r,
 		return &r->rn->system;
 	case RCMGR_SCOPE_KIND_TRANSIENT:
 		return &r->rn->transient;
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM:
+		return &r->rn->allowlisted_system;
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT:
+		return &r->rn->allowlisted_transient;
 	case RCMGR_SCOPE_KIND_SERVICE:
 		if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_SERVICE))
 			return ERR_PTR(-EINVAL);

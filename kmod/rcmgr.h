@@ -53,7 +53,8 @@ enum rcmgr_res {
 
 #define RCMGR_UNLIMITED		S64_MAX
 #define RCMGR_PRIO_ALWAYS	255
-#define RCMGR_NR_CLASSES	(RCMGR_CLASS_STREAM + 1)
+#define RCMGR_NR_CLASSES	(RCMGR_CLASS_ALLOWLISTED_TRANSIENT + 1)
+#define RCMGR_NR_KINDS		(RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT + 1)
 #define RCMGR_MAX_EDGES		6
 
 struct rcmgr_bind;
@@ -195,6 +196,8 @@ struct rcmgr_refusal {
 
 enum {
 	RCMGR_SCOPE_DONE,	/* flags: released everything, takes nothing */
+	RCMGR_SCOPE_ALLOWLISTED, /* flags: a conn in the allowlisted scopes */
+	RCMGR_SCOPE_NR_FLAGS,
 };
 
 /**
@@ -204,7 +207,8 @@ enum {
  *	and spans; index in &rcmgr_net.scopes.
  * @ref: references; for named scopes a count of users: handles charging
  *	it, spans on it, owners' reservations on it, requests on it.
- * @flags: %RCMGR_SCOPE_DONE.
+ * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
+ *	tree lock, read locklessly by dumps).
  * @rn: the namespace state.
  * @limit: the limits that apply (RCU; NULL for spans, which use their
  *	parent's).  Changed under &rcmgr_net.lock.
@@ -279,6 +283,18 @@ static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
 	return s->key.kind == RCMGR_SCOPE_KIND_CONN ||
 	       s->key.kind == RCMGR_SCOPE_KIND_STREAM ||
 	       s->key.kind == RCMGR_SCOPE_KIND_SPAN;
+}
+
+/*
+ * The scopes embedded in &struct rcmgr_net: never referenced nor freed
+ * while the namespace lives.
+ */
+static inline bool rcmgr_kind_is_fixed(u32 kind)
+{
+	return kind == RCMGR_SCOPE_KIND_SYSTEM ||
+	       kind == RCMGR_SCOPE_KIND_TRANSIENT ||
+	       kind == RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM ||
+	       kind == RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT;
 }
 
 static inline bool rcmgr_scope_done(const struct rcmgr_scope *s)
@@ -467,7 +483,7 @@ struct rcmgr_window {
  * All atomics, taken under no lock.
  */
 struct rcmgr_stats {
-	atomic64_t blocked[RCMGR_SCOPE_KIND_SPAN + 1][RCMGR_NR_RES];
+	atomic64_t blocked[RCMGR_NR_KINDS][RCMGR_NR_RES];
 	atomic64_t refusals;
 	atomic64_t events;
 	atomic64_t dropped;
@@ -556,6 +572,9 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  *	changes of limits and bounds; protects @named_list.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
+ * @allowlisted_system: the root of conns from allowlisted addresses that
+ *	@system or @transient refused; not a child of @system.
+ * @allowlisted_transient: where those wait for a peer.
  * @class_limit: the default limits of each &enum rcmgr_class.
  * @named: named scopes by &rcmgr_key.
  * @named_list: the same, for walks by admins and at exit.
@@ -584,6 +603,8 @@ struct rcmgr_net {
 	struct mutex lock;		/* see @lock above */
 	struct rcmgr_scope system;
 	struct rcmgr_scope transient;
+	struct rcmgr_scope allowlisted_system;
+	struct rcmgr_scope allowlisted_transient;
 	struct rcmgr_limit class_limit[RCMGR_NR_CLASSES];
 	struct rhashtable named;
 	struct list_head named_list;
