@@ -174,7 +174,7 @@ static void handle_free_rcu(struct rcu_head *head)
 {
 	struct rcmgr_scope *s = container_of(head, struct rcmgr_scope, rcu);
 
-	kfree(s->endpoint);
+	kfree(rcu_access_pointer(s->ep));
 	kmem_cache_free(handle_cache, s);
 }
 
@@ -253,6 +253,35 @@ static int charge_reaping(struct rcmgr_net *rn, struct rcmgr_scope **chain,
 	return ret;
 }
 
+/*
+ * The normal scopes refused a conn counted in the per-address tables: the
+ * place for a second chance (the allowlisted scopes).  A conn that gets in
+ * stays counted.
+ */
+static int conn_open_refused(struct rcmgr_scope *s, struct rcmgr_scope **chain,
+			     const struct rcmgr_delta *d, int ret,
+			     struct rcmgr_refusal *why)
+{
+	return ret;
+}
+
+/*
+ * A conn with an address passes the rate-limit table, then is counted in
+ * the conn-limit table, before any scope is charged.
+ */
+static int conn_admit(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
+		      struct rcmgr_refusal *why)
+{
+	int ret;
+
+	if (!ep || !ep->has_addr)
+		return 0;
+	ret = rcmgr_netlimit_rate(rn, &ep->ma, why);
+	if (!ret)
+		ret = rcmgr_netlimit_count(rn, ep, why);
+	return ret;
+}
+
 /**
  * rcmgr_conn_open() - open a connection in the transient scope
  * @rn: the namespace state
@@ -260,7 +289,7 @@ static int charge_reaping(struct rcmgr_net *rn, struct rcmgr_scope **chain,
  * @portid: its port id
  * @dir: &enum rcmgr_direction
  * @usefd: the connection holds a file descriptor
- * @endpoint: the remote endpoint, or NULL
+ * @ep: the remote endpoint, or NULL; the conn's, even on failure
  * @why: filled in when a limit refuses
  * @extack: for other reasons of a failure
  *
@@ -268,7 +297,7 @@ static int charge_reaping(struct rcmgr_net *rn, struct rcmgr_scope **chain,
  */
 struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 				    u32 portid, u8 dir, bool usefd,
-				    const char *endpoint,
+				    struct rcmgr_endpoint *ep,
 				    struct rcmgr_refusal *why,
 				    struct netlink_ext_ack *extack)
 {
@@ -278,17 +307,16 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 
 	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN,
 		       &rn->class_limit[RCMGR_CLASS_CONN], extack);
-	if (IS_ERR(s))
+	if (IS_ERR(s)) {
+		kfree(ep);
 		return s;
+	}
 	s->dir = dir;
 	s->usefd = usefd;
-	if (endpoint) {
-		s->endpoint = kstrdup(endpoint, GFP_KERNEL_ACCOUNT);
-		if (!s->endpoint) {
-			ret = -ENOMEM;
-			goto err;
-		}
-	}
+	RCU_INIT_POINTER(s->ep, ep);
+	ret = conn_admit(rn, ep, why);
+	if (ret)
+		goto err;
 	s->edges[0] = &rn->transient;
 	s->edges[1] = &rn->system;
 	s->nr_edges = 2;
@@ -300,14 +328,18 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	chain[1] = s->edges[0];
 	chain[2] = s->edges[1];
 	ret = charge_reaping(rn, chain, 3, &d, why);
+	if (ret == -EDQUOT)
+		ret = conn_open_refused(s, chain, &d, ret, why);
 	if (ret)
-		goto err;
+		goto err_uncount;
 	ret = handle_publish(s);
 	if (ret) {
 		rcmgr_uncharge(chain, 3, &d);
-		goto err;
+		goto err_uncount;
 	}
 	return s;
+err_uncount:
+	rcmgr_netlimit_uncount(rn, ep);
 err:
 	handle_abort(s);
 	return ERR_PTR(ret);
@@ -767,8 +799,13 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 		mutex_unlock(s->tree);
 		return false;
 	}
-	if (s->key.kind == RCMGR_SCOPE_KIND_CONN)
+	if (s->key.kind == RCMGR_SCOPE_KIND_CONN) {
 		rcmgr_conn_unbind(s);
+		/* Exactly once: the done flag is set, under the tree lock. */
+		rcmgr_netlimit_uncount(s->rn,
+				       rcu_dereference_protected(s->ep,
+								 lockdep_is_held(s->tree)));
+	}
 	rcmgr_handle_usage(s, &d);
 	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
 		n = live_chain(s->parent, chain);

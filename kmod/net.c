@@ -39,6 +39,7 @@ struct rcmgr_bounds rcmgr_ceiling __read_mostly = {
 	.max_user_handles = 65536,
 	.max_user_scopes = 65536,
 	.max_user_binds = 16384,
+	.max_tracked = 65536,
 };
 
 module_param_named(max_handles, rcmgr_ceiling.max_handles, uint, 0644);
@@ -53,6 +54,8 @@ module_param_named(max_user_scopes, rcmgr_ceiling.max_user_scopes, uint, 0644);
 MODULE_PARM_DESC(max_user_scopes, "ceiling of a namespace's max-user-scopes");
 module_param_named(max_user_binds, rcmgr_ceiling.max_user_binds, uint, 0644);
 MODULE_PARM_DESC(max_user_binds, "ceiling of a namespace's max-user-binds");
+module_param_named(max_tracked, rcmgr_ceiling.max_tracked, uint, 0644);
+MODULE_PARM_DESC(max_tracked, "ceiling of a namespace's max-tracked");
 
 /**
  * rcmgr_net() - the rcmgr state of a network namespace
@@ -139,6 +142,9 @@ static int __net_init rcmgr_net_init(struct net *net)
 	ret = rcmgr_sock_init(rn);
 	if (ret)
 		goto err_sock;
+	ret = rcmgr_netlimit_init(rn);
+	if (ret)
+		goto err_netlimit;
 	/* Ids 1 and 2. */
 	ret = rcmgr_net_add(rn, &rn->system);
 	if (ret)
@@ -158,6 +164,8 @@ static int __net_init rcmgr_net_init(struct net *net)
 
 err_scopes:
 	xa_destroy(&rn->scopes);
+	rcmgr_netlimit_exit(rn);
+err_netlimit:
 	rcmgr_sock_exit(rn);
 err_sock:
 	rhashtable_destroy(&rn->overrides);
@@ -178,6 +186,7 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rcmgr_sock_stop(rn);
 	rcmgr_owner_flush(rn);
 	rcmgr_sock_exit(rn);
+	rcmgr_netlimit_exit(rn);
 	rcmgr_named_flush(rn);
 	rcmgr_limit_flush(rn);
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->transient));
