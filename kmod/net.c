@@ -40,6 +40,7 @@ struct rcmgr_bounds rcmgr_ceiling __read_mostly = {
 	.max_user_scopes = 65536,
 	.max_user_binds = 16384,
 	.max_tracked = 65536,
+	.max_allowlist = 1024,
 };
 
 module_param_named(max_handles, rcmgr_ceiling.max_handles, uint, 0644);
@@ -56,6 +57,8 @@ module_param_named(max_user_binds, rcmgr_ceiling.max_user_binds, uint, 0644);
 MODULE_PARM_DESC(max_user_binds, "ceiling of a namespace's max-user-binds");
 module_param_named(max_tracked, rcmgr_ceiling.max_tracked, uint, 0644);
 MODULE_PARM_DESC(max_tracked, "ceiling of a namespace's max-tracked");
+module_param_named(max_allowlist, rcmgr_ceiling.max_allowlist, uint, 0644);
+MODULE_PARM_DESC(max_allowlist, "ceiling of a namespace's max-allowlist");
 
 /**
  * rcmgr_net() - the rcmgr state of a network namespace
@@ -113,6 +116,7 @@ static int __net_init rcmgr_net_init(struct net *net)
 	atomic64_set(&rn->next_id, 0);
 	/* Never 0: nl_dump_check_consistent() ignores a previous seq of 0. */
 	atomic_set(&rn->gen, 1);
+	atomic_set(&rn->allowlist_gen, 1);
 	/* Racy against a parameter write: either value will do. */
 	rn->bounds = rcmgr_ceiling;
 	rcmgr_stats_init(&rn->stats);
@@ -189,6 +193,7 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rcmgr_netlimit_exit(rn);
 	rcmgr_named_flush(rn);
 	rcmgr_limit_flush(rn);
+	rcmgr_allowlist_flush(rn);
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->transient));
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->system));
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->allowlisted_transient));

@@ -58,6 +58,7 @@ enum rcmgr_res {
 #define RCMGR_NR_KINDS		(RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT + 1)
 #define RCMGR_MAX_EDGES		6
 
+struct rcmgr_allowlist;
 struct rcmgr_bind;
 struct rcmgr_endpoint;
 struct rcmgr_maddr;
@@ -580,6 +581,12 @@ bool rcmgr_allowlist_allowed_peer(struct rcmgr_net *rn,
 bool rcmgr_allowlist_network(struct rcmgr_net *rn,
 			     const struct rcmgr_maddr *remote,
 			     struct rcmgr_maddr *network);
+int rcmgr_allowlist_add(struct rcmgr_net *rn, const u8 *bin, int len,
+			struct netlink_ext_ack *extack);
+int rcmgr_allowlist_del(struct rcmgr_net *rn, const u8 *bin, int len,
+			struct netlink_ext_ack *extack);
+u32 rcmgr_allowlist_count(struct rcmgr_net *rn);
+void rcmgr_allowlist_flush(struct rcmgr_net *rn);
 
 /* netlimit.c */
 
@@ -699,6 +706,7 @@ void rcmgr_netlimit_exit(struct rcmgr_net *rn);
  * @max_user_scopes: &rcmgr_user.nr_scopes of one user.
  * @max_user_binds: &rcmgr_user.nr_binds of one user.
  * @max_tracked: &rcmgr_netlimit.tracked.
+ * @max_allowlist: allowlist entries in the namespace.
  *
  * What a namespace's bounds are, read with READ_ONCE() and written under
  * &rcmgr_net.lock; and, as module parameters (&rcmgr_ceiling), the
@@ -713,6 +721,7 @@ struct rcmgr_bounds {
 	u32 max_user_scopes;
 	u32 max_user_binds;
 	u32 max_tracked;
+	u32 max_allowlist;
 };
 
 extern struct rcmgr_bounds rcmgr_ceiling;
@@ -720,7 +729,7 @@ extern struct rcmgr_bounds rcmgr_ceiling;
 /**
  * struct rcmgr_net - the per network namespace state
  * @lock: serialises creating and freeing named scopes and users, and
- *	changes of limits and bounds; protects @named_list.
+ *	changes of limits, bounds and the allowlist; protects @named_list.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
  * @allowlisted_system: the root of conns from allowlisted addresses that
@@ -750,6 +759,11 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @reap_lock: one reaper at a time; waiters find the work done.
  * @nr_binds: entries in @bind_list.
  * @reaper: reaps dead sockets every second while bindings exist.
+ * @allowlist: the allowlist entries, in the order added (RCU; replaced
+ *	under @lock).
+ * @allowlist_seq: the sequence number of the last entry added (under
+ *	@lock).
+ * @allowlist_gen: bumped whenever @allowlist changes; dumps flag it.
  */
 struct rcmgr_net {
 	struct mutex lock;		/* see @lock above */
@@ -780,6 +794,9 @@ struct rcmgr_net {
 	atomic_t nr_binds;
 	struct mutex reap_lock;		/* see @reap_lock above */
 	struct delayed_work reaper;
+	struct rcmgr_allowlist __rcu *allowlist;
+	u64 allowlist_seq;
+	atomic_t allowlist_gen;
 };
 
 extern struct pernet_operations rcmgr_net_ops;
