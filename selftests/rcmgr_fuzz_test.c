@@ -417,7 +417,7 @@ static const char *const protocols[] = {
 static const char *const services[] = { "identify", "pubsub", "dht", "s" };
 
 /* Binary multiaddrs: allowlist entries and endpoints, valid or not. */
-struct maddr {
+struct fz_maddr {
 	uint8_t len;
 	uint8_t b[48];
 };
@@ -425,7 +425,7 @@ struct maddr {
 #define P2P	0xa5, 0x03, 34, 0x12, 32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, \
 		13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, \
 		29, 30, 31, 32
-static const struct maddr entries[] = {
+static const struct fz_maddr entries[] = {
 	{ 5, { 4, 127, 0, 0, 1 } },				/* /ip4/127.0.0.1 */
 	{ 7, { 4, 127, 0, 0, 0, 43, 8 } },			/* /ipcidr/8 */
 	{ 42, { 4, 127, 0, 0, 1, P2P } },			/* /p2p/Qm... */
@@ -435,7 +435,7 @@ static const struct maddr entries[] = {
 	{ 7, { 4, 127, 0, 0, 1, 43, 33 } },			/* bad cidr */
 	{ 3, { 0xa5, 0x03, 0 } },				/* bare /p2p */
 };
-static const struct maddr endpoints[] = {
+static const struct fz_maddr endpoints[] = {
 	{ 8, { 4, 127, 0, 0, 1, 6, 0x0f, 0xa1 } },		/* tcp/4001 */
 	{ 8, { 4, 10, 1, 2, 3, 6, 0, 1 } },
 	{ 23, { 41, [16] = 1, [17] = 0x91, 0x02, 0, 1, 0xcd, 0x03 } },
