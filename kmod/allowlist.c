@@ -12,6 +12,7 @@
  * normal scopes refused a connection, or at set-peer of an allowlisted one.
  */
 #include <linux/slab.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "rcmgr.h"
@@ -51,20 +52,46 @@ struct rcmgr_allowlist {
 	struct rcmgr_allow_entry *e[];
 };
 
-/* Whether network @net (of prefix_len bits) contains the address of @a. */
-static bool contains(const struct rcmgr_maddr *net, const struct rcmgr_maddr *a)
+/* An address as entries match it. */
+struct allow_addr {
+	u16 family;
+	u8 b[16];
+};
+
+/*
+ * The address of @remote, if it has one; an IPv4-mapped IPv6 address is
+ * IPv4, as go-libp2p's net.IPNet.Contains() sees it.
+ */
+static bool allow_addr(const struct rcmgr_maddr *remote, struct allow_addr *a)
+{
+	if (!remote)
+		return false;
+	if (remote->family == AF_INET6 && ipv6_addr_v4mapped(&remote->addr.v6)) {
+		a->family = AF_INET;
+		memcpy(a->b, &remote->addr.v6.s6_addr32[3], 4);
+		return true;
+	}
+	if (remote->family != AF_INET && remote->family != AF_INET6)
+		return false;
+	a->family = remote->family;
+	memcpy(a->b, remote->addr.b, 16);
+	return true;
+}
+
+/* Whether network @net (of prefix_len bits) contains the address @a. */
+static bool contains(const struct rcmgr_maddr *net, const struct allow_addr *a)
 {
 	unsigned int bits = net->prefix_len, bytes = bits / 8;
 	u8 mask;
 
 	if (net->family != a->family)
 		return false;
-	if (memcmp(net->addr.b, a->addr.b, bytes))
+	if (memcmp(net->addr.b, a->b, bytes))
 		return false;
 	if (!(bits % 8))
 		return true;
 	mask = (u8)(0xff00 >> (bits % 8));
-	return !((net->addr.b[bytes] ^ a->addr.b[bytes]) & mask);
+	return !((net->addr.b[bytes] ^ a->b[bytes]) & mask);
 }
 
 static bool same_peer(const struct rcmgr_maddr *ma, const u8 *peer, u16 len)
@@ -78,12 +105,6 @@ static bool same_entry(const struct rcmgr_maddr *a, const struct rcmgr_maddr *b)
 	       !memcmp(a->addr.b, b->addr.b,
 		       a->family == AF_INET ? 4 : 16) &&
 	       same_peer(a, b->peer, b->peer_len);
-}
-
-static bool has_address(const struct rcmgr_maddr *remote)
-{
-	return remote && (remote->family == AF_INET ||
-			  remote->family == AF_INET6);
 }
 
 /**
@@ -101,15 +122,16 @@ bool rcmgr_allowlist_allowed(struct rcmgr_net *rn,
 			     const struct rcmgr_maddr *remote)
 {
 	const struct rcmgr_allowlist *al;
+	struct allow_addr a;
 	bool ret = false;
 	u32 i;
 
-	if (!has_address(remote))
+	if (!allow_addr(remote, &a))
 		return false;
 	rcu_read_lock();
 	al = rcu_dereference(rn->allowlist);
 	for (i = 0; al && i < al->nr && !ret; i++)
-		ret = contains(&al->e[i]->ma, remote);
+		ret = contains(&al->e[i]->ma, &a);
 	rcu_read_unlock();
 	return ret;
 }
@@ -133,10 +155,11 @@ bool rcmgr_allowlist_allowed_peer(struct rcmgr_net *rn,
 {
 	const struct rcmgr_allowlist *al;
 	const struct rcmgr_maddr *ma;
+	struct allow_addr a;
 	bool ret = false;
 	u32 i;
 
-	if (!has_address(remote))
+	if (!allow_addr(remote, &a))
 		return false;
 	rcu_read_lock();
 	al = rcu_dereference(rn->allowlist);
@@ -144,7 +167,7 @@ bool rcmgr_allowlist_allowed_peer(struct rcmgr_net *rn,
 		ma = &al->e[i]->ma;
 		ret = (!ma->peer_len ||
 		       same_peer(ma, peer->peer, peer->peer_len)) &&
-		      contains(ma, remote);
+		      contains(ma, &a);
 	}
 	rcu_read_unlock();
 	return ret;
@@ -168,15 +191,16 @@ bool rcmgr_allowlist_network(struct rcmgr_net *rn,
 {
 	const struct rcmgr_allowlist *al;
 	const struct rcmgr_maddr *ma, *best = NULL;
+	struct allow_addr a;
 	u32 i;
 
-	if (!has_address(remote))
+	if (!allow_addr(remote, &a))
 		return false;
 	rcu_read_lock();
 	al = rcu_dereference(rn->allowlist);
 	for (i = 0; al && i < al->nr; i++) {
 		ma = &al->e[i]->ma;
-		if (!ma->peer_len && contains(ma, remote) &&
+		if (!ma->peer_len && contains(ma, &a) &&
 		    (!best || ma->prefix_len > best->prefix_len))
 			best = ma;
 	}
