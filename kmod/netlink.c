@@ -29,7 +29,9 @@ const struct nla_policy rcmgr_resources_policy[RCMGR_A_RESOURCES_FD + 1] = {
 };
 
 #define KIND_POLICY	NLA_POLICY_RANGE(NLA_U32, RCMGR_SCOPE_KIND_SYSTEM, \
-					 RCMGR_SCOPE_KIND_SPAN)
+					 RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT)
+#define CLASS_POLICY	NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM, \
+					 RCMGR_CLASS_ALLOWLISTED_TRANSIENT)
 #define PEER_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 128)
 #define PROTOCOL_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 256)
 #define SERVICE_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 128)
@@ -130,25 +132,22 @@ static const struct nla_policy done_policy[RCMGR_A_SCOPE_ID + 1] = {
 };
 
 static const struct nla_policy limit_get_policy[RCMGR_A_LIMIT_NAME + 1] = {
-	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
-						    RCMGR_CLASS_STREAM),
+	[RCMGR_A_LIMIT_CLASS]	 = CLASS_POLICY,
 	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
 };
 
 static const struct nla_policy limit_set_policy[RCMGR_A_LIMIT_VALUES + 1] = {
-	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
-						    RCMGR_CLASS_STREAM),
+	[RCMGR_A_LIMIT_CLASS]	 = CLASS_POLICY,
 	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
 	[RCMGR_A_LIMIT_VALUES]	 = NLA_POLICY_NESTED(rcmgr_resources_policy),
 };
 
 static const struct nla_policy limit_del_policy[RCMGR_A_LIMIT_NAME + 1] = {
-	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
-						    RCMGR_CLASS_STREAM),
+	[RCMGR_A_LIMIT_CLASS]	 = CLASS_POLICY,
 	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
 };
 
-static const struct nla_policy config_set_policy[RCMGR_A_CONFIG_MAX_TRACKED + 1] = {
+static const struct nla_policy config_set_policy[RCMGR_A_CONFIG_MAX_ALLOWLIST + 1] = {
 	[RCMGR_A_CONFIG_MAX_HANDLES]	   = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_OWNER_HANDLES] = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_SCOPES]	   = NLA_POLICY_MIN(NLA_U32, 1),
@@ -156,6 +155,11 @@ static const struct nla_policy config_set_policy[RCMGR_A_CONFIG_MAX_TRACKED + 1]
 	[RCMGR_A_CONFIG_MAX_USER_SCOPES]   = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_USER_BINDS]	   = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_TRACKED]	   = NLA_POLICY_MIN(NLA_U32, 16),
+	[RCMGR_A_CONFIG_MAX_ALLOWLIST]	   = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy allowlist_policy[RCMGR_A_ALLOWLIST_MULTIADDR + 1] = {
+	[RCMGR_A_ALLOWLIST_MULTIADDR] = NLA_POLICY_RANGE(NLA_BINARY, 2, 255),
 };
 
 static const struct genl_ops rcmgr_ops[] = {
@@ -270,6 +274,27 @@ static const struct genl_ops rcmgr_ops[] = {
 		/* No policy: genetlink rejects every attribute. */
 		.cmd = RCMGR_CMD_STATS_GET,
 		.doit = rcmgr_nl_stats_get_doit,
+	},
+	{
+		.cmd = RCMGR_CMD_ALLOWLIST_ADD,
+		.doit = rcmgr_nl_allowlist_add_doit,
+		.policy = allowlist_policy,
+		.maxattr = ARRAY_SIZE(allowlist_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCMGR_CMD_ALLOWLIST_DEL,
+		.doit = rcmgr_nl_allowlist_del_doit,
+		.policy = allowlist_policy,
+		.maxattr = ARRAY_SIZE(allowlist_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* No policy: genetlink rejects every attribute. */
+		.cmd = RCMGR_CMD_ALLOWLIST_GET,
+		.start = rcmgr_nl_allowlist_get_start,
+		.dumpit = rcmgr_nl_allowlist_get_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = RCMGR_CMD_NETLIMIT_GET,

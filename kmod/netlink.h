@@ -93,6 +93,11 @@ int rcmgr_nl_limit_reset_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_allowlist_add_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_allowlist_del_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_allowlist_get_start(struct netlink_callback *cb);
+int rcmgr_nl_allowlist_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb);
 int rcmgr_nl_netlimit_get_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_netlimit_set_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_netlimit_reset_doit(struct sk_buff *skb, struct genl_info *info);

@@ -216,6 +216,8 @@ static const struct bound bounds[] = {
 	{ RCMGR_A_CONFIG_MAX_USER_BINDS,
 	  offsetof(struct rcmgr_bounds, max_user_binds) },
 	{ RCMGR_A_CONFIG_MAX_TRACKED, offsetof(struct rcmgr_bounds, max_tracked) },
+	{ RCMGR_A_CONFIG_MAX_ALLOWLIST,
+	  offsetof(struct rcmgr_bounds, max_allowlist) },
 };
 
 static u32 *bound_of(struct rcmgr_bounds *b, const struct bound *which)
@@ -284,6 +286,8 @@ int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u32(msg, RCMGR_A_CONFIG_HANDLES, atomic_read(&rn->nr_handles)) ||
 	    nla_put_u32(msg, RCMGR_A_CONFIG_SCOPES, atomic_read(&rn->nr_scopes)) ||
 	    nla_put_u32(msg, RCMGR_A_CONFIG_TRACKED, rcmgr_netlimit_tracked(rn)) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_ALLOWLIST_ENTRIES,
+			rcmgr_allowlist_count(rn)) ||
 	    put_user_counts(msg, rn, NETLINK_CB(skb).sk) ||
 	    put_autoscale(msg, rn))
 		goto err;

@@ -125,6 +125,8 @@ static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 		if (nla_put_u32(skb, RCMGR_A_SCOPE_DIR, s->dir) ||
 		    (s->usefd && nla_put_flag(skb, RCMGR_A_SCOPE_USEFD)) ||
 		    put_endpoint(skb, s) ||
+		    (test_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags) &&
+		     nla_put_flag(skb, RCMGR_A_SCOPE_ALLOWLISTED)) ||
 		    rcmgr_put_bind(skb, s))
 			return -EMSGSIZE;
 	}
@@ -221,6 +223,10 @@ static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r,
 		return &r->rn->system;
 	case RCMGR_SCOPE_KIND_TRANSIENT:
 		return &r->rn->transient;
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM:
+		return &r->rn->allowlisted_system;
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT:
+		return &r->rn->allowlisted_transient;
 	case RCMGR_SCOPE_KIND_SERVICE:
 		if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_SERVICE))
 			return ERR_PTR(-EINVAL);

@@ -54,9 +54,11 @@ enum rcmgr_res {
 
 #define RCMGR_UNLIMITED		S64_MAX
 #define RCMGR_PRIO_ALWAYS	255
-#define RCMGR_NR_CLASSES	(RCMGR_CLASS_STREAM + 1)
+#define RCMGR_NR_CLASSES	(RCMGR_CLASS_ALLOWLISTED_TRANSIENT + 1)
+#define RCMGR_NR_KINDS		(RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT + 1)
 #define RCMGR_MAX_EDGES		6
 
+struct rcmgr_allowlist;
 struct rcmgr_bind;
 struct rcmgr_endpoint;
 struct rcmgr_maddr;
@@ -223,6 +225,8 @@ struct rcmgr_refusal {
 
 enum {
 	RCMGR_SCOPE_DONE,	/* flags: released everything, takes nothing */
+	RCMGR_SCOPE_ALLOWLISTED, /* flags: a conn in the allowlisted scopes */
+	RCMGR_SCOPE_NR_FLAGS,
 };
 
 /**
@@ -232,7 +236,8 @@ enum {
  *	and spans; index in &rcmgr_net.scopes.
  * @ref: references; for named scopes a count of users: handles charging
  *	it, spans on it, owners' reservations on it, requests on it.
- * @flags: %RCMGR_SCOPE_DONE.
+ * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
+ *	tree lock, read locklessly by dumps).
  * @rn: the namespace state.
  * @limit: the limits that apply (RCU; NULL for spans, which use their
  *	parent's).  Changed under &rcmgr_net.lock.
@@ -308,6 +313,18 @@ static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
 	return s->key.kind == RCMGR_SCOPE_KIND_CONN ||
 	       s->key.kind == RCMGR_SCOPE_KIND_STREAM ||
 	       s->key.kind == RCMGR_SCOPE_KIND_SPAN;
+}
+
+/*
+ * The scopes embedded in &struct rcmgr_net: never referenced nor freed
+ * while the namespace lives.
+ */
+static inline bool rcmgr_kind_is_fixed(u32 kind)
+{
+	return kind == RCMGR_SCOPE_KIND_SYSTEM ||
+	       kind == RCMGR_SCOPE_KIND_TRANSIENT ||
+	       kind == RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM ||
+	       kind == RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT;
 }
 
 static inline bool rcmgr_scope_done(const struct rcmgr_scope *s)
@@ -500,7 +517,7 @@ struct rcmgr_window {
  * All atomics, taken under no lock.
  */
 struct rcmgr_stats {
-	atomic64_t blocked[RCMGR_SCOPE_KIND_SPAN + 1][RCMGR_NR_RES];
+	atomic64_t blocked[RCMGR_NR_KINDS][RCMGR_NR_RES];
 	atomic64_t refusals;
 	atomic64_t events;
 	atomic64_t dropped;
@@ -564,6 +581,12 @@ bool rcmgr_allowlist_allowed_peer(struct rcmgr_net *rn,
 bool rcmgr_allowlist_network(struct rcmgr_net *rn,
 			     const struct rcmgr_maddr *remote,
 			     struct rcmgr_maddr *network);
+int rcmgr_allowlist_add(struct rcmgr_net *rn, const u8 *bin, int len,
+			struct netlink_ext_ack *extack);
+int rcmgr_allowlist_del(struct rcmgr_net *rn, const u8 *bin, int len,
+			struct netlink_ext_ack *extack);
+u32 rcmgr_allowlist_count(struct rcmgr_net *rn);
+void rcmgr_allowlist_flush(struct rcmgr_net *rn);
 
 /* netlimit.c */
 
@@ -683,6 +706,7 @@ void rcmgr_netlimit_exit(struct rcmgr_net *rn);
  * @max_user_scopes: &rcmgr_user.nr_scopes of one user.
  * @max_user_binds: &rcmgr_user.nr_binds of one user.
  * @max_tracked: &rcmgr_netlimit.tracked.
+ * @max_allowlist: allowlist entries in the namespace.
  *
  * What a namespace's bounds are, read with READ_ONCE() and written under
  * &rcmgr_net.lock; and, as module parameters (&rcmgr_ceiling), the
@@ -697,6 +721,7 @@ struct rcmgr_bounds {
 	u32 max_user_scopes;
 	u32 max_user_binds;
 	u32 max_tracked;
+	u32 max_allowlist;
 };
 
 extern struct rcmgr_bounds rcmgr_ceiling;
@@ -704,9 +729,12 @@ extern struct rcmgr_bounds rcmgr_ceiling;
 /**
  * struct rcmgr_net - the per network namespace state
  * @lock: serialises creating and freeing named scopes and users, and
- *	changes of limits and bounds; protects @named_list.
+ *	changes of limits, bounds and the allowlist; protects @named_list.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
+ * @allowlisted_system: the root of conns from allowlisted addresses that
+ *	@system or @transient refused; not a child of @system.
+ * @allowlisted_transient: where those wait for a peer.
  * @class_limit: the default limits of each &enum rcmgr_class.
  * @named: named scopes by &rcmgr_key.
  * @named_list: the same, for walks by admins and at exit.
@@ -731,11 +759,18 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @reap_lock: one reaper at a time; waiters find the work done.
  * @nr_binds: entries in @bind_list.
  * @reaper: reaps dead sockets every second while bindings exist.
+ * @allowlist: the allowlist entries, in the order added (RCU; replaced
+ *	under @lock).
+ * @allowlist_seq: the sequence number of the last entry added (under
+ *	@lock).
+ * @allowlist_gen: bumped whenever @allowlist changes; dumps flag it.
  */
 struct rcmgr_net {
 	struct mutex lock;		/* see @lock above */
 	struct rcmgr_scope system;
 	struct rcmgr_scope transient;
+	struct rcmgr_scope allowlisted_system;
+	struct rcmgr_scope allowlisted_transient;
 	struct rcmgr_limit class_limit[RCMGR_NR_CLASSES];
 	struct rhashtable named;
 	struct list_head named_list;
@@ -759,6 +794,9 @@ struct rcmgr_net {
 	atomic_t nr_binds;
 	struct mutex reap_lock;		/* see @reap_lock above */
 	struct delayed_work reaper;
+	struct rcmgr_allowlist __rcu *allowlist;
+	u64 allowlist_seq;
+	atomic_t allowlist_gen;
 };
 
 extern struct pernet_operations rcmgr_net_ops;

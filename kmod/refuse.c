@@ -130,9 +130,10 @@ static bool event_allowed(struct rcmgr_stats *st,
 	u32 slot = jhash_1word(__kuid_val(current_euid()), st->seed) &
 		   (ARRAY_SIZE(st->own) - 1);
 	/* A per-address table refuses one conn of the user's: its own. */
-	struct rcmgr_window *w = why->kind >= RCMGR_SCOPE_KIND_CONN ||
-				 why->net.table ?
-				 &st->own[slot] : &st->shared[slot];
+	bool own = why->kind == RCMGR_SCOPE_KIND_CONN ||
+		   why->kind == RCMGR_SCOPE_KIND_STREAM ||
+		   why->kind == RCMGR_SCOPE_KIND_SPAN || why->net.table;
+	struct rcmgr_window *w = own ? &st->own[slot] : &st->shared[slot];
 	unsigned long now = jiffies;
 
 	/* A user over its budget does not take from the namespace's. */

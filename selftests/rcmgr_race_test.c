@@ -44,6 +44,21 @@
 static const char *const peers[] = { "p0", "p1", "p2", "p3", "p4", "p5" };
 static const char *const protos[] = { "/a/1", "/b/1", "/c/1" };
 
+/*
+ * Binary multiaddrs: allowlist entries (any peer; a peer no worker names)
+ * and a conn's endpoint in them.
+ */
+static const uint8_t entry_any[] = { 4, 1, 2, 3, 4 };
+static const uint8_t entry_peer[] = {
+	4, 1, 2, 3, 0, 43, 24, 0xa5, 0x03, 34, 0x12, 32,
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+};
+static const uint8_t endpoint_bin[][8] = {
+	{ 4, 1, 2, 3, 4, 6, 0, 1 },	/* /ip4/1.2.3.4/tcp/1 */
+	{ 4, 1, 2, 3, 5, 6, 0, 1 },	/* only the peer's entry */
+};
+
 /* One netlink socket, shared by its senders and its reader. */
 struct sock_slot {
 	pthread_rwlock_t lock;		/* writers close and reopen r */
@@ -128,7 +143,7 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	int op = rand_r(seed) % 23, fd;
+	int op = rand_r(seed) % 25, fd;
 	struct maddr m = {};
 	char a[48];
 
@@ -145,7 +160,8 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		if (rand_r(seed) % 2)
 			mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, "/ip4/1.2.3.4/tcp/1");
 		/* A few addresses: their counters and buckets are shared. */
-		if (rand_r(seed) % 2) {
+		switch (rand_r(seed) % 3) {
+		case 0:
 			if (rand_r(seed) % 2)
 				snprintf(a, sizeof(a), "10.0.%d.%d", rand_r(seed) % 2,
 					 rand_r(seed) % 4);
@@ -153,6 +169,11 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 				snprintf(a, sizeof(a), "2001:db8:0:%d::1", rand_r(seed) % 4);
 			ma_port(ma_ip(&m, a), MA_TCP, 4001);
 			mnl_attr_put(nlh, RCMGR_A_SCOPE_ENDPOINT_BIN, m.n, m.b);
+			break;
+		case 1:
+			mnl_attr_put(nlh, RCMGR_A_SCOPE_ENDPOINT_BIN, 8,
+				     endpoint_bin[rand_r(seed) % 2]);
+			break;
 		}
 		break;
 	case 2: case 3:
@@ -214,7 +235,8 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		break;
 	case 17:
 		nlh = req_new(q, &s->r, RCMGR_CMD_LIMIT_SET);
-		mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, 1 + rand_r(seed) % RCMGR_CLASS_STREAM);
+		mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS,
+				 1 + rand_r(seed) % RCMGR_CLASS_ALLOWLISTED_TRANSIENT);
 		if (rand_r(seed) % 2)
 			mnl_attr_put_strz(nlh, RCMGR_A_LIMIT_NAME, peers[rand_r(seed) % 6]);
 		nest = mnl_attr_nest_start(nlh, RCMGR_A_LIMIT_VALUES);
@@ -231,7 +253,21 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, RCMGR_CLASS_PEER);
 		mnl_attr_put_strz(nlh, RCMGR_A_LIMIT_NAME, peers[rand_r(seed) % 6]);
 		break;
-	case 20:
+	case 19: case 20:
+		nlh = req_new(q, &s->r, rand_r(seed) % 2 ? RCMGR_CMD_ALLOWLIST_ADD :
+						   RCMGR_CMD_ALLOWLIST_DEL);
+		if (rand_r(seed) % 2)
+			mnl_attr_put(nlh, RCMGR_A_ALLOWLIST_MULTIADDR,
+				     sizeof(entry_any), entry_any);
+		else
+			mnl_attr_put(nlh, RCMGR_A_ALLOWLIST_MULTIADDR,
+				     sizeof(entry_peer), entry_peer);
+		if (rand_r(seed) % 4 == 0) {
+			nlh = req_new(q, &s->r, RCMGR_CMD_ALLOWLIST_GET);
+			nlh->nlmsg_flags |= NLM_F_DUMP;
+		}
+		break;
+	case 21:
 		/* Rules replaced under live conns: v4 /32 or /24, v6 /56 or /48. */
 		if (rand_r(seed) % 4 == 0) {
 			nlh = req_new(q, &s->r, RCMGR_CMD_NETLIMIT_RESET);
@@ -258,13 +294,13 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 			mnl_attr_nest_end(nlh, nest);
 		}
 		break;
-	case 21:
+	case 22:
 		nlh = req_new(q, &s->r, RCMGR_CMD_VERIFY_SOURCE_ADDRESS);
 		snprintf(a, sizeof(a), "10.0.0.%d", rand_r(seed) % 4);
 		ma_port(ma_ip(&m, a), MA_UDP, 4001);
 		mnl_attr_put(nlh, RCMGR_A_SCOPE_ENDPOINT_BIN, m.n, m.b);
 		break;
-	case 22:
+	case 23:
 		nlh = req_new(q, &s->r, RCMGR_CMD_NETLIMIT_GET);
 		mnl_attr_put_u32(nlh, RCMGR_A_NETLIMIT_TABLE, 1 + rand_r(seed) % 3);
 		break;
@@ -431,6 +467,21 @@ static const int resources[] = {
 	RCMGR_A_RESOURCES_CONNS, RCMGR_A_RESOURCES_FD,
 };
 
+/* Remove the entries the workers may have left. */
+static void allowlist_clear(struct raw_nl *r)
+{
+	struct req q;
+
+	req_new(&q, r, RCMGR_CMD_ALLOWLIST_DEL);
+	mnl_attr_put(q.nlh, RCMGR_A_ALLOWLIST_MULTIADDR, sizeof(entry_any),
+		     entry_any);
+	req_do(&q, r);
+	req_new(&q, r, RCMGR_CMD_ALLOWLIST_DEL);
+	mnl_attr_put(q.nlh, RCMGR_A_ALLOWLIST_MULTIADDR, sizeof(entry_peer),
+		     entry_peer);
+	req_do(&q, r);
+}
+
 TEST(everything_at_once)
 {
 	const char *env = getenv("RCMGR_RACE_SECONDS");
@@ -498,11 +549,18 @@ TEST(everything_at_once)
 	for (i = 0; i < 8; i++)
 		EXPECT_EQ(0, req_usage(&r, RCMGR_SCOPE_KIND_TRANSIENT, NULL,
 				       resources[i]));
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, req_usage(&r, RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
+				       NULL, resources[i]));
+		EXPECT_EQ(0, req_usage(&r, RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
+				       NULL, resources[i]));
+	}
 	EXPECT_EQ(handles, req_config(&r, RCMGR_A_CONFIG_HANDLES));
 	EXPECT_EQ(scopes, req_config(&r, RCMGR_A_CONFIG_SCOPES));
 	/* No conn-limit counter is left, under whichever rule it was made. */
 	EXPECT_EQ(0, leftover_counters(&r));
 	EXPECT_EQ(0, req_limit_reset(&r));
+	allowlist_clear(&r);
 	for (i = 0; i < 6; i++)
 		EXPECT_EQ(0, req_config_set(&r, bounds[i], saved[i]));
 	raw_close(&r);
