@@ -4,7 +4,9 @@
  * opened them; memory reserved on them, and moves between scopes.
  *
  * A conn charges itself and its edges: [transient, system], after set-peer
- * [peer, system].  A stream charges [peer, transient, system], after
+ * [peer, system]; a conn from an allowlisted address that those refused
+ * [allowlisted-transient, allowlisted-system], after set-peer [peer,
+ * allowlisted-system].  A stream charges [peer, transient, system], after
  * set-protocol [peer, protocol-peer, protocol, system], after set-service
  * [peer, protocol-peer, service-peer, protocol, service, system].  Streams
  * are never charged to a conn.  A span charges itself, then everything its
@@ -24,7 +26,7 @@
 #define RCMGR_MAX_CHAIN		(RCMGR_MAX_SPAN_DEPTH + 1 + RCMGR_MAX_EDGES)
 
 enum {
-	RCMGR_SCOPE_DROPPED = RCMGR_SCOPE_DONE + 1,	/* flags: id released */
+	RCMGR_SCOPE_DROPPED = RCMGR_SCOPE_NR_FLAGS,	/* flags: id released */
 };
 
 /* Conns, streams and spans: scopes allocated short (struct rcmgr_scope). */
@@ -174,7 +176,7 @@ static void handle_free_rcu(struct rcu_head *head)
 {
 	struct rcmgr_scope *s = container_of(head, struct rcmgr_scope, rcu);
 
-	kfree(s->endpoint);
+	kfree(rcu_access_pointer(s->ep));
 	kmem_cache_free(handle_cache, s);
 }
 
@@ -253,6 +255,76 @@ static int charge_reaping(struct rcmgr_net *rn, struct rcmgr_scope **chain,
 	return ret;
 }
 
+/*
+ * A conn's remote address, or NULL: its endpoint changes only under its
+ * tree lock (conn-bind-fd), and not at all before it is published (id 0).
+ */
+static const struct rcmgr_maddr *conn_remote(const struct rcmgr_scope *s)
+{
+	const struct rcmgr_endpoint *ep;
+
+	ep = rcu_dereference_protected(s->ep, !s->id ||
+				       lockdep_is_held(s->tree));
+	return ep && ep->has_addr ? &ep->ma : NULL;
+}
+
+/*
+ * The normal scopes refused a new conn: if its remote address is
+ * allowlisted, charge [conn, allowlisted-transient, allowlisted-system]
+ * instead.  The allowlist is read only once the normal scopes refused, as
+ * in go-libp2p: it costs nothing to other conns.  A final refusal is the
+ * retry's, as go-libp2p returns it; the first one is still counted in the
+ * refusing scope's blocked counters.  A conn that gets in stays counted in
+ * the per-address tables (go-libp2p forgets it there: its quirk 7).  The
+ * conn is not published yet.
+ */
+static int conn_open_refused(struct rcmgr_scope *s, struct rcmgr_scope **chain,
+			     const struct rcmgr_delta *d, int ret,
+			     struct rcmgr_refusal *why)
+{
+	struct rcmgr_net *rn = s->rn;
+
+	if (!rcmgr_allowlist_allowed(rn, conn_remote(s)))
+		return ret;
+	why->refused = false;
+	s->edges[0] = &rn->allowlisted_transient;
+	s->edges[1] = &rn->allowlisted_system;
+	chain[1] = s->edges[0];
+	chain[2] = s->edges[1];
+	ret = charge_reaping(rn, chain, 3, d, why);
+	if (ret) {
+		s->edges[0] = &rn->transient;
+		s->edges[1] = &rn->system;
+		return ret;
+	}
+	set_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags);
+	return 0;
+}
+
+/*
+ * A conn with an address passes the rate-limit table, then is counted in
+ * the conn-limit table, before any scope is charged.
+ */
+static int conn_admit(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
+		      struct rcmgr_refusal *why)
+{
+	int ret;
+
+	if (!ep || !ep->has_addr)
+		return 0;
+	ret = rcmgr_netlimit_rate(rn, &ep->ma, why);
+	if (ret)
+		return ret;
+	ret = rcmgr_netlimit_count(rn, ep, why);
+	/* Dead sockets' conns may be what is counted: reap, once more. */
+	if (ret == -EDQUOT && rcmgr_reap(rn)) {
+		why->refused = false;
+		memset(&why->net, 0, sizeof(why->net));
+		ret = rcmgr_netlimit_count(rn, ep, why);
+	}
+	return ret;
+}
+
 /**
  * rcmgr_conn_open() - open a connection in the transient scope
  * @rn: the namespace state
@@ -260,15 +332,18 @@ static int charge_reaping(struct rcmgr_net *rn, struct rcmgr_scope **chain,
  * @portid: its port id
  * @dir: &enum rcmgr_direction
  * @usefd: the connection holds a file descriptor
- * @endpoint: the remote endpoint, or NULL
+ * @ep: the remote endpoint, or NULL; the conn's, even on failure
  * @why: filled in when a limit refuses
  * @extack: for other reasons of a failure
+ *
+ * When the system or transient scope refuses and the remote address is
+ * allowlisted, the conn is charged to the allowlisted scopes instead.
  *
  * Return: the conn, referenced, or an ERR_PTR (-EDQUOT, -ENOMEM).
  */
 struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 				    u32 portid, u8 dir, bool usefd,
-				    const char *endpoint,
+				    struct rcmgr_endpoint *ep,
 				    struct rcmgr_refusal *why,
 				    struct netlink_ext_ack *extack)
 {
@@ -278,17 +353,16 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 
 	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN,
 		       &rn->class_limit[RCMGR_CLASS_CONN], extack);
-	if (IS_ERR(s))
+	if (IS_ERR(s)) {
+		kfree(ep);
 		return s;
+	}
 	s->dir = dir;
 	s->usefd = usefd;
-	if (endpoint) {
-		s->endpoint = kstrdup(endpoint, GFP_KERNEL_ACCOUNT);
-		if (!s->endpoint) {
-			ret = -ENOMEM;
-			goto err;
-		}
-	}
+	RCU_INIT_POINTER(s->ep, ep);
+	ret = conn_admit(rn, ep, why);
+	if (ret)
+		goto err;
 	s->edges[0] = &rn->transient;
 	s->edges[1] = &rn->system;
 	s->nr_edges = 2;
@@ -300,14 +374,18 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	chain[1] = s->edges[0];
 	chain[2] = s->edges[1];
 	ret = charge_reaping(rn, chain, 3, &d, why);
+	if (ret == -EDQUOT)
+		ret = conn_open_refused(s, chain, &d, ret, why);
 	if (ret)
-		goto err;
+		goto err_uncount;
 	ret = handle_publish(s);
 	if (ret) {
 		rcmgr_uncharge(chain, 3, &d);
-		goto err;
+		goto err_uncount;
 	}
 	return s;
+err_uncount:
+	rcmgr_netlimit_uncount(rn, ep);
 err:
 	handle_abort(s);
 	return ERR_PTR(ret);
@@ -452,6 +530,33 @@ static int check_open(struct rcmgr_scope *s, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/*
+ * Move an allowlisted conn, with all it holds, to the standard scopes: charge
+ * system, then transient (go-libp2p's order), then give back to the
+ * allowlisted ones.  On refusal nothing changes: the conn stays allowlisted
+ * (go-libp2p releases first and leaves the conn with no scope at all).
+ * Called with the tree lock held.
+ */
+static int to_standard(struct rcmgr_scope *conn, struct rcmgr_refusal *why)
+{
+	struct rcmgr_net *rn = conn->rn;
+	struct rcmgr_scope *to[2] = { &rn->system, &rn->transient };
+	struct rcmgr_scope *edges[2] = { &rn->transient, &rn->system };
+	struct rcmgr_delta d;
+	int ret;
+
+	lockdep_assert_held(conn->tree);
+	rcmgr_scope_usage(conn, &d);
+	ret = rcmgr_charge(to, 2, &d, why);
+	if (ret)
+		return ret;
+	rcmgr_uncharge(conn->edges, conn->nr_edges, &d);
+	memcpy(conn->edges, edges, sizeof(edges));
+	conn->nr_edges = 2;
+	clear_bit(RCMGR_SCOPE_ALLOWLISTED, &conn->flags);
+	return 0;
+}
+
 static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 		    struct rcmgr_refusal *why, struct netlink_ext_ack *extack)
 {
@@ -468,14 +573,25 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 		ret = -EALREADY;
 		goto out;
 	}
+	/* Admitted for another peer than this one: the standard scopes. */
+	if (test_bit(RCMGR_SCOPE_ALLOWLISTED, &conn->flags) &&
+	    !rcmgr_allowlist_allowed_peer(rn, conn_remote(conn), peer)) {
+		ret = to_standard(conn, why);
+		if (ret)
+			goto out;
+	}
 	p = rcmgr_named_get(rn, peer, extack);
 	if (IS_ERR(p)) {
 		ret = PTR_ERR(p);
 		goto out;
 	}
+	/*
+	 * Off transient (or allowlisted-transient); system (or
+	 * allowlisted-system) keeps the charge and is not checked again.
+	 */
 	edges[0] = p;
-	edges[1] = &rn->system;
-	ret = move(conn, &p, 1, &rn->transient, edges, 2, why);
+	edges[1] = conn->edges[1];
+	ret = move(conn, &p, 1, conn->edges[0], edges, 2, why);
 	if (ret)
 		rcmgr_scope_put(p);
 	else
@@ -627,6 +743,11 @@ static int move_reaping(int (*fn)(struct rcmgr_scope *,
  * The system scope keeps the conn's charge and is not checked again.  If
  * the peer refuses, the conn stays in the transient scope.
  *
+ * An allowlisted conn whose address is allowlisted only for other peers
+ * first moves to the standard system and transient scopes; if they refuse
+ * (-EDQUOT, naming the one that did), it stays allowlisted and without a
+ * peer.  An allowlisted conn with a peer charges [peer, allowlisted-system].
+ *
  * Return: 0, -EDQUOT, -EALREADY (a peer already set), -ESTALE (done).
  */
 int rcmgr_conn_set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
@@ -767,8 +888,13 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 		mutex_unlock(s->tree);
 		return false;
 	}
-	if (s->key.kind == RCMGR_SCOPE_KIND_CONN)
+	if (s->key.kind == RCMGR_SCOPE_KIND_CONN) {
 		rcmgr_conn_unbind(s);
+		/* Exactly once: the done flag is set, under the tree lock. */
+		rcmgr_netlimit_uncount(s->rn,
+				       rcu_dereference_protected(s->ep,
+								 lockdep_is_held(s->tree)));
+	}
 	rcmgr_handle_usage(s, &d);
 	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
 		n = live_chain(s->parent, chain);

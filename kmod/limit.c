@@ -144,6 +144,15 @@ static const struct scaling default_scaling[RCMGR_NR_CLASSES] = {
 		/* go-libp2p scales it with the conn class's increase. */
 		{ MIB(16), 1, 1, 1, 0, 0, 0, 0 },
 	},
+	/* go-libp2p: the same as system and transient. */
+	[RCMGR_CLASS_ALLOWLISTED_SYSTEM] = {
+		{ MIB(128), 1024, 2048, 2048, 64, 128, 128, 256 },
+		{ GIB(1), 1024, 2048, 2048, 64, 128, 128 }, 1, 1,
+	},
+	[RCMGR_CLASS_ALLOWLISTED_TRANSIENT] = {
+		{ MIB(32), 128, 256, 256, 32, 64, 64, 64 },
+		{ MIB(128), 128, 256, 256, 16, 32, 32 }, 1, 4,
+	},
 };
 
 /* Present RAM, rounded up so a machine's reserved pages do not show. */

@@ -316,8 +316,7 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
  */
 void rcmgr_scope_get(struct rcmgr_scope *s)
 {
-	if (s->key.kind != RCMGR_SCOPE_KIND_SYSTEM &&
-	    s->key.kind != RCMGR_SCOPE_KIND_TRANSIENT)
+	if (!rcmgr_kind_is_fixed(s->key.kind))
 		refcount_inc(&s->ref);
 }
 
@@ -334,6 +333,8 @@ void rcmgr_scope_put(struct rcmgr_scope *s)
 	switch (s->key.kind) {
 	case RCMGR_SCOPE_KIND_SYSTEM:
 	case RCMGR_SCOPE_KIND_TRANSIENT:
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM:
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT:
 		return;
 	case RCMGR_SCOPE_KIND_CONN:
 	case RCMGR_SCOPE_KIND_STREAM:

@@ -39,6 +39,8 @@ struct rcmgr_bounds rcmgr_ceiling __read_mostly = {
 	.max_user_handles = 65536,
 	.max_user_scopes = 65536,
 	.max_user_binds = 16384,
+	.max_tracked = 65536,
+	.max_allowlist = 1024,
 };
 
 module_param_named(max_handles, rcmgr_ceiling.max_handles, uint, 0644);
@@ -53,6 +55,10 @@ module_param_named(max_user_scopes, rcmgr_ceiling.max_user_scopes, uint, 0644);
 MODULE_PARM_DESC(max_user_scopes, "ceiling of a namespace's max-user-scopes");
 module_param_named(max_user_binds, rcmgr_ceiling.max_user_binds, uint, 0644);
 MODULE_PARM_DESC(max_user_binds, "ceiling of a namespace's max-user-binds");
+module_param_named(max_tracked, rcmgr_ceiling.max_tracked, uint, 0644);
+MODULE_PARM_DESC(max_tracked, "ceiling of a namespace's max-tracked");
+module_param_named(max_allowlist, rcmgr_ceiling.max_allowlist, uint, 0644);
+MODULE_PARM_DESC(max_allowlist, "ceiling of a namespace's max-allowlist");
 
 /**
  * rcmgr_net() - the rcmgr state of a network namespace
@@ -110,6 +116,7 @@ static int __net_init rcmgr_net_init(struct net *net)
 	atomic64_set(&rn->next_id, 0);
 	/* Never 0: nl_dump_check_consistent() ignores a previous seq of 0. */
 	atomic_set(&rn->gen, 1);
+	atomic_set(&rn->allowlist_gen, 1);
 	/* Racy against a parameter write: either value will do. */
 	rn->bounds = rcmgr_ceiling;
 	rcmgr_stats_init(&rn->stats);
@@ -120,6 +127,14 @@ static int __net_init rcmgr_net_init(struct net *net)
 			 &rn->class_limit[RCMGR_CLASS_TRANSIENT]);
 	rn->transient.edges[0] = &rn->system;
 	rn->transient.nr_edges = 1;
+	rcmgr_scope_init(&rn->allowlisted_system, rn,
+			 RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
+			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_SYSTEM]);
+	rcmgr_scope_init(&rn->allowlisted_transient, rn,
+			 RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
+			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_TRANSIENT]);
+	rn->allowlisted_transient.edges[0] = &rn->allowlisted_system;
+	rn->allowlisted_transient.nr_edges = 1;
 
 	rn->net = net;
 	ret = rhashtable_init(&rn->named, &rcmgr_named_params);
@@ -131,6 +146,9 @@ static int __net_init rcmgr_net_init(struct net *net)
 	ret = rcmgr_sock_init(rn);
 	if (ret)
 		goto err_sock;
+	ret = rcmgr_netlimit_init(rn);
+	if (ret)
+		goto err_netlimit;
 	/* Ids 1 and 2. */
 	ret = rcmgr_net_add(rn, &rn->system);
 	if (ret)
@@ -138,11 +156,20 @@ static int __net_init rcmgr_net_init(struct net *net)
 	ret = rcmgr_net_add(rn, &rn->transient);
 	if (ret)
 		goto err_scopes;
+	/* Ids 3 and 4. */
+	ret = rcmgr_net_add(rn, &rn->allowlisted_system);
+	if (ret)
+		goto err_scopes;
+	ret = rcmgr_net_add(rn, &rn->allowlisted_transient);
+	if (ret)
+		goto err_scopes;
 	atomic_inc(&rcmgr_nr_nets);
 	return 0;
 
 err_scopes:
 	xa_destroy(&rn->scopes);
+	rcmgr_netlimit_exit(rn);
+err_netlimit:
 	rcmgr_sock_exit(rn);
 err_sock:
 	rhashtable_destroy(&rn->overrides);
@@ -163,12 +190,18 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rcmgr_sock_stop(rn);
 	rcmgr_owner_flush(rn);
 	rcmgr_sock_exit(rn);
+	rcmgr_netlimit_exit(rn);
 	rcmgr_named_flush(rn);
 	rcmgr_limit_flush(rn);
+	rcmgr_allowlist_flush(rn);
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->transient));
 	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->system));
+	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->allowlisted_transient));
+	WARN_ON_ONCE(!rcmgr_scope_empty(&rn->allowlisted_system));
 	rcmgr_net_del(rn, &rn->transient);
 	rcmgr_net_del(rn, &rn->system);
+	rcmgr_net_del(rn, &rn->allowlisted_transient);
+	rcmgr_net_del(rn, &rn->allowlisted_system);
 	WARN_ON_ONCE(!xa_empty(&rn->scopes));
 	WARN_ON_ONCE(!xa_empty(&rn->users));
 	xa_destroy(&rn->scopes);
@@ -178,6 +211,8 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rhashtable_destroy(&rn->named);
 	mutex_destroy(&rn->system.lock);
 	mutex_destroy(&rn->transient.lock);
+	mutex_destroy(&rn->allowlisted_system.lock);
+	mutex_destroy(&rn->allowlisted_transient.lock);
 	mutex_destroy(&rn->lock);
 	atomic_dec(&rcmgr_nr_nets);
 }

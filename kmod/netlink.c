@@ -29,7 +29,9 @@ const struct nla_policy rcmgr_resources_policy[RCMGR_A_RESOURCES_FD + 1] = {
 };
 
 #define KIND_POLICY	NLA_POLICY_RANGE(NLA_U32, RCMGR_SCOPE_KIND_SYSTEM, \
-					 RCMGR_SCOPE_KIND_SPAN)
+					 RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT)
+#define CLASS_POLICY	NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM, \
+					 RCMGR_CLASS_ALLOWLISTED_TRANSIENT)
 #define PEER_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 128)
 #define PROTOCOL_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 256)
 #define SERVICE_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 128)
@@ -64,11 +66,40 @@ static const struct nla_policy release_policy[RCMGR_A_SCOPE_SIZE + 1] = {
 	[RCMGR_A_SCOPE_SIZE]	 = NLA_POLICY_MIN(NLA_S64, 0),
 };
 
-static const struct nla_policy conn_open_policy[RCMGR_A_SCOPE_FD + 1] = {
+#define ENDPOINT_BIN_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 2, RCMGR_ENDPOINT_MAX)
+
+static const struct nla_policy conn_open_policy[RCMGR_A_SCOPE_ENDPOINT_BIN + 1] = {
 	[RCMGR_A_SCOPE_DIR]	 = DIR_POLICY,
 	[RCMGR_A_SCOPE_USEFD]	 = { .type = NLA_FLAG },
 	[RCMGR_A_SCOPE_ENDPOINT] = { .type = NLA_NUL_STRING, .len = 255 },
 	[RCMGR_A_SCOPE_FD]	 = NLA_POLICY_MIN(NLA_S32, 0),
+	[RCMGR_A_SCOPE_ENDPOINT_BIN] = ENDPOINT_BIN_POLICY,
+};
+
+static const struct nla_policy verify_policy[RCMGR_A_SCOPE_ENDPOINT_BIN + 1] = {
+	[RCMGR_A_SCOPE_ENDPOINT_BIN] = ENDPOINT_BIN_POLICY,
+};
+
+static const struct nla_policy netrule_policy[RCMGR_A_NETRULE_COUNT + 1] = {
+	[RCMGR_A_NETRULE_FAMILY]     = { .type = NLA_U16 },
+	[RCMGR_A_NETRULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[RCMGR_A_NETRULE_NETWORK]    = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[RCMGR_A_NETRULE_CONNS]	     = NLA_POLICY_FULL_RANGE(NLA_U64, &limit_range),
+	[RCMGR_A_NETRULE_RATE]	     = NLA_POLICY_FULL_RANGE(NLA_U64, &limit_range),
+	[RCMGR_A_NETRULE_BURST]	     = NLA_POLICY_FULL_RANGE(NLA_U64, &limit_range),
+	[RCMGR_A_NETRULE_COUNT]	     = { .type = NLA_REJECT },
+};
+
+#define TABLE_POLICY	NLA_POLICY_RANGE(NLA_U32, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, \
+					 RCMGR_NETLIMIT_TABLE_VERIFY_SOURCE)
+
+static const struct nla_policy netlimit_get_policy[RCMGR_A_NETLIMIT_TABLE + 1] = {
+	[RCMGR_A_NETLIMIT_TABLE] = TABLE_POLICY,
+};
+
+static const struct nla_policy netlimit_set_policy[RCMGR_A_NETLIMIT_RULE + 1] = {
+	[RCMGR_A_NETLIMIT_TABLE] = TABLE_POLICY,
+	[RCMGR_A_NETLIMIT_RULE]	 = NLA_POLICY_NESTED(netrule_policy),
 };
 
 static const struct nla_policy conn_bind_policy[RCMGR_A_SCOPE_FD + 1] = {
@@ -101,31 +132,34 @@ static const struct nla_policy done_policy[RCMGR_A_SCOPE_ID + 1] = {
 };
 
 static const struct nla_policy limit_get_policy[RCMGR_A_LIMIT_NAME + 1] = {
-	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
-						    RCMGR_CLASS_STREAM),
+	[RCMGR_A_LIMIT_CLASS]	 = CLASS_POLICY,
 	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
 };
 
 static const struct nla_policy limit_set_policy[RCMGR_A_LIMIT_VALUES + 1] = {
-	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
-						    RCMGR_CLASS_STREAM),
+	[RCMGR_A_LIMIT_CLASS]	 = CLASS_POLICY,
 	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
 	[RCMGR_A_LIMIT_VALUES]	 = NLA_POLICY_NESTED(rcmgr_resources_policy),
 };
 
 static const struct nla_policy limit_del_policy[RCMGR_A_LIMIT_NAME + 1] = {
-	[RCMGR_A_LIMIT_CLASS]	 = NLA_POLICY_RANGE(NLA_U32, RCMGR_CLASS_SYSTEM,
-						    RCMGR_CLASS_STREAM),
+	[RCMGR_A_LIMIT_CLASS]	 = CLASS_POLICY,
 	[RCMGR_A_LIMIT_NAME]	 = NLA_POLICY_RANGE(NLA_BINARY, 1, 256),
 };
 
-static const struct nla_policy config_set_policy[RCMGR_A_CONFIG_MAX_USER_BINDS + 1] = {
+static const struct nla_policy config_set_policy[RCMGR_A_CONFIG_MAX_ALLOWLIST + 1] = {
 	[RCMGR_A_CONFIG_MAX_HANDLES]	   = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_OWNER_HANDLES] = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_SCOPES]	   = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_USER_HANDLES]  = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_USER_SCOPES]   = NLA_POLICY_MIN(NLA_U32, 1),
 	[RCMGR_A_CONFIG_MAX_USER_BINDS]	   = NLA_POLICY_MIN(NLA_U32, 1),
+	[RCMGR_A_CONFIG_MAX_TRACKED]	   = NLA_POLICY_MIN(NLA_U32, 16),
+	[RCMGR_A_CONFIG_MAX_ALLOWLIST]	   = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy allowlist_policy[RCMGR_A_ALLOWLIST_MULTIADDR + 1] = {
+	[RCMGR_A_ALLOWLIST_MULTIADDR] = NLA_POLICY_RANGE(NLA_BINARY, 2, 255),
 };
 
 static const struct genl_ops rcmgr_ops[] = {
@@ -240,6 +274,53 @@ static const struct genl_ops rcmgr_ops[] = {
 		/* No policy: genetlink rejects every attribute. */
 		.cmd = RCMGR_CMD_STATS_GET,
 		.doit = rcmgr_nl_stats_get_doit,
+	},
+	{
+		.cmd = RCMGR_CMD_ALLOWLIST_ADD,
+		.doit = rcmgr_nl_allowlist_add_doit,
+		.policy = allowlist_policy,
+		.maxattr = ARRAY_SIZE(allowlist_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCMGR_CMD_ALLOWLIST_DEL,
+		.doit = rcmgr_nl_allowlist_del_doit,
+		.policy = allowlist_policy,
+		.maxattr = ARRAY_SIZE(allowlist_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* No policy: genetlink rejects every attribute. */
+		.cmd = RCMGR_CMD_ALLOWLIST_GET,
+		.start = rcmgr_nl_allowlist_get_start,
+		.dumpit = rcmgr_nl_allowlist_get_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCMGR_CMD_NETLIMIT_GET,
+		.doit = rcmgr_nl_netlimit_get_doit,
+		.policy = netlimit_get_policy,
+		.maxattr = ARRAY_SIZE(netlimit_get_policy) - 1,
+	},
+	{
+		.cmd = RCMGR_CMD_NETLIMIT_SET,
+		.doit = rcmgr_nl_netlimit_set_doit,
+		.policy = netlimit_set_policy,
+		.maxattr = ARRAY_SIZE(netlimit_set_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCMGR_CMD_NETLIMIT_RESET,
+		.doit = rcmgr_nl_netlimit_reset_doit,
+		.policy = netlimit_get_policy,
+		.maxattr = ARRAY_SIZE(netlimit_get_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCMGR_CMD_VERIFY_SOURCE_ADDRESS,
+		.doit = rcmgr_nl_verify_source_address_doit,
+		.policy = verify_policy,
+		.maxattr = ARRAY_SIZE(verify_policy) - 1,
 	},
 };
 

@@ -59,6 +59,8 @@ struct rcmgr_scope *rcmgr_nl_handle_of_kind(struct rcmgr_nl_req *r,
 /* nl_handle.c */
 
 int rcmgr_nl_refuse(struct genl_info *info, const struct rcmgr_refusal *why);
+int rcmgr_nl_put_netrefusal(struct sk_buff *skb, const struct rcmgr_refusal *why);
+int rcmgr_nl_endpoint_parse(struct genl_info *info, struct rcmgr_maddr *ma);
 
 /* refuse.c */
 
@@ -91,5 +93,15 @@ int rcmgr_nl_limit_reset_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info);
 int rcmgr_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_allowlist_add_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_allowlist_del_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_allowlist_get_start(struct netlink_callback *cb);
+int rcmgr_nl_allowlist_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb);
+int rcmgr_nl_netlimit_get_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_netlimit_set_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_netlimit_reset_doit(struct sk_buff *skb, struct genl_info *info);
+int rcmgr_nl_verify_source_address_doit(struct sk_buff *skb,
+					struct genl_info *info);
 
 #endif /* _RCMGR_NETLINK_H */

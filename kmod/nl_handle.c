@@ -53,9 +53,40 @@ static void scope_words(char *buf, size_t len, const struct rcmgr_refusal *why)
 		  a[0] ? " " : "", a, b[0] ? (a[0] ? "/" : " ") : "", b);
 }
 
+/* The refused prefix, as in "10.0.0.1/32". */
+static void prefix_words(char *buf, size_t len, const struct rcmgr_netrefusal *n)
+{
+	if (n->family == AF_INET)
+		scnprintf(buf, len, "%pI4/%u", n->addr, n->prefix_len);
+	else if (n->family == AF_INET6)
+		scnprintf(buf, len, "%pI6c/%u", n->addr, n->prefix_len);
+	else
+		scnprintf(buf, len, "anywhere");
+}
+
+static void net_words(char *buf, size_t len, const struct rcmgr_refusal *why)
+{
+	const struct rcmgr_netrefusal *n = &why->net;
+	char prefix[64];
+
+	prefix_words(prefix, sizeof(prefix), n);
+	if (n->table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT)
+		scnprintf(buf, len, "conn-limit: %lld connections from %s",
+			  n->conns, prefix);
+	else
+		scnprintf(buf, len,
+			  "rate-limit: no token left for %s (rate %llu.%03llu/s, burst %llu)",
+			  prefix, n->rate / 1000, n->rate % 1000, n->burst);
+}
+
 static void refusal_words(char *buf, size_t len, const struct rcmgr_refusal *why)
 {
 	char scope[72];
+
+	if (why->net.table) {
+		net_words(buf, len, why);
+		return;
+	}
 
 	scope_words(scope, sizeof(scope), why);
 	if (why->res == RCMGR_RES_MEMORY)
@@ -71,6 +102,14 @@ static void refusal_words(char *buf, size_t len, const struct rcmgr_refusal *why
 static void refusal_extack(struct netlink_ext_ack *extack,
 			   const struct rcmgr_refusal *why, const char *words)
 {
+	if (why->net.table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT) {
+		NL_SET_ERR_MSG(extack, "conn-limit: connections per subnet limit exceeded");
+		return;
+	}
+	if (why->net.table) {
+		NL_SET_ERR_MSG(extack, "rate-limit: connection rate limit exceeded");
+		return;
+	}
 	switch (why->res) {
 	case RCMGR_RES_MEMORY:
 		NL_SET_ERR_MSG(extack, "memory limit exceeded");
@@ -106,6 +145,40 @@ static void refusal_extack(struct netlink_ext_ack *extack,
 }
 #endif
 
+/**
+ * rcmgr_nl_put_netrefusal() - the rule of a per-address table that refused
+ * @skb: the message, in a refusal nest
+ * @why: the refusal, by a per-address table
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int rcmgr_nl_put_netrefusal(struct sk_buff *skb, const struct rcmgr_refusal *why)
+{
+	const struct rcmgr_netrefusal *n = &why->net;
+	bool conns = n->table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT;
+	struct nlattr *nest;
+
+	if (nla_put_u32(skb, RCMGR_A_REFUSAL_RESOURCE,
+			conns ? RCMGR_RESOURCE_TYPE_SUBNET_CONNS :
+				RCMGR_RESOURCE_TYPE_CONN_RATE))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, RCMGR_A_REFUSAL_SUBNET);
+	if (!nest ||
+	    nla_put_u16(skb, RCMGR_A_NETRULE_FAMILY, n->family) ||
+	    nla_put_u8(skb, RCMGR_A_NETRULE_PREFIX_LEN, n->prefix_len) ||
+	    (n->family && nla_put(skb, RCMGR_A_NETRULE_NETWORK,
+				  n->family == AF_INET ? 4 : 16, n->addr)) ||
+	    (conns && nla_put_u64_64bit(skb, RCMGR_A_NETRULE_CONNS, n->conns,
+					RCMGR_A_NETRULE_PAD)) ||
+	    (!conns && (nla_put_u64_64bit(skb, RCMGR_A_NETRULE_RATE, n->rate,
+					  RCMGR_A_NETRULE_PAD) ||
+			nla_put_u64_64bit(skb, RCMGR_A_NETRULE_BURST, n->burst,
+					  RCMGR_A_NETRULE_PAD))))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int put_refusal(struct sk_buff *skb, const struct rcmgr_refusal *why,
 		       const char *words)
 {
@@ -114,6 +187,15 @@ static int put_refusal(struct sk_buff *skb, const struct rcmgr_refusal *why,
 	nest = nla_nest_start(skb, RCMGR_A_SCOPE_REFUSAL);
 	if (!nest)
 		return -EMSGSIZE;
+	if (why->net.table) {
+		if (rcmgr_nl_put_netrefusal(skb, why) ||
+		    nla_put_string(skb, RCMGR_A_REFUSAL_MESSAGE, words)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, nest);
+		return 0;
+	}
 	if ((why->peer_len &&
 	     nla_put(skb, RCMGR_A_REFUSAL_PEER, why->peer_len, why->peer)) ||
 	    (why->name_len &&
@@ -205,10 +287,89 @@ static int reply_handle(struct genl_info *info, struct rcmgr_scope *s)
 	return ret;
 }
 
+/**
+ * rcmgr_nl_endpoint_parse() - validate an endpoint-bin attribute
+ * @info: the request
+ * @ma: filled in
+ *
+ * Return: 0, or -EINVAL with the component and the attribute named.
+ */
+int rcmgr_nl_endpoint_parse(struct genl_info *info, struct rcmgr_maddr *ma)
+{
+	struct nlattr *bin = info->attrs[RCMGR_A_SCOPE_ENDPOINT_BIN];
+	int ret;
+
+	ret = rcmgr_maddr_parse(nla_data(bin), nla_len(bin),
+				RCMGR_MADDR_ENDPOINT, ma, info->extack);
+	if (ret)
+		NL_SET_BAD_ATTR(info->extack, bin);
+	return ret;
+}
+
+/*
+ * A conn's endpoint: endpoint-bin, checked against the socket (fd) if it
+ * is connected, or the socket's address; else endpoint's text, a label.
+ */
+static struct rcmgr_endpoint *conn_endpoint(struct rcmgr_nl_req *r,
+					    struct genl_info *info)
+{
+	struct nlattr *bin = info->attrs[RCMGR_A_SCOPE_ENDPOINT_BIN];
+	struct nlattr *text = info->attrs[RCMGR_A_SCOPE_ENDPOINT];
+	struct nlattr *fd = info->attrs[RCMGR_A_SCOPE_FD];
+	u8 sbin[RCMGR_ENDPOINT_MAX];
+	struct rcmgr_endpoint *ep;
+	struct rcmgr_maddr ma, sma;
+	bool connected = false;
+	int ret, len;
+
+	if (fd)
+		connected = rcmgr_sock_remote(r->rn, nla_get_s32(fd), &sma);
+	if (bin) {
+		ret = rcmgr_nl_endpoint_parse(info, &ma);
+		if (ret)
+			return ERR_PTR(ret);
+		if (connected && !rcmgr_endpoint_matches(&ma, &sma)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, bin,
+					    "endpoint-bin contradicts the socket's remote address");
+			return ERR_PTR(-EINVAL);
+		}
+		ep = rcmgr_endpoint_new(nla_data(bin), nla_len(bin), &ma, NULL);
+	} else if (connected) {
+		len = rcmgr_maddr_encode(sma.family, sma.addr.b, sma.ipproto,
+					 sma.port, sbin);
+		ep = rcmgr_endpoint_new(sbin, len, &sma, NULL);
+	} else if (text) {
+		return rcmgr_endpoint_new(NULL, 0, NULL, nla_data(text)) ?:
+		       ERR_PTR(-ENOMEM);
+	} else {
+		return NULL;
+	}
+	if (!ep)
+		return ERR_PTR(-ENOMEM);
+	/* A label given with an address is what dumps show, as before. */
+	if (text) {
+		struct rcmgr_endpoint *named;
+
+		named = rcmgr_endpoint_new(NULL, 0, NULL, nla_data(text));
+		if (!named) {
+			kfree(ep);
+			return ERR_PTR(-ENOMEM);
+		}
+		named->ma = ep->ma;
+		named->has_addr = true;
+		named->bin_len = ep->bin_len;
+		memcpy(named->bin, ep->bin, ep->bin_len);
+		kfree(ep);
+		ep = named;
+	}
+	return ep;
+}
+
 int rcmgr_nl_conn_open_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	struct rcmgr_refusal why = {};
+	struct rcmgr_endpoint *ep;
 	struct rcmgr_scope *s;
 	struct rcmgr_nl_req r;
 
@@ -217,13 +378,14 @@ int rcmgr_nl_conn_open_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_DIR))
 		return -EINVAL;
 	rcmgr_nl_req_init(&r, skb, info);
+	ep = conn_endpoint(&r, info);
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
 	s = rcmgr_conn_open(r.rn, r.sk, r.portid,
 			    nla_get_u32(a[RCMGR_A_SCOPE_DIR]),
 			    nla_get_flag(a[RCMGR_A_SCOPE_USEFD]) ||
 			    a[RCMGR_A_SCOPE_FD],
-			    a[RCMGR_A_SCOPE_ENDPOINT] ?
-			    nla_data(a[RCMGR_A_SCOPE_ENDPOINT]) : NULL,
-			    &why, info->extack);
+			    ep, &why, info->extack);
 	if (s == ERR_PTR(-EDQUOT) && why.refused)
 		return rcmgr_nl_refuse(info, &why);
 	if (IS_ERR(s))
@@ -231,11 +393,13 @@ int rcmgr_nl_conn_open_doit(struct sk_buff *skb, struct genl_info *info)
 	/* Open and bind (an accepted socket) succeed or fail together. */
 	if (a[RCMGR_A_SCOPE_FD]) {
 		ret = rcmgr_conn_bind(s, nla_get_s32(a[RCMGR_A_SCOPE_FD]),
-				      info->extack);
+				      &why, info->extack);
 		if (ret) {
 			NL_SET_BAD_ATTR(info->extack, a[RCMGR_A_SCOPE_FD]);
 			rcmgr_handle_drop(s);
 			rcmgr_scope_put(s);
+			if (ret == -EDQUOT && why.refused)
+				return rcmgr_nl_refuse(info, &why);
 			return ret;
 		}
 	}
@@ -245,6 +409,7 @@ int rcmgr_nl_conn_open_doit(struct sk_buff *skb, struct genl_info *info)
 int rcmgr_nl_conn_bind_fd_doit(struct sk_buff *skb,
 			       struct genl_info *info)
 {
+	struct rcmgr_refusal why = {};
 	struct rcmgr_scope *s;
 	struct rcmgr_nl_req r;
 	int ret;
@@ -256,10 +421,12 @@ int rcmgr_nl_conn_bind_fd_doit(struct sk_buff *skb,
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	ret = rcmgr_conn_bind(s, nla_get_s32(info->attrs[RCMGR_A_SCOPE_FD]),
-			      info->extack);
+			      &why, info->extack);
 	if (ret)
 		NL_SET_BAD_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_FD]);
 	rcmgr_scope_put(s);
+	if (ret == -EDQUOT && why.refused)
+		ret = rcmgr_nl_refuse(info, &why);
 	return ret;
 }
 

@@ -215,6 +215,9 @@ static const struct bound bounds[] = {
 	  offsetof(struct rcmgr_bounds, max_user_scopes) },
 	{ RCMGR_A_CONFIG_MAX_USER_BINDS,
 	  offsetof(struct rcmgr_bounds, max_user_binds) },
+	{ RCMGR_A_CONFIG_MAX_TRACKED, offsetof(struct rcmgr_bounds, max_tracked) },
+	{ RCMGR_A_CONFIG_MAX_ALLOWLIST,
+	  offsetof(struct rcmgr_bounds, max_allowlist) },
 };
 
 static u32 *bound_of(struct rcmgr_bounds *b, const struct bound *which)
@@ -282,6 +285,9 @@ int rcmgr_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 			goto err;
 	if (nla_put_u32(msg, RCMGR_A_CONFIG_HANDLES, atomic_read(&rn->nr_handles)) ||
 	    nla_put_u32(msg, RCMGR_A_CONFIG_SCOPES, atomic_read(&rn->nr_scopes)) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_TRACKED, rcmgr_netlimit_tracked(rn)) ||
+	    nla_put_u32(msg, RCMGR_A_CONFIG_ALLOWLIST_ENTRIES,
+			rcmgr_allowlist_count(rn)) ||
 	    put_user_counts(msg, rn, NETLINK_CB(skb).sk) ||
 	    put_autoscale(msg, rn))
 		goto err;
@@ -363,7 +369,13 @@ int rcmgr_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, RCMGR_A_STATS_EVENTS,
 			      atomic64_read(&st->events), RCMGR_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, RCMGR_A_STATS_EVENTS_DROPPED,
-			      atomic64_read(&st->dropped), RCMGR_A_STATS_PAD))
+			      atomic64_read(&st->dropped), RCMGR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_SUBNET_REFUSALS,
+			      atomic64_read(&st->subnet_refusals), RCMGR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_RATE_REFUSALS,
+			      atomic64_read(&st->rate_refusals), RCMGR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, RCMGR_A_STATS_VERIFY_ASKED,
+			      atomic64_read(&st->verify_asked), RCMGR_A_STATS_PAD))
 		goto err;
 	for (kind = RCMGR_SCOPE_KIND_SYSTEM; kind < ARRAY_SIZE(st->blocked); kind++)
 		if (put_blocked(msg, kind, st->blocked[kind]))

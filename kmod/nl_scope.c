@@ -98,6 +98,20 @@ static bool is_zombie(const struct rcmgr_scope *s)
 	return false;
 }
 
+/* A conn's endpoint, text and binary. */
+static int put_endpoint(struct sk_buff *skb, const struct rcmgr_scope *s)
+{
+	const struct rcmgr_endpoint *ep = rcu_dereference(s->ep);
+
+	if (!ep)
+		return 0;
+	if (nla_put_string(skb, RCMGR_A_SCOPE_ENDPOINT, ep->text) ||
+	    (ep->bin_len &&
+	     nla_put(skb, RCMGR_A_SCOPE_ENDPOINT_BIN, ep->bin_len, ep->bin)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* Fill one scope message; the RCU read lock is held. */
 static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 {
@@ -110,8 +124,9 @@ static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 	    s->key.kind == RCMGR_SCOPE_KIND_STREAM) {
 		if (nla_put_u32(skb, RCMGR_A_SCOPE_DIR, s->dir) ||
 		    (s->usefd && nla_put_flag(skb, RCMGR_A_SCOPE_USEFD)) ||
-		    (s->endpoint &&
-		     nla_put_string(skb, RCMGR_A_SCOPE_ENDPOINT, s->endpoint)) ||
+		    put_endpoint(skb, s) ||
+		    (test_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags) &&
+		     nla_put_flag(skb, RCMGR_A_SCOPE_ALLOWLISTED)) ||
 		    rcmgr_put_bind(skb, s))
 			return -EMSGSIZE;
 	}
@@ -208,6 +223,10 @@ static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r,
 		return &r->rn->system;
 	case RCMGR_SCOPE_KIND_TRANSIENT:
 		return &r->rn->transient;
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM:
+		return &r->rn->allowlisted_system;
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT:
+		return &r->rn->allowlisted_transient;
 	case RCMGR_SCOPE_KIND_SERVICE:
 		if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_SERVICE))
 			return ERR_PTR(-EINVAL);

@@ -9,6 +9,7 @@
  *   &rcmgr_net.reap_lock -> the events' notify_sem (netlink.c)
  *   a handle tree's lock -> &rcmgr_net.lock
  *   &rcmgr_owner.lock -> &rcmgr_net.lock
+ *   a handle tree's lock -> &rcmgr_netlimit.lock (a conn's counters)
  *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
  *   the netlink notifier chain's rwsem (URELEASE) -> all of the above
  * No two tree locks nest, and nothing reaps holding a tree or owner lock.
@@ -53,10 +54,14 @@ enum rcmgr_res {
 
 #define RCMGR_UNLIMITED		S64_MAX
 #define RCMGR_PRIO_ALWAYS	255
-#define RCMGR_NR_CLASSES	(RCMGR_CLASS_STREAM + 1)
+#define RCMGR_NR_CLASSES	(RCMGR_CLASS_ALLOWLISTED_TRANSIENT + 1)
+#define RCMGR_NR_KINDS		(RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT + 1)
 #define RCMGR_MAX_EDGES		6
 
+struct rcmgr_allowlist;
 struct rcmgr_bind;
+struct rcmgr_endpoint;
+struct rcmgr_maddr;
 struct rcmgr_net;
 struct rcmgr_scope;
 
@@ -160,6 +165,28 @@ struct rcmgr_delta {
 #define RCMGR_NAME_MAX		256
 
 /**
+ * struct rcmgr_netrefusal - which rule of a per-address table refused
+ * @table: &enum rcmgr_netlimit_table; 0: none did.
+ * @family: the rule's family (0: the global bucket).
+ * @prefix_len: its prefix length.
+ * @network: the rule is a network-prefix rule (else per subnet).
+ * @addr: the refused prefix: the address masked to @prefix_len.
+ * @conns: conn-limit: the rule's limit.
+ * @rate: rate-limit: the rule's rate, tokens per 1000 s.
+ * @burst: rate-limit: the rule's burst.
+ */
+struct rcmgr_netrefusal {
+	u32 table;
+	u16 family;
+	u8 prefix_len;
+	bool network;
+	u8 addr[16];
+	s64 conns;
+	u64 rate;
+	u64 burst;
+};
+
+/**
  * struct rcmgr_refusal - which limit refused a reservation
  * @refused: a limit refused; the rest is valid.
  * @id: the refusing scope's id.
@@ -173,6 +200,8 @@ struct rcmgr_delta {
  * @name_len: length of @name, 0 if none.
  * @peer: the peer of a peer-named scope.
  * @name: the protocol or service of a scope of that kind (or its pair).
+ * @net: a per-address table refused (@net.table set): no scope did, and
+ *	@id, @kind and @res say nothing.
  *
  * A snapshot taken when the limit refused: the scope itself may be gone by
  * the time the refusal is reported (a scope made for the request that it
@@ -191,10 +220,13 @@ struct rcmgr_refusal {
 	u16 name_len;
 	u8 peer[RCMGR_PEER_MAX];
 	u8 name[RCMGR_NAME_MAX];
+	struct rcmgr_netrefusal net;
 };
 
 enum {
 	RCMGR_SCOPE_DONE,	/* flags: released everything, takes nothing */
+	RCMGR_SCOPE_ALLOWLISTED, /* flags: a conn in the allowlisted scopes */
+	RCMGR_SCOPE_NR_FLAGS,
 };
 
 /**
@@ -204,7 +236,8 @@ enum {
  *	and spans; index in &rcmgr_net.scopes.
  * @ref: references; for named scopes a count of users: handles charging
  *	it, spans on it, owners' reservations on it, requests on it.
- * @flags: %RCMGR_SCOPE_DONE.
+ * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
+ *	tree lock, read locklessly by dumps).
  * @rn: the namespace state.
  * @limit: the limits that apply (RCU; NULL for spans, which use their
  *	parent's).  Changed under &rcmgr_net.lock.
@@ -226,8 +259,9 @@ enum {
  * @service: the service scope of a stream (referenced, in @edges).
  * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
- * @endpoint: a conn's remote endpoint, or NULL; freed with the scope,
- *	after a grace period (dumps read it under RCU).
+ * @ep: a conn's remote endpoint and the per-address counters it holds,
+ *	or NULL; replaced under the tree lock, freed after a grace period
+ *	(dumps read it under RCU).
  * @bind: a conn's socket binding, or NULL (under the tree lock; RCU).
  * @reap_node: a conn whose socket died, on its way to done.
  * @rcu: frees the scope.
@@ -266,7 +300,7 @@ struct rcmgr_scope {
 	struct rcmgr_scope *peer;
 	struct rcmgr_scope *protocol;
 	struct rcmgr_scope *service;
-	char *endpoint;
+	struct rcmgr_endpoint __rcu *ep;
 	struct rcmgr_bind *bind;
 	struct list_head reap_node;
 	struct rcu_head rcu;
@@ -279,6 +313,18 @@ static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
 	return s->key.kind == RCMGR_SCOPE_KIND_CONN ||
 	       s->key.kind == RCMGR_SCOPE_KIND_STREAM ||
 	       s->key.kind == RCMGR_SCOPE_KIND_SPAN;
+}
+
+/*
+ * The scopes embedded in &struct rcmgr_net: never referenced nor freed
+ * while the namespace lives.
+ */
+static inline bool rcmgr_kind_is_fixed(u32 kind)
+{
+	return kind == RCMGR_SCOPE_KIND_SYSTEM ||
+	       kind == RCMGR_SCOPE_KIND_TRANSIENT ||
+	       kind == RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM ||
+	       kind == RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT;
 }
 
 static inline bool rcmgr_scope_done(const struct rcmgr_scope *s)
@@ -389,7 +435,7 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 				     struct rcmgr_owner *owner, u64 id);
 struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 				    u32 portid, u8 dir, bool usefd,
-				    const char *endpoint,
+				    struct rcmgr_endpoint *ep,
 				    struct rcmgr_refusal *why,
 				    struct netlink_ext_ack *extack);
 struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
@@ -429,7 +475,8 @@ void rcmgr_owner_drop_handles(struct rcmgr_owner *o);
 /* sock.c */
 
 int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
-		    struct netlink_ext_ack *extack);
+		    struct rcmgr_refusal *why, struct netlink_ext_ack *extack);
+int rcmgr_sock_remote(struct rcmgr_net *rn, int fd, struct rcmgr_maddr *ma);
 void rcmgr_conn_unbind(struct rcmgr_scope *conn);
 int rcmgr_reap(struct rcmgr_net *rn);
 int rcmgr_sock_init(struct rcmgr_net *rn);
@@ -459,6 +506,9 @@ struct rcmgr_window {
  * @events: refusal events sent.
  * @dropped: refusal events suppressed or not allocated, with listeners.
  * @pending: of @dropped, those since the last event sent.
+ * @subnet_refusals: conns the conn-limit table refused.
+ * @rate_refusals: conns the rate-limit table refused.
+ * @verify_asked: verify-source-address answers asking to verify.
  * @seed: random, hashed with the refused process's kuid to pick its window.
  * @all: the namespace's ceiling, above what one user alone can take.
  * @own: per user (hashed): refusals by the user's own handles.
@@ -467,11 +517,14 @@ struct rcmgr_window {
  * All atomics, taken under no lock.
  */
 struct rcmgr_stats {
-	atomic64_t blocked[RCMGR_SCOPE_KIND_SPAN + 1][RCMGR_NR_RES];
+	atomic64_t blocked[RCMGR_NR_KINDS][RCMGR_NR_RES];
 	atomic64_t refusals;
 	atomic64_t events;
 	atomic64_t dropped;
 	atomic64_t pending;
+	atomic64_t subnet_refusals;
+	atomic64_t rate_refusals;
+	atomic64_t verify_asked;
 	u32 seed;
 	struct rcmgr_window all;
 	struct rcmgr_window own[1 << RCMGR_EVENT_USER_BITS];
@@ -495,6 +548,8 @@ enum rcmgr_maddr_use {
  * @addr: the address (for an entry: the network, host bits zero).
  * @peer_len: length of @peer, 0 without /p2p.
  * @peer: /p2p's peer id in base58btc text, as conn-set-peer names peers.
+ * @port: /tcp's or /udp's port (network order), if @ipproto.
+ * @ipproto: IPPROTO_TCP or IPPROTO_UDP with /tcp or /udp, else 0.
  */
 struct rcmgr_maddr {
 	u16 family;
@@ -506,11 +561,15 @@ struct rcmgr_maddr {
 	} addr;
 	u16 peer_len;
 	u8 peer[RCMGR_PEER_MAX];
+	__be16 port;
+	u8 ipproto;
 };
 
 int rcmgr_maddr_parse(const u8 *buf, int len, enum rcmgr_maddr_use use,
 		      struct rcmgr_maddr *ma, struct netlink_ext_ack *extack);
 int rcmgr_maddr_text(const u8 *buf, int len, char *out, size_t size);
+int rcmgr_maddr_encode(u16 family, const u8 *addr, u8 ipproto, __be16 port,
+		       u8 *out);
 
 /* allowlist.c */
 
@@ -522,6 +581,119 @@ bool rcmgr_allowlist_allowed_peer(struct rcmgr_net *rn,
 bool rcmgr_allowlist_network(struct rcmgr_net *rn,
 			     const struct rcmgr_maddr *remote,
 			     struct rcmgr_maddr *network);
+int rcmgr_allowlist_add(struct rcmgr_net *rn, const u8 *bin, int len,
+			struct netlink_ext_ack *extack);
+int rcmgr_allowlist_del(struct rcmgr_net *rn, const u8 *bin, int len,
+			struct netlink_ext_ack *extack);
+u32 rcmgr_allowlist_count(struct rcmgr_net *rn);
+void rcmgr_allowlist_flush(struct rcmgr_net *rn);
+
+/* netlimit.c */
+
+/* Rules per family in a table; the global bucket comes on top. */
+#define RCMGR_NETRULES_MAX	16
+/* The longest binary endpoint (the spec's max-len). */
+#define RCMGR_ENDPOINT_MAX	255
+
+struct rcmgr_netcnt;
+
+/**
+ * struct rcmgr_netrule - one rule of a per-address table
+ * @family: AF_INET, AF_INET6, or 0 for rate-limit's global bucket.
+ * @prefix_len: bits of the prefix.
+ * @network: a network-prefix rule (@addr, host bits zero); else per subnet.
+ * @addr: the network of a network-prefix rule.
+ * @conns: conn-limit: connections, %RCMGR_UNLIMITED unlimited.
+ * @rate: rate-limit: tokens per 1000 s, %RCMGR_UNLIMITED unlimited.
+ * @burst: rate-limit: the bucket's size.
+ */
+struct rcmgr_netrule {
+	u16 family;
+	u8 prefix_len;
+	bool network;
+	u8 addr[16];
+	s64 conns;
+	u64 rate;
+	u64 burst;
+};
+
+/**
+ * struct rcmgr_netrules - a table's rules, replaced whole (RCU)
+ * @rcu: frees it.
+ * @n: entries in @r: network-prefix rules first, most specific first,
+ *	then per-subnet rules, most specific first, then the global bucket.
+ * @r: the rules.
+ */
+struct rcmgr_netrules {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct rcmgr_netrule r[];
+};
+
+/**
+ * struct rcmgr_netlimit - a namespace's per-address tables
+ * @rules: per &enum rcmgr_netlimit_table (index table - 1), RCU; replaced
+ *	under &rcmgr_net.lock.
+ * @lock: protects @ht, @lru, @tracked and every counter's count and
+ *	bucket's tokens.  Taken only for addresses some limited rule
+ *	covers: an unlimited network-prefix rule (loopback) takes no lock.
+ * @ht: &struct rcmgr_netcnt by table, rule and prefix.
+ * @lru: token buckets, least recently used last (counters are not on it:
+ *	they go when their last conn does).
+ * @tracked: entries in @ht.
+ */
+struct rcmgr_netlimit {
+	struct rcmgr_netrules __rcu *rules[RCMGR_NETLIMIT_TABLE_VERIFY_SOURCE];
+	struct mutex lock;		/* see @lock above */
+	struct rhashtable ht;
+	struct list_head lru;
+	unsigned int tracked;
+};
+
+/**
+ * struct rcmgr_endpoint - a conn's remote endpoint
+ * @ma: the parsed address, if @has_addr.
+ * @has_addr: from endpoint-bin or the bound socket; else @text is a label
+ *	given as text alone, which limits nothing.
+ * @nr_cnt: entries in @cnt.
+ * @bin_len: length of @bin.
+ * @cnt: the conn-limit counters the conn is counted in (under
+ *	&rcmgr_netlimit.lock): what it releases at done, whatever the
+ *	rules are by then.
+ * @bin: the binary multiaddr.
+ * @rcu: frees it when replaced (at conn-bind-fd).
+ * @text: its text, or the label.
+ */
+struct rcmgr_endpoint {
+	struct rcmgr_maddr ma;
+	bool has_addr;
+	u8 nr_cnt;
+	u8 bin_len;
+	struct rcmgr_netcnt *cnt[RCMGR_NETRULES_MAX];
+	u8 bin[RCMGR_ENDPOINT_MAX];
+	struct rcu_head rcu;
+	char text[];
+};
+
+struct rcmgr_endpoint *rcmgr_endpoint_new(const u8 *bin, int len,
+					  const struct rcmgr_maddr *ma,
+					  const char *label);
+bool rcmgr_endpoint_matches(const struct rcmgr_maddr *decl,
+			    const struct rcmgr_maddr *sock);
+int rcmgr_netlimit_rate(struct rcmgr_net *rn, const struct rcmgr_maddr *ma,
+			struct rcmgr_refusal *why);
+int rcmgr_netlimit_count(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
+			 struct rcmgr_refusal *why);
+void rcmgr_netlimit_uncount(struct rcmgr_net *rn, struct rcmgr_endpoint *ep);
+bool rcmgr_netlimit_verify(struct rcmgr_net *rn, const struct rcmgr_maddr *ma);
+int rcmgr_netlimit_set(struct rcmgr_net *rn, u32 table,
+		       const struct rcmgr_netrule *r, unsigned int n);
+int rcmgr_netlimit_reset(struct rcmgr_net *rn, u32 table);
+unsigned int rcmgr_netlimit_get(struct rcmgr_net *rn, u32 table,
+				struct rcmgr_netrule *r, u64 *count);
+u32 rcmgr_netlimit_tracked(struct rcmgr_net *rn);
+int rcmgr_netlimit_init(struct rcmgr_net *rn);
+void rcmgr_netlimit_exit(struct rcmgr_net *rn);
 
 /* net.c */
 
@@ -533,6 +705,8 @@ bool rcmgr_allowlist_network(struct rcmgr_net *rn,
  * @max_user_handles: &rcmgr_user.nr_handles of one user.
  * @max_user_scopes: &rcmgr_user.nr_scopes of one user.
  * @max_user_binds: &rcmgr_user.nr_binds of one user.
+ * @max_tracked: &rcmgr_netlimit.tracked.
+ * @max_allowlist: allowlist entries in the namespace.
  *
  * What a namespace's bounds are, read with READ_ONCE() and written under
  * &rcmgr_net.lock; and, as module parameters (&rcmgr_ceiling), the
@@ -546,6 +720,8 @@ struct rcmgr_bounds {
 	u32 max_user_handles;
 	u32 max_user_scopes;
 	u32 max_user_binds;
+	u32 max_tracked;
+	u32 max_allowlist;
 };
 
 extern struct rcmgr_bounds rcmgr_ceiling;
@@ -553,9 +729,12 @@ extern struct rcmgr_bounds rcmgr_ceiling;
 /**
  * struct rcmgr_net - the per network namespace state
  * @lock: serialises creating and freeing named scopes and users, and
- *	changes of limits and bounds; protects @named_list.
+ *	changes of limits, bounds and the allowlist; protects @named_list.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
+ * @allowlisted_system: the root of conns from allowlisted addresses that
+ *	@system or @transient refused; not a child of @system.
+ * @allowlisted_transient: where those wait for a peer.
  * @class_limit: the default limits of each &enum rcmgr_class.
  * @named: named scopes by &rcmgr_key.
  * @named_list: the same, for walks by admins and at exit.
@@ -572,6 +751,7 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @bounds: on @nr_handles, @nr_scopes, an owner's and a user's counts.
  * @autoscale: what @class_limit was scaled from (under @lock).
  * @stats: refusal counts.
+ * @netlimit: the per-address tables.
  * @net: the namespace.
  * @bind_lock: protects @binds and changes of @bind_list.
  * @binds: socket bindings by socket.
@@ -579,11 +759,18 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @reap_lock: one reaper at a time; waiters find the work done.
  * @nr_binds: entries in @bind_list.
  * @reaper: reaps dead sockets every second while bindings exist.
+ * @allowlist: the allowlist entries, in the order added (RCU; replaced
+ *	under @lock).
+ * @allowlist_seq: the sequence number of the last entry added (under
+ *	@lock).
+ * @allowlist_gen: bumped whenever @allowlist changes; dumps flag it.
  */
 struct rcmgr_net {
 	struct mutex lock;		/* see @lock above */
 	struct rcmgr_scope system;
 	struct rcmgr_scope transient;
+	struct rcmgr_scope allowlisted_system;
+	struct rcmgr_scope allowlisted_transient;
 	struct rcmgr_limit class_limit[RCMGR_NR_CLASSES];
 	struct rhashtable named;
 	struct list_head named_list;
@@ -599,6 +786,7 @@ struct rcmgr_net {
 	struct rcmgr_bounds bounds;
 	struct rcmgr_autoscale autoscale;
 	struct rcmgr_stats stats;
+	struct rcmgr_netlimit netlimit;
 	struct net *net;
 	struct mutex bind_lock;		/* see @bind_lock above */
 	struct rhashtable binds;
@@ -606,6 +794,9 @@ struct rcmgr_net {
 	atomic_t nr_binds;
 	struct mutex reap_lock;		/* see @reap_lock above */
 	struct delayed_work reaper;
+	struct rcmgr_allowlist __rcu *allowlist;
+	u64 allowlist_seq;
+	atomic_t allowlist_gen;
 };
 
 extern struct pernet_operations rcmgr_net_ops;

@@ -129,8 +129,11 @@ static bool event_allowed(struct rcmgr_stats *st,
 	unsigned long burst = READ_ONCE(event_burst);
 	u32 slot = jhash_1word(__kuid_val(current_euid()), st->seed) &
 		   (ARRAY_SIZE(st->own) - 1);
-	struct rcmgr_window *w = why->kind >= RCMGR_SCOPE_KIND_CONN ?
-				 &st->own[slot] : &st->shared[slot];
+	/* A per-address table refuses one conn of the user's: its own. */
+	bool own = why->kind == RCMGR_SCOPE_KIND_CONN ||
+		   why->kind == RCMGR_SCOPE_KIND_STREAM ||
+		   why->kind == RCMGR_SCOPE_KIND_SPAN || why->net.table;
+	struct rcmgr_window *w = own ? &st->own[slot] : &st->shared[slot];
 	unsigned long now = jiffies;
 
 	/* A user over its budget does not take from the namespace's. */
@@ -204,6 +207,11 @@ static int put_event(struct sk_buff *msg, struct genl_info *info,
 	nest = nla_nest_start(msg, RCMGR_A_SCOPE_REFUSAL);
 	if (!nest)
 		return -EMSGSIZE;
+	if (why->net.table) {
+		if (rcmgr_nl_put_netrefusal(msg, why))
+			return -EMSGSIZE;
+		goto who;
+	}
 	if ((why->peer_len &&
 	     nla_put(msg, RCMGR_A_REFUSAL_PEER, why->peer_len, why->peer)) ||
 	    (why->name_len &&
@@ -218,8 +226,10 @@ static int put_event(struct sk_buff *msg, struct genl_info *info,
 			      RCMGR_A_REFUSAL_PAD) ||
 	    nla_put_u64_64bit(msg, RCMGR_A_REFUSAL_LIMIT, why->limit,
 			      RCMGR_A_REFUSAL_PAD) ||
-	    nla_put_u8(msg, RCMGR_A_REFUSAL_PRIORITY, why->prio) ||
-	    nla_put_string(msg, RCMGR_A_REFUSAL_MESSAGE, words) ||
+	    nla_put_u8(msg, RCMGR_A_REFUSAL_PRIORITY, why->prio))
+		return -EMSGSIZE;
+who:
+	if (nla_put_string(msg, RCMGR_A_REFUSAL_MESSAGE, words) ||
 	    (dir && nla_put_u32(msg, RCMGR_A_REFUSAL_DIR, dir)) ||
 	    nla_put_u32(msg, RCMGR_A_REFUSAL_PID, pid) ||
 	    (inum && nla_put_u32(msg, RCMGR_A_REFUSAL_PID_NS, inum)) ||
@@ -280,7 +290,11 @@ void rcmgr_refusal_event(struct genl_info *info,
 	void *hdr;
 
 	atomic64_inc(&st->refusals);
-	if (why->kind < ARRAY_SIZE(st->blocked))
+	if (why->net.table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT)
+		atomic64_inc(&st->subnet_refusals);
+	else if (why->net.table)
+		atomic64_inc(&st->rate_refusals);
+	else if (why->kind < ARRAY_SIZE(st->blocked))
 		atomic64_inc(&st->blocked[why->kind][why->res]);
 	if (!genl_has_listeners(&rcmgr_family, net, RCMGR_GRP_REFUSALS)) {
 		/* Nobody to tell them: a listener to come must not be. */

@@ -392,6 +392,8 @@ static const char *const kind_names[] = {
 	[RCMGR_SCOPE_KIND_CONN]		 = "conn",
 	[RCMGR_SCOPE_KIND_STREAM]	 = "stream",
 	[RCMGR_SCOPE_KIND_SPAN]		 = "span",
+	[RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM] = "allowlisted-system",
+	[RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT] = "allowlisted-transient",
 };
 
 /**

@@ -113,6 +113,114 @@ static void sock_addr(const struct sock *sk, bool local,
 		local ? inet->inet_sport : inet->inet_dport;
 }
 
+/*
+ * The remote address of a connected INET socket, as a multiaddr would
+ * have it.  Return: whether it has one.
+ */
+static bool sock_remote(const struct sock *sk, struct rcmgr_maddr *ma)
+{
+	struct sockaddr_storage ss;
+
+	memset(ma, 0, sizeof(*ma));
+	sock_addr(sk, false, &ss);
+	if (!((struct sockaddr_in *)&ss)->sin_port)
+		return false;
+	ma->family = ss.ss_family;
+	if (ma->family == AF_INET) {
+		ma->addr.v4 = ((struct sockaddr_in *)&ss)->sin_addr.s_addr;
+		ma->prefix_len = 32;
+	} else {
+		ma->addr.v6 = ((struct sockaddr_in6 *)&ss)->sin6_addr;
+		ma->prefix_len = 128;
+	}
+	ma->port = ((struct sockaddr_in *)&ss)->sin_port;
+	ma->ipproto = sk->sk_protocol == IPPROTO_TCP ? IPPROTO_TCP :
+		      sk->sk_protocol == IPPROTO_UDP ? IPPROTO_UDP : 0;
+	return true;
+}
+
+/**
+ * rcmgr_sock_remote() - the remote address of a socket of the caller
+ * @rn: the namespace state
+ * @fd: the socket's descriptor
+ * @ma: filled in
+ *
+ * What a conn opened with @fd will be limited as; rcmgr_conn_bind()
+ * checks again that the socket it binds is that one.
+ *
+ * Return: 1 if the socket is connected, else 0 (also when @fd is no
+ * usable socket: binding says why).
+ */
+int rcmgr_sock_remote(struct rcmgr_net *rn, int fd, struct rcmgr_maddr *ma)
+{
+	struct socket *sock;
+	int ret;
+
+	sock = sockfd_lookup(fd, &ret);
+	if (!sock)
+		return 0;
+	ret = !check_socket(rn, sock->sk, NULL) && sock_remote(sock->sk, ma);
+	sockfd_put(sock);
+	return ret;
+}
+
+/*
+ * The socket's remote address rules: a conn with an address must have the
+ * socket's; one without takes it, and is counted with it now.  On success
+ * *@old is the endpoint replaced (to free after a grace period).
+ */
+static int bind_endpoint(struct rcmgr_scope *conn, struct sock *sk,
+			 struct rcmgr_endpoint **old, bool *replaced,
+			 struct rcmgr_refusal *why,
+			 struct netlink_ext_ack *extack)
+{
+	struct rcmgr_endpoint *ep, *cur;
+	u8 bin[RCMGR_ENDPOINT_MAX];
+	struct rcmgr_maddr ma;
+	int len, ret;
+
+	cur = rcu_dereference_protected(conn->ep, lockdep_is_held(conn->tree));
+	*old = NULL;
+	*replaced = false;
+	if (!sock_remote(sk, &ma))
+		return 0;
+	if (cur && cur->has_addr) {
+		if (rcmgr_endpoint_matches(&cur->ma, &ma))
+			return 0;
+		NL_SET_ERR_MSG(extack, "socket's remote address is not the endpoint-bin's");
+		return -EINVAL;
+	}
+	len = rcmgr_maddr_encode(ma.family, ma.addr.b, ma.ipproto, ma.port, bin);
+	/* A label given as text stays what dumps show. */
+	ep = rcmgr_endpoint_new(bin, len, &ma, NULL);
+	if (!ep)
+		return -ENOMEM;
+	if (cur) {
+		struct rcmgr_endpoint *named;
+
+		named = rcmgr_endpoint_new(NULL, 0, NULL, cur->text);
+		if (!named) {
+			kfree(ep);
+			return -ENOMEM;
+		}
+		named->ma = ep->ma;
+		named->has_addr = true;
+		named->bin_len = ep->bin_len;
+		memcpy(named->bin, ep->bin, ep->bin_len);
+		kfree(ep);
+		ep = named;
+	}
+	ret = rcmgr_netlimit_count(conn->rn, ep, why);
+	if (ret) {
+		kfree(ep);
+		return ret;
+	}
+	*old = cur;
+	*replaced = true;
+	rcu_assign_pointer(conn->ep, ep);
+	return 0;
+}
+
 static void reaper_arm(struct rcmgr_net *rn)
 {
 	queue_delayed_work(system_wq, &rn->reaper, RCMGR_REAP_INTERVAL);
@@ -122,17 +230,25 @@ static void reaper_arm(struct rcmgr_net *rn)
  * rcmgr_conn_bind() - bind a connection's fd unit to a socket of the caller
  * @conn: the conn, referenced by the caller; opened with usefd
  * @fd: the socket's descriptor in the calling task's file table
+ * @why: filled in when the conn-limit table refuses the socket's address
  * @extack: for the reason of a failure
+ *
+ * A connected socket's remote address must be the conn's, if it has one
+ * (endpoint-bin); a conn without one takes the socket's, and is counted
+ * in the conn-limit table with it.
  *
  * Context: process, in the task owning @fd.
  * Return: 0; -EBADF or -ENOTSOCK (@fd), -EXDEV (another namespace),
- * -EINVAL (not INET/INET6, listening, or a conn without an fd unit),
- * -EBUSY (the conn or the socket is bound already), -ESTALE, -ENOMEM.
+ * -EINVAL (not INET/INET6, listening, a conn without an fd unit, or
+ * another remote address), -EBUSY (the conn or the socket is bound
+ * already), -EDQUOT (conn-limit), -ESTALE, -ENOMEM.
  */
 int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
-		    struct netlink_ext_ack *extack)
+		    struct rcmgr_refusal *why, struct netlink_ext_ack *extack)
 {
+	struct rcmgr_endpoint *old = NULL;
 	struct rcmgr_net *rn = conn->rn;
+	bool replaced = false;
 	struct sockaddr_storage ss;
 	struct rcmgr_bind *b;
 	struct socket *sock;
@@ -180,6 +296,11 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 	}
 	if (ret)
 		goto out_unlock;
+	ret = bind_endpoint(conn, b->sk, &old, &replaced, why, extack);
+	if (ret) {
+		atomic_dec(&conn->owner->user->nr_binds);
+		goto out_unlock;
+	}
 
 	mutex_lock(&rn->bind_lock);
 	ret = rhashtable_lookup_insert_fast(&rn->binds, &b->node,
@@ -191,6 +312,16 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 	mutex_unlock(&rn->bind_lock);
 	if (ret) {
 		atomic_dec(&conn->owner->user->nr_binds);
+		if (replaced) {
+			/* Back as it was: counted in nothing. */
+			struct rcmgr_endpoint *ep;
+
+			ep = rcu_replace_pointer(conn->ep, old,
+						 lockdep_is_held(conn->tree));
+			rcmgr_netlimit_uncount(rn, ep);
+			kfree_rcu(ep, rcu);
+			old = NULL;
+		}
 		if (ret == -EEXIST) {
 			NL_SET_ERR_MSG(extack, "socket is bound to another connection");
 			ret = -EBUSY;
@@ -205,6 +336,9 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 	reaper_arm(rn);
 out_unlock:
 	mutex_unlock(conn->tree);
+	/* Dumps may be reading the endpoint replaced. */
+	if (old)
+		kfree_rcu(old, rcu);
 	kfree(b);
 out_put:
 	sockfd_put(sock);

@@ -23,7 +23,7 @@ struct row {
 	uint64_t v[8];
 };
 
-#define ROWS 9
+#define ROWS 11
 
 /* RAM 512 MiB: budgets 64 MiB and 32768 fds (no increase below 128 MiB). */
 static const struct row ram_512m[ROWS] = {
@@ -36,6 +36,8 @@ static const struct row ram_512m[ROWS] = {
 	{ RCMGR_CLASS_PEER,	     { 64 * MIB, 256, 512, 512, 8, 8, 8, 512 } },
 	{ RCMGR_CLASS_CONN,	     { 32 * MIB, 0, 0, 0, 1, 1, 1, 1 } },
 	{ RCMGR_CLASS_STREAM,	     { 16 * MIB, 1, 1, 1, 0, 0, 0, 0 } },
+	{ RCMGR_CLASS_ALLOWLISTED_SYSTEM, { 128 * MIB, 1024, 2048, 2048, 64, 128, 128, 32768 } },
+	{ RCMGR_CLASS_ALLOWLISTED_TRANSIENT, { 32 * MIB, 128, 256, 256, 32, 64, 64, 8192 } },
 };
 
 /* RAM 2 GiB: budgets 256 MiB and 131072 fds. */
@@ -49,6 +51,8 @@ static const struct row ram_2g[ROWS] = {
 	{ RCMGR_CLASS_PEER,	     { 96 * MIB, 288, 576, 576, 8, 8, 8, 2048 } },
 	{ RCMGR_CLASS_CONN,	     { 32 * MIB, 0, 0, 0, 1, 1, 1, 1 } },
 	{ RCMGR_CLASS_STREAM,	     { 16 * MIB, 1, 1, 1, 0, 0, 0, 0 } },
+	{ RCMGR_CLASS_ALLOWLISTED_SYSTEM, { 384 * MIB, 1280, 2560, 2560, 80, 160, 160, 131072 } },
+	{ RCMGR_CLASS_ALLOWLISTED_TRANSIENT, { 64 * MIB, 160, 320, 320, 36, 72, 72, 32768 } },
 };
 
 /*
@@ -65,6 +69,8 @@ static const struct row budget_1g_4096[ROWS] = {
 	{ RCMGR_CLASS_PEER,	     { 192 * MIB, 384, 768, 768, 8, 8, 8, 64 } },
 	{ RCMGR_CLASS_CONN,	     { 32 * MIB, 0, 0, 0, 1, 1, 1, 1 } },
 	{ RCMGR_CLASS_STREAM,	     { 16 * MIB, 1, 1, 1, 0, 0, 0, 0 } },
+	{ RCMGR_CLASS_ALLOWLISTED_SYSTEM, { 1152 * MIB, 2048, 4096, 4096, 128, 256, 256, 4096 } },
+	{ RCMGR_CLASS_ALLOWLISTED_TRANSIENT, { 160 * MIB, 256, 512, 512, 48, 96, 96, 1024 } },
 };
 
 static const char *const res_names[8] = {

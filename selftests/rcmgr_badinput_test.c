@@ -257,8 +257,8 @@ CASE(done_by_kind, RCMGR_CMD_SCOPE_DONE, -EINVAL, 0,
 CASE(limit_get_no_class, RCMGR_CMD_LIMIT_GET, -EINVAL, RCMGR_A_LIMIT_CLASS, ;);
 CASE(limit_get_class_zero, RCMGR_CMD_LIMIT_GET, -ERANGE, 0,
      mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, 0));
-CASE(limit_get_class_ten, RCMGR_CMD_LIMIT_GET, -ERANGE, 0,
-     mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, 10));
+CASE(limit_get_class_twelve, RCMGR_CMD_LIMIT_GET, -ERANGE, 0,
+     mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, 12));
 CASE(limit_get_name_of_system, RCMGR_CMD_LIMIT_GET, -EINVAL, 0,
      mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, RCMGR_CLASS_SYSTEM);
      mnl_attr_put(nlh, RCMGR_A_LIMIT_NAME, 1, "n"));
@@ -359,7 +359,7 @@ VARIANT(done_unknown);
 VARIANT(done_by_kind);
 VARIANT(limit_get_no_class);
 VARIANT(limit_get_class_zero);
-VARIANT(limit_get_class_ten);
+VARIANT(limit_get_class_twelve);
 VARIANT(limit_get_name_of_system);
 VARIANT(limit_get_name_oversized);
 VARIANT(limit_set_no_values);

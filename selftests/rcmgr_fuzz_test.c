@@ -416,6 +416,33 @@ static const char *const protocols[] = {
 };
 static const char *const services[] = { "identify", "pubsub", "dht", "s" };
 
+/* Binary multiaddrs: allowlist entries and endpoints, valid or not. */
+struct fz_maddr {
+	uint8_t len;
+	uint8_t b[48];
+};
+
+#define P2P	0xa5, 0x03, 34, 0x12, 32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, \
+		13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, \
+		29, 30, 31, 32
+static const struct fz_maddr entries[] = {
+	{ 5, { 4, 127, 0, 0, 1 } },				/* /ip4/127.0.0.1 */
+	{ 7, { 4, 127, 0, 0, 0, 43, 8 } },			/* /ipcidr/8 */
+	{ 42, { 4, 127, 0, 0, 1, P2P } },			/* /p2p/Qm... */
+	{ 44, { 4, 10, 0, 0, 0, 43, 8, P2P } },
+	{ 17, { 41, [16] = 1 } },				/* /ip6/::1 */
+	{ 19, { 41, [17] = 43, [18] = 0 } },			/* /ip6/::/ipcidr/0 */
+	{ 7, { 4, 127, 0, 0, 1, 43, 33 } },			/* bad cidr */
+	{ 3, { 0xa5, 0x03, 0 } },				/* bare /p2p */
+};
+static const struct fz_maddr endpoints[] = {
+	{ 8, { 4, 127, 0, 0, 1, 6, 0x0f, 0xa1 } },		/* tcp/4001 */
+	{ 8, { 4, 10, 1, 2, 3, 6, 0, 1 } },
+	{ 23, { 41, [16] = 1, [17] = 0x91, 0x02, 0, 1, 0xcd, 0x03 } },
+	{ 45, { 4, 127, 0, 0, 1, 6, 0, 1, P2P } },
+	{ 2, { 4, 127 } },					/* truncated */
+};
+
 static void add_name(struct req *q, struct rng *r, uint16_t type,
 		     const char *const *set)
 {
@@ -443,12 +470,14 @@ static uint32_t pick_kind(struct rng *r)
 {
 	if (below(r, 8))
 		return 1 + below(r, RCMGR_SCOPE_KIND_PEER);
-	return below(r, 2) ? 1 + below(r, RCMGR_SCOPE_KIND_SPAN) : (uint32_t)edgy(r);
+	return below(r, 2) ? 1 + below(r, RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT) :
+			     (uint32_t)edgy(r);
 }
 
 static uint32_t pick_class(struct rng *r)
 {
-	return below(r, 16) ? 1 + below(r, RCMGR_CLASS_STREAM) : (uint32_t)edgy(r);
+	return below(r, 16) ? 1 + below(r, RCMGR_CLASS_ALLOWLISTED_TRANSIENT) :
+			      (uint32_t)edgy(r);
 }
 
 static int64_t pick_size(struct rng *r)
@@ -523,7 +552,8 @@ enum op {
 	OP_GET, OP_DUMP, OP_CONN, OP_BIND, OP_PEER, OP_STREAM, OP_PROTOCOL,
 	OP_SERVICE, OP_SPAN, OP_RESERVE, OP_RELEASE, OP_DONE, OP_LIMIT_GET,
 	OP_LIMIT_DUMP, OP_LIMIT_SET, OP_LIMIT_RESET, OP_LIMIT_DEL, OP_CONFIG_GET,
-	OP_CONFIG_SET, OP_CTRL,
+	OP_CONFIG_SET, OP_CTRL, OP_NETLIMIT_GET, OP_NETLIMIT_SET,
+	OP_NETLIMIT_RESET, OP_VERIFY, OP_AL_ADD, OP_AL_DEL, OP_AL_DUMP,
 };
 
 /* How often each op is built, out of the sum: the handle ops first. */
@@ -533,8 +563,77 @@ static const uint8_t weight[] = {
 	[OP_SPAN] = 8, [OP_RESERVE] = 8, [OP_RELEASE] = 6, [OP_DONE] = 8,
 	[OP_LIMIT_GET] = 2, [OP_LIMIT_DUMP] = 1, [OP_LIMIT_SET] = 2,
 	[OP_LIMIT_RESET] = 1, [OP_LIMIT_DEL] = 2, [OP_CONFIG_GET] = 2,
-	[OP_CONFIG_SET] = 1, [OP_CTRL] = 1,
+	[OP_CONFIG_SET] = 1, [OP_CTRL] = 1, [OP_NETLIMIT_GET] = 1,
+	[OP_NETLIMIT_SET] = 2, [OP_NETLIMIT_RESET] = 1, [OP_VERIFY] = 2,
+	[OP_AL_ADD] = 2, [OP_AL_DEL] = 2, [OP_AL_DUMP] = 1,
 };
+
+/*
+ * An endpoint-bin: mostly well formed (so the tables are reached), from a
+ * few addresses (so they fill), else a well formed prefix and garbage.
+ */
+static void add_endpoint_bin(struct req *q, struct rng *r)
+{
+	static const uint8_t tcp[] = { 6, 0x0f, 0xa1 };
+	static const uint8_t quic[] = { 0x91, 0x02, 0x01, 0xbb, 0xcd, 0x03 };
+	uint8_t b[64];
+	int n = 0;
+
+	if (one_in(r, 2)) {
+		b[n++] = 4;
+		b[n++] = 10;
+		b[n++] = 0;
+		b[n++] = below(r, 2);
+		b[n++] = below(r, 4);
+	} else {
+		b[n++] = 41;
+		memset(b + n, 0, 16);
+		b[n] = 0x20;
+		b[n + 1] = 0x01;
+		b[n + 6] = below(r, 3);
+		b[n + 15] = below(r, 4);
+		n += 16;
+	}
+	if (one_in(r, 2)) {
+		memcpy(b + n, tcp, sizeof(tcp));
+		n += sizeof(tcp);
+	} else if (one_in(r, 2)) {
+		memcpy(b + n, quic, sizeof(quic));
+		n += sizeof(quic);
+	}
+	if (one_in(r, 4)) {
+		int k = 1 + below(r, 8);
+
+		random_bytes(r, b + n, k);
+		n += k;
+	}
+	add(q, RCMGR_A_SCOPE_ENDPOINT_BIN, b, n);
+}
+
+static void add_netrule(struct req *q, struct rng *r, uint32_t table)
+{
+	struct attr *a = add(q, RCMGR_A_NETLIMIT_RULE | NLA_F_NESTED, NULL, 0);
+	uint16_t fam = (uint16_t[]){ 2, 10, 0, 1 }[below(r, 4)];
+	uint8_t plen = below(r, 2) ? below(r, 129) : (uint8_t[]){ 32, 56, 48, 0 }[below(r, 4)];
+	uint8_t net[16] = {};
+	uint64_t v;
+
+	nest_put(a, RCMGR_A_NETRULE_FAMILY, &fam, sizeof(fam));
+	nest_put(a, RCMGR_A_NETRULE_PREFIX_LEN, &plen, sizeof(plen));
+	if (one_in(r, 3)) {
+		net[0] = 10;
+		net[1] = below(r, 2) ? 0 : rnd(r);
+		nest_put(a, RCMGR_A_NETRULE_NETWORK, net, fam == 10 ? 16 : 4);
+	}
+	v = below(r, 4) ? below(r, 20) : pick_limit(r);
+	if (table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT || one_in(r, 8))
+		nest_put(a, RCMGR_A_NETRULE_CONNS, &v, sizeof(v));
+	if (table != RCMGR_NETLIMIT_TABLE_CONN_LIMIT || one_in(r, 8)) {
+		nest_put(a, RCMGR_A_NETRULE_RATE, &v, sizeof(v));
+		v = below(r, 20);
+		nest_put(a, RCMGR_A_NETRULE_BURST, &v, sizeof(v));
+	}
+}
 
 static enum op pick_op(struct rng *r)
 {
@@ -577,8 +676,15 @@ static void build(struct req *q, struct rng *r)
 		if (one_in(r, 2))
 			add(q, RCMGR_A_SCOPE_ENDPOINT, "/ip4/127.0.0.1/tcp/4001",
 			    sizeof("/ip4/127.0.0.1/tcp/4001"));
+		if (one_in(r, 2))
+			add_endpoint_bin(q, r);
 		if (one_in(r, 3))
 			add_u32(q, RCMGR_A_SCOPE_FD, pick_fd(r));
+		if (one_in(r, 4)) {
+			i = below(r, ARRAY_SIZE(endpoints));
+			add(q, RCMGR_A_SCOPE_ENDPOINT_BIN, endpoints[i].b,
+			    endpoints[i].len);
+		}
 		break;
 	case OP_BIND:
 		q->cmd = RCMGR_CMD_CONN_BIND_FD;
@@ -657,6 +763,39 @@ static void build(struct req *q, struct rng *r)
 			if (one_in(r, 3))
 				add_u32(q, i, pick_bound(r));
 		}
+		if (one_in(r, 4))
+			add_u32(q, RCMGR_A_CONFIG_MAX_TRACKED, pick_bound(r));
+		if (one_in(r, 3))
+			add_u32(q, RCMGR_A_CONFIG_MAX_ALLOWLIST, pick_bound(r));
+		break;
+	case OP_NETLIMIT_GET:
+	case OP_NETLIMIT_RESET:
+		q->cmd = op == OP_NETLIMIT_GET ? RCMGR_CMD_NETLIMIT_GET :
+			 RCMGR_CMD_NETLIMIT_RESET;
+		if (op == OP_NETLIMIT_GET || one_in(r, 2))
+			add_u32(q, RCMGR_A_NETLIMIT_TABLE, 1 + below(r, 3));
+		break;
+	case OP_NETLIMIT_SET:
+		q->cmd = RCMGR_CMD_NETLIMIT_SET;
+		i = 1 + below(r, 3);
+		add_u32(q, RCMGR_A_NETLIMIT_TABLE, i);
+		for (int k = below(r, 5); k; k--)
+			add_netrule(q, r, i);
+		break;
+	case OP_VERIFY:
+		q->cmd = RCMGR_CMD_VERIFY_SOURCE_ADDRESS;
+		add_endpoint_bin(q, r);
+		break;
+	case OP_AL_ADD:
+	case OP_AL_DEL:
+		q->cmd = op == OP_AL_ADD ? RCMGR_CMD_ALLOWLIST_ADD :
+			 RCMGR_CMD_ALLOWLIST_DEL;
+		i = below(r, ARRAY_SIZE(entries));
+		add(q, RCMGR_A_ALLOWLIST_MULTIADDR, entries[i].b, entries[i].len);
+		break;
+	case OP_AL_DUMP:
+		q->cmd = RCMGR_CMD_ALLOWLIST_GET;
+		q->flags |= NLM_F_DUMP;
 		break;
 	case OP_CTRL:
 		/* The controller, asked about us: its answers must not move. */
@@ -992,7 +1131,7 @@ static const char *const res_name[] = {
 	[RCMGR_A_RESOURCES_FD] = "fd",
 };
 
-static const char *const cmd_name[] = {
+static const char *const cmd_name[RCMGR_CMD_MAX + 1] = {
 	[0] = "(other)",
 	[RCMGR_CMD_SCOPE_GET] = "scope-get",
 	[RCMGR_CMD_CONN_OPEN] = "conn-open",
@@ -1012,6 +1151,15 @@ static const char *const cmd_name[] = {
 	[RCMGR_CMD_CONFIG_SET] = "config-set",
 	[RCMGR_CMD_SCOPE_CLOSED_NTF] = "scope-closed-ntf",
 	[RCMGR_CMD_LIMIT_DEL] = "limit-del",
+	[RCMGR_CMD_REFUSAL_NTF] = "refusal-ntf",
+	[RCMGR_CMD_STATS_GET] = "stats-get",
+	[RCMGR_CMD_ALLOWLIST_ADD] = "allowlist-add",
+	[RCMGR_CMD_ALLOWLIST_DEL] = "allowlist-del",
+	[RCMGR_CMD_ALLOWLIST_GET] = "allowlist-get",
+	[RCMGR_CMD_NETLIMIT_GET] = "netlimit-get",
+	[RCMGR_CMD_NETLIMIT_SET] = "netlimit-set",
+	[RCMGR_CMD_NETLIMIT_RESET] = "netlimit-reset",
+	[RCMGR_CMD_VERIFY_SOURCE_ADDRESS] = "verify-source-address",
 };
 
 /*
@@ -1127,6 +1275,12 @@ TEST_F_TIMEOUT(fuzz, everything, 600)
 	uint32_t cfg[RCMGR_A_CONFIG_MAX + 1];
 	static const uint32_t kinds[] = {
 		RCMGR_SCOPE_KIND_SYSTEM, RCMGR_SCOPE_KIND_TRANSIENT,
+		RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
+		RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
+	};
+	static const char *const kind_names[] = {
+		"system", "transient", "allowlisted-system",
+		"allowlisted-transient",
 	};
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -1158,7 +1312,8 @@ TEST_F_TIMEOUT(fuzz, everything, 600)
 	       (unsigned long long)fz.max_id, fz.mut_ok, fz.mut_err);
 	for (i = 0; i <= RCMGR_CMD_MAX; i++)
 		if (fz.ok[i] || fz.err[i])
-			TH_LOG("  %-20s ok %6lu  error %6lu", cmd_name[i], fz.ok[i], fz.err[i]);
+			TH_LOG("  %-20s ok %6lu  error %6lu", cmd_name[i] ?: "(other)",
+			       fz.ok[i], fz.err[i]);
 	/* The fuzzer reached past the parser: the common ops did succeed. */
 	EXPECT_NE(0, fz.ok[RCMGR_CMD_CONN_OPEN]);
 	EXPECT_NE(0, fz.ok[RCMGR_CMD_STREAM_OPEN]);
@@ -1173,6 +1328,8 @@ TEST_F_TIMEOUT(fuzz, everything, 600)
 	for (i = RCMGR_A_CONFIG_MAX_HANDLES; i <= RCMGR_A_CONFIG_MAX_USER_BINDS; i++)
 		if (i != RCMGR_A_CONFIG_HANDLES && i != RCMGR_A_CONFIG_SCOPES)
 			mnl_attr_put_u32(nlh, i, self->cfg[i]);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_ALLOWLIST,
+			 self->cfg[RCMGR_A_CONFIG_MAX_ALLOWLIST]);
 	ASSERT_EQ(0, raw_talk(&self->raw, nlh, &ans));
 	EXPECT_EQ(0, ans.error) TH_LOG("config-set: %s", ans.msg);
 
@@ -1182,8 +1339,7 @@ TEST_F_TIMEOUT(fuzz, everything, 600)
 		raw_reply_resources(&ans, RCMGR_A_SCOPE_USAGE, use);
 		for (i = RCMGR_A_RESOURCES_MEMORY; i <= RCMGR_A_RESOURCES_FD; i++) {
 			EXPECT_EQ(0, use[i]) TH_LOG("%s left in %s", res_name[i],
-						    kinds[k] == RCMGR_SCOPE_KIND_SYSTEM ?
-						    "system" : "transient");
+						    kind_names[k]);
 		}
 	}
 	EXPECT_EQ(0, user_clean(&self->raw, cfg, true)) TH_LOG("root's user left: %u handles, %u scopes, %u binds",

@@ -44,6 +44,21 @@
 static const char *const peers[] = { "p0", "p1", "p2", "p3", "p4", "p5" };
 static const char *const protos[] = { "/a/1", "/b/1", "/c/1" };
 
+/*
+ * Binary multiaddrs: allowlist entries (any peer; a peer no worker names)
+ * and a conn's endpoint in them.
+ */
+static const uint8_t entry_any[] = { 4, 1, 2, 3, 4 };
+static const uint8_t entry_peer[] = {
+	4, 1, 2, 3, 0, 43, 24, 0xa5, 0x03, 34, 0x12, 32,
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+};
+static const uint8_t endpoint_bin[][8] = {
+	{ 4, 1, 2, 3, 4, 6, 0, 1 },	/* /ip4/1.2.3.4/tcp/1 */
+	{ 4, 1, 2, 3, 5, 6, 0, 1 },	/* only the peer's entry */
+};
+
 /* One netlink socket, shared by its senders and its reader. */
 struct sock_slot {
 	pthread_rwlock_t lock;		/* writers close and reopen r */
@@ -82,13 +97,55 @@ static uint64_t pick_id(struct sock_slot *s, unsigned int *seed)
 	}
 }
 
+/*
+ * Conn-limit counters of every shape the workers' rules make (and the
+ * defaults'), by the counts of a table holding all of them.
+ */
+static uint64_t leftover_counters(struct raw_nl *r)
+{
+	static const struct { uint16_t fam; uint8_t plen; } shape[] = {
+		{ AF_INET, 32 }, { AF_INET, 24 }, { AF_INET6, 56 }, { AF_INET6, 48 },
+	};
+	const struct nlattr *a, *c;
+	uint64_t sum = 0;
+	struct nlattr *nest;
+	struct req q;
+	unsigned int i;
+
+	req_new(&q, r, RCMGR_CMD_NETLIMIT_SET);
+	mnl_attr_put_u32(q.nlh, RCMGR_A_NETLIMIT_TABLE, RCMGR_NETLIMIT_TABLE_CONN_LIMIT);
+	for (i = 0; i < 4; i++) {
+		nest = mnl_attr_nest_start(q.nlh, RCMGR_A_NETLIMIT_RULE);
+		mnl_attr_put_u16(q.nlh, RCMGR_A_NETRULE_FAMILY, shape[i].fam);
+		mnl_attr_put_u8(q.nlh, RCMGR_A_NETRULE_PREFIX_LEN, shape[i].plen);
+		mnl_attr_put_u64(q.nlh, RCMGR_A_NETRULE_CONNS, 8);
+		mnl_attr_nest_end(q.nlh, nest);
+	}
+	if (req_do(&q, r))
+		return ~0ULL;
+	req_new(&q, r, RCMGR_CMD_NETLIMIT_GET);
+	mnl_attr_put_u32(q.nlh, RCMGR_A_NETLIMIT_TABLE, RCMGR_NETLIMIT_TABLE_CONN_LIMIT);
+	if (req_do(&q, r))
+		return ~0ULL;
+	mnl_attr_for_each(a, (struct nlmsghdr *)q.ans.reply, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == RCMGR_A_NETLIMIT_RULE)
+			mnl_attr_for_each_nested(c, a)
+				if (mnl_attr_get_type(c) == RCMGR_A_NETRULE_COUNT)
+					sum += mnl_attr_get_u64(c);
+	req_new(&q, r, RCMGR_CMD_NETLIMIT_RESET);
+	req_do(&q, r);
+	return sum;
+}
+
 /* Build one random request into @q; false if nothing to send. */
 static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		       unsigned int *seed)
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	int op = rand_r(seed) % 20, fd;
+	int op = rand_r(seed) % 25, fd;
+	struct maddr m = {};
+	char a[48];
 
 	switch (op) {
 	case 0: case 1:
@@ -102,6 +159,22 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		}
 		if (rand_r(seed) % 2)
 			mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, "/ip4/1.2.3.4/tcp/1");
+		/* A few addresses: their counters and buckets are shared. */
+		switch (rand_r(seed) % 3) {
+		case 0:
+			if (rand_r(seed) % 2)
+				snprintf(a, sizeof(a), "10.0.%d.%d", rand_r(seed) % 2,
+					 rand_r(seed) % 4);
+			else
+				snprintf(a, sizeof(a), "2001:db8:0:%d::1", rand_r(seed) % 4);
+			ma_port(ma_ip(&m, a), MA_TCP, 4001);
+			mnl_attr_put(nlh, RCMGR_A_SCOPE_ENDPOINT_BIN, m.n, m.b);
+			break;
+		case 1:
+			mnl_attr_put(nlh, RCMGR_A_SCOPE_ENDPOINT_BIN, 8,
+				     endpoint_bin[rand_r(seed) % 2]);
+			break;
+		}
 		break;
 	case 2: case 3:
 		nlh = req_new(q, &s->r, RCMGR_CMD_STREAM_OPEN);
@@ -162,7 +235,8 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		break;
 	case 17:
 		nlh = req_new(q, &s->r, RCMGR_CMD_LIMIT_SET);
-		mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, 1 + rand_r(seed) % RCMGR_CLASS_STREAM);
+		mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS,
+				 1 + rand_r(seed) % RCMGR_CLASS_ALLOWLISTED_TRANSIENT);
 		if (rand_r(seed) % 2)
 			mnl_attr_put_strz(nlh, RCMGR_A_LIMIT_NAME, peers[rand_r(seed) % 6]);
 		nest = mnl_attr_nest_start(nlh, RCMGR_A_LIMIT_VALUES);
@@ -178,6 +252,57 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		nlh = req_new(q, &s->r, RCMGR_CMD_LIMIT_DEL);
 		mnl_attr_put_u32(nlh, RCMGR_A_LIMIT_CLASS, RCMGR_CLASS_PEER);
 		mnl_attr_put_strz(nlh, RCMGR_A_LIMIT_NAME, peers[rand_r(seed) % 6]);
+		break;
+	case 19: case 20:
+		nlh = req_new(q, &s->r, rand_r(seed) % 2 ? RCMGR_CMD_ALLOWLIST_ADD :
+						   RCMGR_CMD_ALLOWLIST_DEL);
+		if (rand_r(seed) % 2)
+			mnl_attr_put(nlh, RCMGR_A_ALLOWLIST_MULTIADDR,
+				     sizeof(entry_any), entry_any);
+		else
+			mnl_attr_put(nlh, RCMGR_A_ALLOWLIST_MULTIADDR,
+				     sizeof(entry_peer), entry_peer);
+		if (rand_r(seed) % 4 == 0) {
+			nlh = req_new(q, &s->r, RCMGR_CMD_ALLOWLIST_GET);
+			nlh->nlmsg_flags |= NLM_F_DUMP;
+		}
+		break;
+	case 21:
+		/* Rules replaced under live conns: v4 /32 or /24, v6 /56 or /48. */
+		if (rand_r(seed) % 4 == 0) {
+			nlh = req_new(q, &s->r, RCMGR_CMD_NETLIMIT_RESET);
+			break;
+		}
+		nlh = req_new(q, &s->r, RCMGR_CMD_NETLIMIT_SET);
+		op = 1 + rand_r(seed) % 2;	/* the table */
+		mnl_attr_put_u32(nlh, RCMGR_A_NETLIMIT_TABLE, op);
+		for (fd = 0; fd < 2; fd++) {
+			nest = mnl_attr_nest_start(nlh, RCMGR_A_NETLIMIT_RULE);
+			mnl_attr_put_u16(nlh, RCMGR_A_NETRULE_FAMILY, fd ? AF_INET6 : AF_INET);
+			mnl_attr_put_u8(nlh, RCMGR_A_NETRULE_PREFIX_LEN,
+					fd ? (rand_r(seed) % 2 ? 56 : 48) :
+					     (rand_r(seed) % 2 ? 32 : 24));
+			if (op == RCMGR_NETLIMIT_TABLE_CONN_LIMIT) {
+				mnl_attr_put_u64(nlh, RCMGR_A_NETRULE_CONNS,
+						 1 + rand_r(seed) % 4);
+			} else {
+				mnl_attr_put_u64(nlh, RCMGR_A_NETRULE_RATE,
+						 rand_r(seed) % 2000);
+				mnl_attr_put_u64(nlh, RCMGR_A_NETRULE_BURST,
+						 rand_r(seed) % 8);
+			}
+			mnl_attr_nest_end(nlh, nest);
+		}
+		break;
+	case 22:
+		nlh = req_new(q, &s->r, RCMGR_CMD_VERIFY_SOURCE_ADDRESS);
+		snprintf(a, sizeof(a), "10.0.0.%d", rand_r(seed) % 4);
+		ma_port(ma_ip(&m, a), MA_UDP, 4001);
+		mnl_attr_put(nlh, RCMGR_A_SCOPE_ENDPOINT_BIN, m.n, m.b);
+		break;
+	case 23:
+		nlh = req_new(q, &s->r, RCMGR_CMD_NETLIMIT_GET);
+		mnl_attr_put_u32(nlh, RCMGR_A_NETLIMIT_TABLE, 1 + rand_r(seed) % 3);
 		break;
 	default:
 		nlh = req_new(q, &s->r, RCMGR_CMD_CONFIG_SET);
@@ -342,6 +467,21 @@ static const int resources[] = {
 	RCMGR_A_RESOURCES_CONNS, RCMGR_A_RESOURCES_FD,
 };
 
+/* Remove the entries the workers may have left. */
+static void allowlist_clear(struct raw_nl *r)
+{
+	struct req q;
+
+	req_new(&q, r, RCMGR_CMD_ALLOWLIST_DEL);
+	mnl_attr_put(q.nlh, RCMGR_A_ALLOWLIST_MULTIADDR, sizeof(entry_any),
+		     entry_any);
+	req_do(&q, r);
+	req_new(&q, r, RCMGR_CMD_ALLOWLIST_DEL);
+	mnl_attr_put(q.nlh, RCMGR_A_ALLOWLIST_MULTIADDR, sizeof(entry_peer),
+		     entry_peer);
+	req_do(&q, r);
+}
+
 TEST(everything_at_once)
 {
 	const char *env = getenv("RCMGR_RACE_SECONDS");
@@ -409,9 +549,18 @@ TEST(everything_at_once)
 	for (i = 0; i < 8; i++)
 		EXPECT_EQ(0, req_usage(&r, RCMGR_SCOPE_KIND_TRANSIENT, NULL,
 				       resources[i]));
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, req_usage(&r, RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
+				       NULL, resources[i]));
+		EXPECT_EQ(0, req_usage(&r, RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
+				       NULL, resources[i]));
+	}
 	EXPECT_EQ(handles, req_config(&r, RCMGR_A_CONFIG_HANDLES));
 	EXPECT_EQ(scopes, req_config(&r, RCMGR_A_CONFIG_SCOPES));
+	/* No conn-limit counter is left, under whichever rule it was made. */
+	EXPECT_EQ(0, leftover_counters(&r));
 	EXPECT_EQ(0, req_limit_reset(&r));
+	allowlist_clear(&r);
 	for (i = 0; i < 6; i++)
 		EXPECT_EQ(0, req_config_set(&r, bounds[i], saved[i]));
 	raw_close(&r);

@@ -119,7 +119,9 @@ TEST_F(scope, missing_kind)
 TEST_F(scope, kind_out_of_range)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	static const uint32_t bad[] = { 0, RCMGR_SCOPE_KIND_SPAN + 1, ~0u };
+	static const uint32_t bad[] = {
+		0, RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT + 1, ~0u
+	};
 	struct nlmsghdr *nlh;
 	struct raw_ans ans;
 

@@ -7,7 +7,9 @@
 #ifndef _RCMGR_TEST_H
 #define _RCMGR_TEST_H
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -298,5 +300,72 @@ static inline int param_read(const char *name, char *buf, size_t len)
 	buf[n > 0 && buf[n - 1] == '\n' ? n - 1 : n] = '\0';
 	return 0;
 }
+
+/*
+ * Binary multiaddrs built by hand (multiformats: varint code, then the
+ * value), so the tests do not depend on the library's parser.
+ */
+struct maddr {
+	uint8_t b[512];
+	int n;
+};
+
+#define MA_IP4		4
+#define MA_TCP		6
+#define MA_IP6		41
+#define MA_IPCIDR	43
+#define MA_UDP		273
+#define MA_P2P		421
+#define MA_QUIC_V1	461
+
+static inline struct maddr *ma_varint(struct maddr *m, uint64_t v)
+{
+	do {
+		m->b[m->n++] = (v & 0x7f) | (v > 0x7f ? 0x80 : 0);
+		v >>= 7;
+	} while (v);
+	return m;
+}
+
+static inline struct maddr *ma_raw(struct maddr *m, const void *p, int len)
+{
+	memcpy(m->b + m->n, p, len);
+	m->n += len;
+	return m;
+}
+
+/* /ip4/@a or /ip6/@a, by the text's form. */
+static inline struct maddr *ma_ip(struct maddr *m, const char *a)
+{
+	uint8_t addr[16];
+
+	if (inet_pton(AF_INET, a, addr) == 1)
+		return ma_raw(ma_varint(m, MA_IP4), addr, 4);
+	inet_pton(AF_INET6, a, addr);
+	return ma_raw(ma_varint(m, MA_IP6), addr, 16);
+}
+
+/* /tcp/@port or /udp/@port. */
+static inline struct maddr *ma_port(struct maddr *m, int code, uint16_t port)
+{
+	uint8_t p[2] = { port >> 8, port & 0xff };
+
+	return ma_raw(ma_varint(m, code), p, 2);
+}
+
+/* /p2p/ with a sha2-256 multihash whose digest is 0, 1, ... 31. */
+static inline struct maddr *ma_p2p(struct maddr *m)
+{
+	uint8_t mh[34] = { 0x12, 0x20 };
+	int i;
+
+	for (i = 0; i < 32; i++)
+		mh[2 + i] = i;
+	ma_varint(ma_varint(m, MA_P2P), sizeof(mh));
+	return ma_raw(m, mh, sizeof(mh));
+}
+
+/* Its text, as the kernel must render it. */
+#define MA_P2P_TEXT	"QmNLfbof5rLekrACjeuLk9JmGZD2HDBHCU4z16iYKmx5SE"
 
 #endif /* _RCMGR_TEST_H */

@@ -5,8 +5,9 @@ knowing nothing but the spec, and check what the kernel answers.
 
 Handles belong to the socket that opened them, so the steps of one conn's
 or stream's life go in one cli.py run (--multi, one socket, in order); each
-run happens in a fresh network namespace, where ids start at 3 (system is 1,
-transient 2) and follow creation order."""
+run happens in a fresh network namespace, where ids start at 5 (system is 1,
+transient 2, allowlisted-system 3, allowlisted-transient 4) and follow
+creation order."""
 import json
 import os
 import subprocess
@@ -55,22 +56,22 @@ def test(fn):
 @test
 def conn_life():
     """conn-open, conn-set-peer, scope-reserve, scope-get, scope-release,
-    span-begin, scope-done: ids 3 (conn), 4 (peer), 5 (span)."""
+    span-begin, scope-done: ids 5 (conn), 6 (peer), 7 (span)."""
     r = multi(('conn-open', {'dir': 'inbound', 'usefd': True,
                              'endpoint': '/ip4/10.0.0.1/tcp/4001'}),
-              ('conn-set-peer', {'id': 3, 'peer': hexs('P1')}),
-              ('scope-reserve', {'id': 3, 'size': 1000, 'prio': 255}),
-              ('scope-get', {'id': 3}),
-              ('scope-get', {'kind': 'peer', 'peer': hexs('P1')}),
-              ('scope-release', {'id': 3, 'size': 400}),
-              ('span-begin', {'id': 3}),
-              ('scope-reserve', {'id': 5, 'size': 50, 'prio': 101}),
+              ('conn-set-peer', {'id': 5, 'peer': hexs('P1')}),
+              ('scope-reserve', {'id': 5, 'size': 1000, 'prio': 255}),
               ('scope-get', {'id': 5}),
-              ('scope-done', {'id': 5}),
+              ('scope-get', {'kind': 'peer', 'peer': hexs('P1')}),
+              ('scope-release', {'id': 5, 'size': 400}),
+              ('span-begin', {'id': 5}),
+              ('scope-reserve', {'id': 7, 'size': 50, 'prio': 101}),
+              ('scope-get', {'id': 7}),
+              ('scope-done', {'id': 7}),
               ('scope-get', {'kind': 'system'}),
-              ('scope-done', {'id': 3}),
+              ('scope-done', {'id': 5}),
               ('scope-get', {'kind': 'system'}))
-    assert r[0] == {'id': 3}, r[0]
+    assert r[0] == {'id': 5}, r[0]
     conn, peer = r[3], r[4]
     assert conn['kind'] == 'conn' and conn['dir'] == 'inbound', conn
     assert conn['endpoint'] == '/ip4/10.0.0.1/tcp/4001', conn
@@ -78,9 +79,9 @@ def conn_life():
     assert conn['usage']['conns-inbound'] == 1 and conn['usage']['fd'] == 1
     assert conn['usage']['memory'] == 1000, conn
     assert peer['kind'] == 'peer' and peer['usage']['memory'] == 1000, peer
-    assert r[6] == {'id': 5}, r[6]
+    assert r[6] == {'id': 7}, r[6]
     span = r[8]
-    assert span['kind'] == 'span' and span['parent'] == 3, span
+    assert span['kind'] == 'span' and span['parent'] == 5, span
     assert span['usage']['memory'] == 50, span
     assert r[10]['usage']['memory'] == 600, r[10]
     assert r[12]['usage'] == {k: 0 for k in r[12]['usage']}, r[12]
@@ -90,16 +91,16 @@ def conn_life():
 def stream_life():
     """stream-open, stream-set-protocol, stream-set-service, scope-done."""
     r = multi(('stream-open', {'peer': hexs('P1'), 'dir': 'outbound'}),
-              ('stream-set-protocol', {'id': 4, 'protocol': hexs('/ipfs/id/1.0.0')}),
-              ('stream-set-service', {'id': 4, 'service': hexs('libp2p.identify')}),
-              ('scope-reserve', {'id': 4, 'size': 4096, 'prio': 255}),
-              ('scope-get', {'id': 4}),
+              ('stream-set-protocol', {'id': 6, 'protocol': hexs('/ipfs/id/1.0.0')}),
+              ('stream-set-service', {'id': 6, 'service': hexs('libp2p.identify')}),
+              ('scope-reserve', {'id': 6, 'size': 4096, 'prio': 255}),
+              ('scope-get', {'id': 6}),
               ('scope-get', {'kind': 'transient'}),
               ('scope-get', {'kind': 'protocol', 'protocol': hexs('/ipfs/id/1.0.0')}),
               ('scope-get', {'kind': 'service', 'service': hexs('libp2p.identify')}),
-              ('scope-done', {'id': 4}),
+              ('scope-done', {'id': 6}),
               ('scope-get', {'kind': 'system'}))
-    assert r[0] == {'id': 4}, r[0]
+    assert r[0] == {'id': 6}, r[0]
     s = r[4]
     assert s['kind'] == 'stream' and s['dir'] == 'outbound', s
     assert s['usage']['streams-outbound'] == 1, s
@@ -116,11 +117,11 @@ def conn_bind_fd():
     """conn-bind-fd: cli.py has no socket to give; stdin is refused with
     ENOTSOCK and the conn stays unbound, charged, until done."""
     rc, out = cli('--multi', 'conn-open', json.dumps({'dir': 'outbound', 'usefd': True}),
-                  '--multi', 'conn-bind-fd', json.dumps({'id': 3, 'fd': 0}))
+                  '--multi', 'conn-bind-fd', json.dumps({'id': 5, 'fd': 0}))
     assert rc != 0 and 'error: -88' in out, out
     r = multi(('conn-open', {'dir': 'outbound', 'usefd': True}),
-              ('scope-get', {'id': 3}),
-              ('scope-done', {'id': 3}))
+              ('scope-get', {'id': 5}),
+              ('scope-done', {'id': 5}))
     assert r[1]['usefd'] is True and 'bound' not in r[1], r[1]
 
 
@@ -142,11 +143,12 @@ def refusal_reported():
 
 @test
 def scope_dump():
-    """scope-get dump: system and transient in a fresh namespace."""
+    """scope-get dump: the fixed scopes in a fresh namespace."""
     rc, out = cli('--dump', 'scope-get')
     assert rc == 0, out
     kinds = [s['kind'] for s in json.loads(out)]
-    assert kinds == ['system', 'transient'], kinds
+    assert kinds == ['system', 'transient', 'allowlisted-system',
+                     'allowlisted-transient'], kinds
     rc, out = cli('--dump', 'scope-get', '--json', '{"kind": "transient"}')
     assert rc == 0 and [s['id'] for s in json.loads(out)] == [2], out
 
@@ -177,7 +179,9 @@ def limits():
     assert classes[:9] == ['system', 'transient', 'service', 'service-peer',
                            'protocol', 'protocol-peer', 'peer', 'conn',
                            'stream'], classes
-    assert len(dump) == 10 and 'override' in dump[9], dump
+    assert classes[9:11] == ['allowlisted-system',
+                             'allowlisted-transient'], classes
+    assert len(dump) == 12 and 'override' in dump[11], dump
     # Back to the class default (autoscaled: it follows the RAM).
     assert after['values'] == dump[4]['values'], (after, dump[4])
     assert 'override' not in after, after
@@ -221,7 +225,7 @@ def agrees_with_cli():
 @test
 def bad_kind():
     """A kind outside the spec's checks: ERANGE from the policy."""
-    rc, out = cli('--do', 'scope-get', '--json', '{"kind": 11}')
+    rc, out = cli('--do', 'scope-get', '--json', '{"kind": 13}')
     assert rc != 0 and 'error: -34' in out, out
 
 
