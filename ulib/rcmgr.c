@@ -339,14 +339,15 @@ RCMGR_EXPORT int rcmgr_open_connection(struct rcmgr *rm, enum rcmgr_dir dir,
 	char buf[REQ_SIZE];
 	struct nlmsghdr *nlh;
 
-	if (endpoint && strlen(endpoint) > 255)
-		return fail(-EINVAL);
+	int ret;
+
 	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_CONN_OPEN);
 	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, kernel_dir(dir));
 	if (usefd)
 		mnl_attr_put(nlh, RCMGR_A_SCOPE_USEFD, 0, NULL);
-	if (endpoint)
-		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, endpoint);
+	ret = rcmgr_msg_put_endpoint(nlh, endpoint);
+	if (ret)
+		return fail(ret);
 	return fail(open_handle(rm, nlh, RCMGR_KIND_CONN, conn));
 }
 
@@ -357,16 +358,17 @@ RCMGR_EXPORT int rcmgr_open_connection_fd(struct rcmgr *rm, enum rcmgr_dir dir,
 	char buf[REQ_SIZE];
 	struct nlmsghdr *nlh;
 
-	if (endpoint && strlen(endpoint) > 255)
-		return fail(-EINVAL);
+	int ret;
+
 	if (sockfd < 0)
 		return fail(-EBADF);
 	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_CONN_OPEN);
 	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, kernel_dir(dir));
 	mnl_attr_put(nlh, RCMGR_A_SCOPE_USEFD, 0, NULL);
 	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_FD, sockfd);
-	if (endpoint)
-		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, endpoint);
+	ret = rcmgr_msg_put_endpoint(nlh, endpoint);
+	if (ret)
+		return fail(ret);
 	return fail(open_handle(rm, nlh, RCMGR_KIND_CONN, conn));
 }
 
@@ -887,6 +889,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	info.sock_ino = m.sock_ino;
 	info.sock_local = m.sock_local;
 	info.sock_remote = m.sock_remote;
+	info.allowlisted = m.present & (1ull << RCMGR_A_SCOPE_ALLOWLISTED);
 	rcmgr_res_to_resources(&m.usage, &info.usage);
 	rcmgr_res_to_limit(&m.limit, &info.limit);
 	rcmgr_res_to_resources(&m.peak, &info.peak);
@@ -1015,10 +1018,16 @@ RCMGR_EXPORT int rcmgr_config_set(struct rcmgr *rm,
 }
 
 _Static_assert((int)RCMGR_KIND_SPAN == (int)RCMGR_SCOPE_KIND_SPAN &&
+	       (int)RCMGR_KIND_ALLOWLISTED_TRANSIENT ==
+	       (int)RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT &&
 	       (int)RCMGR_KIND_SYSTEM == (int)RCMGR_SCOPE_KIND_SYSTEM,
 	       "library scope kinds follow the uapi");
 _Static_assert((int)RCMGR_DIR_INBOUND == (int)RCMGR_DIRECTION_INBOUND &&
 	       (int)RCMGR_LIMIT_STREAM + 1 == (int)RCMGR_CLASS_STREAM &&
+	       (int)RCMGR_LIMIT_ALLOWLISTED_TRANSIENT + 1 ==
+	       (int)RCMGR_CLASS_ALLOWLISTED_TRANSIENT &&
+	       (int)RCMGR_RESOURCE_CONN_RATE ==
+	       (int)RCMGR_RESOURCE_TYPE_CONN_RATE &&
 	       (int)RCMGR_RESOURCE_FD == (int)RCMGR_RESOURCE_TYPE_FD,
 	       "library enums follow the uapi");
 _Static_assert((int)RCMGR_RESOURCE_MEMORY == RCMGR_A_RESOURCES_MEMORY &&
