@@ -86,7 +86,7 @@ PC_SED		= -e 's|@prefix@|$(PREFIX)|; s|@version@|$(VERSION)|' \
 $(BUILD)/ulib/librcmgr.pc: ulib/librcmgr.pc.in FORCE
 	sed $(PC_SED) $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/ulib/tests/%: ulib/tests/%.c $(LIB_A)
+$(BUILD)/ulib/tests/%: ulib/tests/%.c ulib/tests/fake.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iulib -I$(KSFT_DIR) $(CFLAGS) $(TEST_WARNINGS) -o $@ $< $(LIB_A) $(MNL_LIBS) -lpthread
 
