@@ -10,6 +10,7 @@
  * (see escape()), so JSON stays valid UTF-8 and a name can be pasted back.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
@@ -121,6 +122,15 @@ void out_name(const char *key, const char *p, size_t len)
 
 	escape(p, len, !json, esc, sizeof(esc));
 	out_str(key, esc, true);
+}
+
+/* A decimal number with a fraction, as @text writes it ("0.5"). */
+void out_real(const char *key, const char *text)
+{
+	if (json)
+		json_object_set_new(top(), key, json_real(strtod(text, NULL)));
+	else
+		printf(" %s %s", key, text);
 }
 
 void out_u64(const char *key, uint64_t v)
