@@ -29,7 +29,7 @@
 
 #include "cli.h"
 
-#define NR_CLASSES	(RCMGR_LIMIT_STREAM + 1)
+#define NR_CLASSES	(RCMGR_LIMIT_ALLOWLISTED_TRANSIENT + 1)
 #define NR_FIELDS	8
 #define PEER_MAX_LEN	128	/* the kernel's peer attribute */
 #define LIMIT_NAME_MAX	256	/* the kernel's limit name attribute */
@@ -56,13 +56,13 @@ static const int field_res[NR_FIELDS] = {
 /* PartialLimitConfig's keys, in its order: the dump's order. */
 static const struct {
 	const char *key;
-	int class;		/* -1: the allowlist, which rcmgr lacks */
+	int class;
 	bool named;
 } keys[] = {
 	{ "System", RCMGR_LIMIT_SYSTEM, false },
 	{ "Transient", RCMGR_LIMIT_TRANSIENT, false },
-	{ "AllowlistedSystem", -1, false },
-	{ "AllowlistedTransient", -1, false },
+	{ "AllowlistedSystem", RCMGR_LIMIT_ALLOWLISTED_SYSTEM, false },
+	{ "AllowlistedTransient", RCMGR_LIMIT_ALLOWLISTED_TRANSIENT, false },
 	{ "ServiceDefault", RCMGR_LIMIT_SERVICE, false },
 	{ "Service", RCMGR_LIMIT_SERVICE, true },
 	{ "ServicePeerDefault", RCMGR_LIMIT_SERVICE_PEER, false },
@@ -277,9 +277,6 @@ static int parse_file(json_t *root)
 			return usage_err("\"%s\" is not a limit key; expected one of: %s",
 					 esc, key_list());
 		}
-		if (keys[k].class < 0)
-			return usage_err("%s: rcmgr has no allowlist yet, so it has no allowlisted scopes to limit; remove the key",
-					 key);
 		if (!keys[k].named) {
 			ret = parse_limits(k, NULL, o, new_entry());
 			if (ret)
@@ -615,8 +612,6 @@ static int limitfile_dump(struct rcmgr *rm, struct cmd *c)
 		return ret;
 	qsort(lf.h, lf.nh, sizeof(*lf.h), held_cmp);	/* names sorted */
 	for (k = 0; k < ARRAY_SIZE(keys); k++) {
-		if (keys[k].class < 0)
-			continue;
 		if (!keys[k].named) {
 			struct held *h = find_held(keys[k].class, NULL);
 
