@@ -424,6 +424,18 @@ static int config_attr_cb(const struct nlattr *a, void *data)
 	case RCMGR_A_CONFIG_USER_BINDS:
 		v = &c->user_binds;
 		break;
+	case RCMGR_A_CONFIG_MAX_TRACKED:
+		v = &c->max_tracked;
+		break;
+	case RCMGR_A_CONFIG_TRACKED:
+		v = &c->tracked;
+		break;
+	case RCMGR_A_CONFIG_MAX_ALLOWLIST:
+		v = &c->max_allowlist;
+		break;
+	case RCMGR_A_CONFIG_ALLOWLIST_ENTRIES:
+		v = &c->allowlist_entries;
+		break;
 	default:
 		return MNL_CB_OK;
 	}
@@ -486,6 +498,10 @@ static int refusal_attr_cb(const struct nlattr *a, void *data)
 			e->kind = mnl_attr_get_u32(a);
 		else
 			e->resource = mnl_attr_get_u32(a);
+		return MNL_CB_OK;
+	case RCMGR_A_REFUSAL_SUBNET:
+		if (rcmgr_parse_netrule(a, &e->subnet) < 0)
+			return MNL_CB_ERROR;
 		return MNL_CB_OK;
 	case RCMGR_A_REFUSAL_PRIORITY:
 		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)

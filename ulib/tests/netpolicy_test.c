@@ -7,6 +7,7 @@
  * dumps, tables, verify, the allowlisted flag of a dumped conn).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -445,6 +446,81 @@ TEST_F(np, dump_shows_an_allowlisted_conn)
 	put_done(c, SEQ_CUR, 0, 0, NULL);
 	ASSERT_EQ(0, rcmgr_dump(self->rm, RCMGR_KIND_CONN, flag_fn, &flag));
 	EXPECT_EQ(1, flag);
+}
+
+/* The LIBRCMGR_1 get and set, as a binary built before 1.3 reaches them. */
+int rcmgr_config_get_v1(struct rcmgr *rm, void *cfg);
+int rcmgr_config_set_v1(struct rcmgr *rm, const void *cfg);
+
+static void script_config(struct fake *f)
+{
+	struct chunk *c = next_chunk(f);
+	struct nlmsghdr *nlh;
+
+	nlh = put_genl(c, SEQ_CUR, 0, RCMGR_CMD_CONFIG_GET);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_HANDLES, 100);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_USER_BINDS, 6);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_TRACKED, 4096);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_TRACKED, 12);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_MAX_ALLOWLIST, 1024);
+	mnl_attr_put_u32(nlh, RCMGR_A_CONFIG_ALLOWLIST_ENTRIES, 2);
+	end(c, nlh);
+	put_ack(c, SEQ_CUR, 0, NULL);
+}
+
+TEST_F(np, config_bounds_of_the_tables)
+{
+	size_t old = offsetof(struct rcmgr_config, max_tracked);
+	unsigned char buf[sizeof(struct rcmgr_config) + 32];
+	struct rcmgr_config cfg;
+	size_t i;
+
+	script_config(&self->f);
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	EXPECT_EQ(100, cfg.max_handles);
+	EXPECT_EQ(4096, cfg.max_tracked);
+	EXPECT_EQ(12, cfg.tracked);
+	EXPECT_EQ(1024, cfg.max_allowlist);
+	EXPECT_EQ(2, cfg.allowlist_entries);
+
+	/* set sends them back; a 0 (no such bound read) is left alone. */
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	ASSERT_EQ(0, rcmgr_config_set(self->rm, &cfg));
+	sent_cmd(&self->f, &self->t);
+	EXPECT_EQ(4096, mnl_attr_get_u32(self->t.a[RCMGR_A_CONFIG_MAX_TRACKED]));
+	EXPECT_EQ(1024, mnl_attr_get_u32(self->t.a[RCMGR_A_CONFIG_MAX_ALLOWLIST]));
+	EXPECT_EQ(NULL, self->t.a[RCMGR_A_CONFIG_TRACKED]);
+	cfg.max_tracked = 0;
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	ASSERT_EQ(0, rcmgr_config_set(self->rm, &cfg));
+	sent_cmd(&self->f, &self->t);
+	EXPECT_EQ(NULL, self->t.a[RCMGR_A_CONFIG_MAX_TRACKED]);
+	EXPECT_NE(NULL, self->t.a[RCMGR_A_CONFIG_MAX_ALLOWLIST]);
+	/* Only what is in @which. */
+	cfg.max_tracked = 64;
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	ASSERT_EQ(0, rcmgr_config_update(self->rm, &cfg,
+					 RCMGR_CONFIG_MAX_TRACKED));
+	sent_cmd(&self->f, &self->t);
+	EXPECT_EQ(64, mnl_attr_get_u32(self->t.a[RCMGR_A_CONFIG_MAX_TRACKED]));
+	EXPECT_EQ(NULL, self->t.a[RCMGR_A_CONFIG_MAX_HANDLES]);
+	EXPECT_EQ(NULL, self->t.a[RCMGR_A_CONFIG_MAX_ALLOWLIST]);
+
+	/* A binary built before 1.3: its struct, its bounds, no more. */
+	script_config(&self->f);
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, rcmgr_config_get_v1(self->rm, buf));
+	memcpy(&cfg, buf, old);
+	EXPECT_EQ(100, cfg.max_handles);
+	EXPECT_EQ(6, cfg.user_binds);
+	for (i = old; i < sizeof(buf); i++)
+		ASSERT_EQ(0xa5, buf[i]);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	ASSERT_EQ(0, rcmgr_config_set_v1(self->rm, buf));
+	sent_cmd(&self->f, &self->t);
+	EXPECT_NE(NULL, self->t.a[RCMGR_A_CONFIG_MAX_HANDLES]);
+	EXPECT_EQ(NULL, self->t.a[RCMGR_A_CONFIG_MAX_TRACKED]);
+	EXPECT_EQ(NULL, self->t.a[RCMGR_A_CONFIG_MAX_ALLOWLIST]);
 }
 
 TEST(null_manager)

@@ -165,6 +165,21 @@ enum rcmgr_resource {
 #define RCMGR_RESOURCE_BIT(r)	(1u << (r))
 #define RCMGR_RESOURCES_ALL	0x1feu
 
+/*
+ * A rule of a per-address table (rcmgr_netlimit_get()), or the one that
+ * refused a conn (struct rcmgr_error's subnet).  Since LIBRCMGR_1.3.
+ */
+struct rcmgr_netrule {
+	int family;			/* AF_INET, AF_INET6, AF_UNSPEC */
+	uint8_t prefix_len;
+	bool network;			/* a network-prefix rule: addr */
+	uint8_t addr[16];		/* the network, host bits zero */
+	int64_t conns;			/* RCMGR_NETLIMIT_CONN */
+	int64_t rate;			/* per 1000 s (RPS x 1000), rate tables */
+	int64_t burst;			/* the bucket's size */
+	uint64_t count;			/* get: prefixes or buckets tracked */
+};
+
 /**
  * Why the kernel refused this thread's last request.  For a limit
  * (error EDQUOT, resource set): which scope, which limit, and the numbers.
@@ -183,6 +198,12 @@ struct rcmgr_error {
 	int64_t attempted;		/* what the request added */
 	int64_t limit;			/* the scope's limit */
 	uint8_t priority;		/* of a memory reservation */
+	/*
+	 * Since LIBRCMGR_1.3: for resource RCMGR_RESOURCE_SUBNET_CONNS or
+	 * RCMGR_RESOURCE_CONN_RATE, the rule that refused (kind and scope_id
+	 * are 0 then; usage and limit count conns, or tokens for a rate).
+	 */
+	struct rcmgr_netrule subnet;
 };
 
 /** A scope as a dump shows it; strings valid during the callback. */
@@ -226,6 +247,11 @@ struct rcmgr_config {
 	uint32_t user_handles;		/* the caller's user now (read only) */
 	uint32_t user_scopes;
 	uint32_t user_binds;
+	/* Since LIBRCMGR_1.3: the endpoint policy's tables. */
+	uint32_t max_tracked;		/* prefix counters and buckets */
+	uint32_t tracked;		/* now (read only) */
+	uint32_t max_allowlist;		/* allowlist entries */
+	uint32_t allowlist_entries;	/* now (read only) */
 };
 
 /* The resource manager; thread-safe.  ENOENT: the module is not loaded. */
@@ -413,6 +439,10 @@ struct rcmgr_stats {
 	uint64_t events;		/* refusal events sent */
 	uint64_t events_dropped;	/* suppressed by the rate limit */
 	struct rcmgr_resources blocked[RCMGR_KIND_SPAN + 1];
+	/* Since LIBRCMGR_1.3. */
+	uint64_t subnet_refusals;	/* by the conn-limit table */
+	uint64_t rate_refusals;		/* by the rate-limit table */
+	uint64_t verify_asked;		/* verify-source answers "verify" */
 };
 int rcmgr_stats_get(struct rcmgr *rm, struct rcmgr_stats *st);
 
@@ -432,10 +462,13 @@ int rcmgr_config_set(struct rcmgr *rm, const struct rcmgr_config *cfg);
 #define RCMGR_CONFIG_MAX_USER_HANDLES	(1u << 3)
 #define RCMGR_CONFIG_MAX_USER_SCOPES	(1u << 4)
 #define RCMGR_CONFIG_MAX_USER_BINDS	(1u << 5)
-#define RCMGR_CONFIG_ALL		0x3fu
+#define RCMGR_CONFIG_MAX_TRACKED	(1u << 6)	/* since LIBRCMGR_1.3 */
+#define RCMGR_CONFIG_MAX_ALLOWLIST	(1u << 7)
+#define RCMGR_CONFIG_ALL		0xffu
 /*
  * rcmgr_config_set() sets every bound (RCMGR_CONFIG_ALL): start from
- * rcmgr_config_get().  rcmgr_config_update() sets only those in @which.
+ * rcmgr_config_get().  It leaves max_tracked and max_allowlist alone when
+ * they are 0 (no valid value: a module without them read as 0).  rcmgr_config_update() sets only those in @which.
  * Above the module's ceilings needs the host's CAP_NET_ADMIN (EPERM).
  */
 int rcmgr_config_update(struct rcmgr *rm, const struct rcmgr_config *cfg,
@@ -506,16 +539,6 @@ enum rcmgr_netlimit {
 	RCMGR_NETLIMIT_CONN = 1,	/* live conns: conns */
 	RCMGR_NETLIMIT_RATE,		/* new conns: rate and burst */
 	RCMGR_NETLIMIT_VERIFY,		/* rcmgr_verify_source_address(); read only */
-};
-struct rcmgr_netrule {
-	int family;			/* AF_INET, AF_INET6, AF_UNSPEC */
-	uint8_t prefix_len;
-	bool network;			/* a network-prefix rule: addr */
-	uint8_t addr[16];		/* the network, host bits zero */
-	int64_t conns;			/* RCMGR_NETLIMIT_CONN */
-	int64_t rate;			/* per 1000 s (RPS x 1000), rate tables */
-	int64_t burst;			/* the bucket's size */
-	uint64_t count;			/* get: prefixes or buckets tracked */
 };
 /* Unlimited conns or rate: RCMGR_LIMIT_UNLIMITED. */
 typedef int (*rcmgr_netrule_fn)(const struct rcmgr_netrule *rule, void *arg);
