@@ -81,6 +81,8 @@ cat > "$tmp/kubo.json" <<EOF
              "StreamsOutbound": "blockAll", "Conns": 0,
              "ConnsInbound": "default", "Memory": "1073741824"},
   "Transient": {"Memory": 33554433, "FD": 7},
+  "AllowlistedSystem": {"ConnsInbound": 9, "Memory": "default"},
+  "AllowlistedTransient": {"FD": "unlimited"},
   "ServiceDefault": {"Streams": 100, "Memory": "unlimited"},
   "Service": {
     "libp2p.identify": {"StreamsInbound": 64, "Memory": "4194304"},
@@ -122,6 +124,8 @@ F = ["Streams", "StreamsInbound", "StreamsOutbound", "Conns",
 K = ["streams", "streams_inbound", "streams_outbound", "conns",
      "conns_inbound", "conns_outbound", "fd", "memory"]
 C = {"System": "system", "Transient": "transient",
+     "AllowlistedSystem": "allowlisted-system",
+     "AllowlistedTransient": "allowlisted-transient",
      "ServiceDefault": "service", "Service": "service",
      "ServicePeerDefault": "service-peer", "ServicePeer": "service-peer",
      "ProtocolDefault": "protocol", "Protocol": "protocol",
@@ -183,7 +187,9 @@ assert a == b, [k for k in set(a) | set(b) if a.get(k) != b.get(k)]
 py dump_format_is_go '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert list(d)[:2] == ["System", "Transient"], list(d)
+assert list(d)[:4] == ["System", "Transient", "AllowlistedSystem",
+                       "AllowlistedTransient"], list(d)
+assert d["AllowlistedSystem"]["ConnsInbound"] == 9
 assert d["System"]["StreamsOutbound"] == "blockAll"
 assert d["System"]["StreamsInbound"] == "unlimited"
 assert d["System"]["Memory"] == "1073741824"
@@ -219,8 +225,8 @@ load_bad peer_id_raw_cid 'Peer."f0155[0-9a-f]*": not a peer ID' \
 	'{"Peer": {"f01551220d52ebb89d85b02a284948203a62ff28389c57c9f42beec4ec20db76a68911c0b": {}}}'
 load_bad duplicate 'duplicate object key' \
 	'{"System": {"FD": 1, "FD": 2}}'
-load_bad allowlist 'AllowlistedSystem: rcmgr has no allowlist' \
-	'{"AllowlistedSystem": {"Memory": 1}}'
+load_bad allowlisted_value 'AllowlistedTransient.FD: "x" is not' \
+	'{"AllowlistedTransient": {"FD": "x"}}'
 load_bad too_big 'too big' '{"System": {"FD": 99999999999999999999}}'
 "$R" limit load "$tmp/nonexistent.json" 2> "$tmp/err"
 [ $? -eq 255 ] && grep -q 'nonexistent.json' "$tmp/err" && ok missing_file ||
