@@ -19,28 +19,8 @@ R=${RCMGR:-rcmgr}
 FAILNTH=${RCMGR_FAILNTH:-$here/rcmgr_failnth.so}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-n=0 pass=0 fail=0 skip=0 pids=""
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
-skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
-cleanup() {
-	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# py NAME SCRIPT ARGS...: a Python check passes (it asserts).
-py() {
-	name=$1 script=$2
-	shift 2
-	if python3 -c "$script" "$@" 2> "$tmp/py"; then
-		ok "$name"
-	else
-		echo "# $name: $(tail -n 3 "$tmp/py" | head -c 600)"
-		nok "$name"
-	fi
-}
+pids=""
+. "$here/rcmgr_tap.sh"
 
 # load_bad NAME PATTERN JSON: the load is refused (exit 255) naming the
 # problem with PATTERN, and the limits are as they were.
@@ -580,6 +560,4 @@ fi
 kill -9 $busy_pid 2> /dev/null
 "$R" limit reset
 
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" -eq 0 ]
+totals

@@ -23,27 +23,8 @@ R=${RCMGR:-rcmgr}
 EP=${RCMGR_ENDPOINTS:-$here/rcmgr_endpoints}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-n=0 pass=0 fail=0 skip=0 pids=""
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
-cleanup() {
-	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# py NAME SCRIPT ARGS...: a Python check passes (it asserts).
-py() {
-	name=$1 script=$2
-	shift 2
-	if python3 -c "$script" "$@" 2> "$tmp/py"; then
-		ok "$name"
-	else
-		echo "# $name: $(tail -n 3 "$tmp/py" | head -c 600)"
-		nok "$name"
-	fi
-}
+pids=""
+. "$here/rcmgr_tap.sh"
 
 # check NAME CMD...: the command succeeds.
 check() {
@@ -53,21 +34,6 @@ check() {
 		ok "$name"
 	else
 		echo "# $name: exit $?: $(head -c 300 "$tmp/err")"
-		nok "$name"
-	fi
-}
-
-# refused NAME EXIT PATTERN CMD...: the command exits EXIT, and its
-# stderr matches PATTERN.
-refused() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	ret=$?
-	if [ "$ret" -eq "$want" ] && grep -q -e "$pat" "$tmp/err"; then
-		ok "$name"
-	else
-		echo "# $name: exit $ret (want $want): $(head -c 300 "$tmp/err")"
 		nok "$name"
 	fi
 }
@@ -368,6 +334,4 @@ wait $holder 2>/dev/null
 "$R" limit reset rate
 "$R" allowlist delete /ip4/10.0.0.0/ipcidr/8
 
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" -eq 0 ]
+totals

@@ -37,37 +37,6 @@ struct rcmgr_event_v1 {
 	uint32_t owner;
 };
 
-/* struct rcmgr_error and struct rcmgr_event as LIBRCMGR_1.2 had them. */
-struct rcmgr_error_v1_2 {
-	int error;
-	char message[256];
-	enum rcmgr_kind kind;
-	uint64_t scope_id;
-	char peer[129];
-	char protocol[257];
-	char service[129];
-	enum rcmgr_resource resource;
-	enum rcmgr_dir direction;
-	int64_t usage;
-	int64_t attempted;
-	int64_t limit;
-	uint8_t priority;
-};
-
-struct rcmgr_event_v1_2 {
-	uint64_t id;
-	enum rcmgr_kind kind;
-	uint32_t owner;
-	enum rcmgr_event_type type;
-	struct rcmgr_error_v1_2 refusal;
-	uint32_t pid;
-	uint32_t uid;
-	char comm[16];
-	uint64_t dropped;
-	uint32_t pid_ns;
-	int pid_local;
-};
-
 _Static_assert(offsetof(struct rcmgr_error, subnet) >=
 	       sizeof(struct rcmgr_error_v1_2) &&
 	       offsetof(struct rcmgr_error, priority) ==

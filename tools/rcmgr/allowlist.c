@@ -48,7 +48,7 @@ static int allowlist_change(struct rcmgr *rm, struct cmd *c)
 
 static int allowlist_help(struct rcmgr *rm, struct cmd *c)
 {
-	printf("Usage: rcmgr allowlist { add | del } MULTIADDR\n"
+	printf("Usage: rcmgr allowlist { add | delete } MULTIADDR\n"
 	       "       rcmgr allowlist show\n"
 	       "       rcmgr allowlist help\n"
 	       "MULTIADDR := { /ip4/ADDRESS | /ip6/ADDRESS }[/ipcidr/BITS][/p2p/PEER]\n");

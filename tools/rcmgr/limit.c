@@ -143,7 +143,7 @@ static int limit_help(struct rcmgr *rm, struct cmd *c)
 	       "           conns_inbound | conns_outbound | conns | fd }\n"
 	       "VALUE := { NUMBER | SIZE | max }    SIZE (memory): NUMBER{K|M|G|KiB|MiB|GiB}\n"
 	       "RULE := { { ipv4 | ipv6 } /BITS | prefix ADDRESS/BITS }\n"
-	       "RATE := { NUMBER[.DIGITS] | max }   new connections per second\n");
+	       "RATE := { NUMBER[.DIGITS] | max }\n");
 	return EXIT_OK;
 }
 
@@ -215,13 +215,13 @@ int limit_parse(int argc, char **argv, struct cmd *c)
 			return EXIT_USAGE;
 		argc--, argv++;
 	}
-	/* A per-address table instead of a class. */
+	/* A per-address table instead of a class; reset takes only those. */
 	if (argc && i <= 4) {
 		t = match_word(argv[0], class_words, ARRAY_SIZE(class_words));
-		if (t < 0)
-			t = pick("class or table", argv[0], class_words,
+		if (t < 0 && i != 4)
+			t = pick("class", argv[0], class_words,
 				 ARRAY_SIZE(class_words));
-		if (t < 0)
+		if (t < 0 && i != 4)
 			return EXIT_USAGE;
 		if (t >= NR_CLASS)
 			return netlimit_parse(i == 1 ? 0 : i,
@@ -257,7 +257,7 @@ int limit_parse(int argc, char **argv, struct cmd *c)
 	case 4:
 		c->run = limit_reset;
 		if (argc)
-			return usage_err("\"limit reset\" takes no class; { subnet | rate } resets a table");
+			return usage_err("\"limit reset\" takes no arguments but a table: subnet or rate");
 		return 0;
 	case 6:
 		if (argc != 1)

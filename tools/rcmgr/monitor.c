@@ -92,6 +92,20 @@ int monitor_parse(int argc, char **argv, struct cmd *c)
 	return 0;
 }
 
+/* Who was refused, and how many refusal events were suppressed before. */
+static void print_who(const struct rcmgr_event *ev)
+{
+	/* Another pid namespace's pid would name one of ours. */
+	if (ev->pid_local)
+		out_u64("pid", ev->pid);
+	else
+		out_str("pid", "foreign", true);
+	out_name("comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+	out_u64("uid", ev->uid);
+	out_u64("dropped", ev->dropped);
+	out_close();
+}
+
 /* The refusing rule of a per-address table, "10.0.0.1/32" or "global". */
 static void rule_text(const struct rcmgr_netrule *r, char *buf, size_t size)
 {
@@ -129,14 +143,7 @@ static void print_subnet_refusal(const struct rcmgr_event *ev)
 	out_limit("limit", e->limit);
 	if (!conns)
 		out_u64("burst", e->subnet.burst);
-	if (ev->pid_local)
-		out_u64("pid", ev->pid);
-	else
-		out_str("pid", "foreign", true);
-	out_name("comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
-	out_u64("uid", ev->uid);
-	out_u64("dropped", ev->dropped);
-	out_close();
+	print_who(ev);
 }
 
 /*
@@ -175,15 +182,7 @@ static void print_refusal(const struct rcmgr_event *ev)
 	out_limit("limit", e->limit);
 	if (e->resource == RCMGR_RESOURCE_MEMORY)
 		out_u64("prio", e->priority);
-	/* Another pid namespace's pid would name one of ours. */
-	if (ev->pid_local)
-		out_u64("pid", ev->pid);
-	else
-		out_str("pid", "foreign", true);
-	out_name("comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
-	out_u64("uid", ev->uid);
-	out_u64("dropped", ev->dropped);
-	out_close();
+	print_who(ev);
 }
 
 int monitor_run(void)
