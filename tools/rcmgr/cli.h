@@ -52,7 +52,7 @@ void out_text(const char *s);
 void out_str(const char *key, const char *val, bool with_key);
 void out_name(const char *key, const char *p, size_t len);
 void out_u64(const char *key, uint64_t v);
-void out_real(const char *key, const char *text);
+void out_rate(const char *key, int64_t v);
 void out_limit(const char *key, int64_t v);
 void out_flag(const char *key, bool v);
 int out_end_list(void);

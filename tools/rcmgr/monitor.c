@@ -120,9 +120,9 @@ static void rule_text(const struct rcmgr_netrule *r, char *buf, size_t size)
 }
 
 /*
- * "refused conn-limit 10.0.0.1/32 resource subnet_conns usage 8 attempted
- * 1 limit 8 pid 812 comm node uid 0 dropped 0": no scope refused, the
- * subnet (or the network of a prefix rule) did.
+ * "refused conn-limit 10.0.0.1/32 resource subnet_conns conns 8 pid 812
+ * comm node uid 0 dropped 0": no scope refused, the subnet (or the network
+ * of a prefix rule, or the global bucket) did, under the rule shown.
  */
 static void print_subnet_refusal(const struct rcmgr_event *ev)
 {
@@ -138,11 +138,12 @@ static void print_subnet_refusal(const struct rcmgr_event *ev)
 	out_text(" ");
 	out_str("subnet", rule, false);
 	out_str("resource", conns ? "subnet_conns" : "conn_rate", true);
-	out_limit("usage", e->usage);
-	out_limit("attempted", e->attempted);
-	out_limit("limit", e->limit);
-	if (!conns)
+	if (conns) {
+		out_limit("conns", e->subnet.conns);
+	} else {
+		out_rate("rate", e->subnet.rate);
 		out_u64("burst", e->subnet.burst);
+	}
 	print_who(ev);
 }
 

@@ -161,7 +161,10 @@ static int rule_cmp(const void *x, const void *y)
 		return b->prefix_len - a->prefix_len;
 	if (a->family != b->family)
 		return a->family - b->family;
-	return a->prefix_len - b->prefix_len;
+	if (a->prefix_len != b->prefix_len)
+		return a->prefix_len - b->prefix_len;
+	/* One order for equal lengths, so that a table reads back the same. */
+	return memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
 struct table {
@@ -177,24 +180,6 @@ static int collect_fn(const struct rcmgr_netrule *r, void *arg)
 		return -E2BIG;
 	t->r[t->n++] = *r;
 	return 0;
-}
-
-static void print_rate(const char *key, int64_t v)
-{
-	char buf[48];
-
-	if (v == RCMGR_LIMIT_UNLIMITED) {
-		out_limit(key, v);
-		return;
-	}
-	if (v % 1000)
-		snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)(v / 1000),
-			 (long long)(v % 1000));
-	else
-		snprintf(buf, sizeof(buf), "%lld", (long long)(v / 1000));
-	while (strchr(buf, '.') && buf[strlen(buf) - 1] == '0')
-		buf[strlen(buf) - 1] = '\0';
-	out_real(key, buf);
 }
 
 /* A line that "limit set" takes back. */
@@ -223,7 +208,7 @@ static void print_rule(int table, const struct rcmgr_netrule *r)
 	if (table == RCMGR_NETLIMIT_CONN) {
 		out_limit("conns", r->conns);
 	} else {
-		print_rate("rate", r->rate);
+		out_rate("rate", r->rate);
 		out_u64("burst", r->burst);
 	}
 	if (show_stats || json)

@@ -124,13 +124,29 @@ void out_name(const char *key, const char *p, size_t len)
 	out_str(key, esc, true);
 }
 
-/* A decimal number with a fraction, as @text writes it ("0.5"). */
-void out_real(const char *key, const char *text)
+/*
+ * A rate in thousandths per second, as a decimal ("0.2", "100"): a JSON
+ * number with a fraction; unlimited is S64_MAX ("max"), as for limits.
+ */
+void out_rate(const char *key, int64_t v)
 {
-	if (json)
-		json_object_set_new(top(), key, json_real(strtod(text, NULL)));
+	char buf[48];
+
+	if (v == RCMGR_LIMIT_UNLIMITED) {
+		out_limit(key, v);
+		return;
+	}
+	if (v % 1000)
+		snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)(v / 1000),
+			 (long long)(v % 1000));
 	else
-		printf(" %s %s", key, text);
+		snprintf(buf, sizeof(buf), "%lld", (long long)(v / 1000));
+	while (strchr(buf, '.') && buf[strlen(buf) - 1] == '0')
+		buf[strlen(buf) - 1] = '\0';
+	if (json)
+		json_object_set_new(top(), key, json_real(strtod(buf, NULL)));
+	else
+		printf(" %s %s", key, buf);
 }
 
 void out_u64(const char *key, uint64_t v)

@@ -200,8 +200,9 @@ struct rcmgr_error {
 	uint8_t priority;		/* of a memory reservation */
 	/*
 	 * Since LIBRCMGR_1.3: for resource RCMGR_RESOURCE_SUBNET_CONNS or
-	 * RCMGR_RESOURCE_CONN_RATE, the rule that refused (kind and scope_id
-	 * are 0 then; usage and limit count conns, or tokens for a rate).
+	 * RCMGR_RESOURCE_CONN_RATE, the rule that refused, its network the
+	 * refused address's subnet (kind and scope_id are 0 then: no scope
+	 * refused; the numbers are the rule's conns, or rate and burst).
 	 */
 	struct rcmgr_netrule subnet;
 };
