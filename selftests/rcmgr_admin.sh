@@ -387,7 +387,11 @@ want = {}
 def put(name, value, **labels):
     want[("libp2p_rcmgr_" + name, tuple(sorted(labels.items())))] = value
 kinds = ["system", "transient", "service", "protocol", "peer",
-         "protocol-peer", "service-peer", "conn", "stream", "span"]
+         "protocol-peer", "service-peer", "conn", "stream", "span",
+         "allowlisted-system", "allowlisted-transient"]
+# go-libp2p labels refusals by scope name: "allowlistedSystem"...
+label = {"allowlisted-system": "allowlistedSystem",
+         "allowlisted-transient": "allowlistedTransient"}
 blocked = {k: {} for k in kinds}
 for s in a:
     u = s["usage"]
@@ -426,7 +430,8 @@ RD = {"memory": ("", "memory"), "streams_inbound": ("inbound", "stream"),
       "fd": ("", "fd")}
 for k in kinds:
     for r, (d, res) in RD.items():
-        put("blocked_resources", blocked[k].get(r, 0), dir=d, scope=k, resource=res)
+        put("blocked_resources", blocked[k].get(r, 0), dir=d,
+            scope=label.get(k, k), resource=res)
 # Counters of the namespace, when the module keeps them: checked by value
 # against the blocked counts, which here all come from live scopes.
 for name in ("refusals_total", "refusal_events_total", "refusal_events_dropped_total"):

@@ -133,8 +133,13 @@ sed 's/^/limit set /' "$tmp/subnet1" | while read -r line; do
 	"$R" $line || echo "# failed: $line"
 done > "$tmp/err" 2>&1
 "$R" limit show subnet > "$tmp/subnet2"
-cmp -s "$tmp/subnet1" "$tmp/subnet2" && [ ! -s "$tmp/err" ] &&
-	ok subnet_show_pastes_back || nok subnet_show_pastes_back
+if cmp -s "$tmp/subnet1" "$tmp/subnet2" && [ ! -s "$tmp/err" ]; then
+	ok subnet_show_pastes_back
+else
+	sed 's/^/# /' "$tmp/err"
+	diff "$tmp/subnet1" "$tmp/subnet2" | sed 's/^/# /'
+	nok subnet_show_pastes_back
+fi
 "$R" -j limit show subnet > "$tmp/subnet.json"
 "$R" -s limit show subnet > "$tmp/subnet_s"
 py subnet_json '
@@ -243,10 +248,13 @@ cmp -s "$tmp/d1.json" "$tmp/d2.json" && ok limitfile_round_trip ||
 "$R" limit reset
 
 # --- Conns with endpoints, through librcmgr. ---
+# Outside the allowlisted 10.0.0.0/8 (an entry limits its network alone),
+# and with no rate limit in the way, but where a test asks for one.
 "$R" limit reset subnet
 "$R" limit set subnet ipv4 /32 conns 2
+"$R" limit set rate prefix 172.16.0.0/12 rate max burst 0
 "$R" -j monitor stats > "$tmp/st1.json"
-set -- $("$EP" /ip4/10.9.9.9/tcp/4001 3)
+set -- $("$EP" /ip4/172.16.9.9/tcp/4001 3)
 if [ "$3" = 2 ] && [ "$4" = 1 ] && [ "$5" = 122 ]; then	# EDQUOT
 	ok subnet_refuses_the_third
 else
@@ -265,21 +273,46 @@ assert b["refusals"] - a["refusals"] == 1, (a, b)
 mon=$!
 pids="$pids $mon"
 for try in $(seq 1 100); do
-	set -- $("$EP" /ip4/10.9.9.9/tcp/4001 3)
+	set -- $("$EP" /ip4/172.16.9.9/tcp/4001 3)
 	refuser=$2
 	grep -q " pid $refuser " "$tmp/mon.txt" && break
 	sleep 0.1
 done
-if grep -q "^refused conn-limit 10.9.9.9/32 resource subnet_conns usage 2 attempted 1 limit 2 pid $refuser comm rcmgr_endpoint" "$tmp/mon.txt"; then
+if grep -q "^refused conn-limit 172.16.9.9/32 resource subnet_conns conns 2 pid $refuser comm rcmgr_endpoints uid 0 dropped [0-9]*$" "$tmp/mon.txt"; then
 	ok monitor_names_the_subnet
 else
 	sed 's/^/# /' "$tmp/mon.txt" | tail -n 3
 	nok monitor_names_the_subnet
 fi
+# The rate table: a bucket of two refuses the third new conn, for good.
+"$R" limit set rate ipv4 /24 rate 0.001 burst 2
+"$R" -j monitor stats > "$tmp/st3.json"
+set -- $("$EP" /ip4/192.0.2.1/tcp/1 3)
+if [ "$3" = 2 ] && [ "$4" = 1 ] && [ "$5" = 122 ]; then
+	ok rate_refuses_past_the_burst
+else
+	echo "# got: $*"
+	nok rate_refuses_past_the_burst
+fi
+refuser=$2
+"$R" -j monitor stats > "$tmp/st4.json"
+py rate_refusal_counted '
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert b["rate_refusals"] - a["rate_refusals"] == 1, (a, b)
+' "$tmp/st3.json" "$tmp/st4.json"
+for try in $(seq 1 50); do
+	grep -q " pid $refuser " "$tmp/mon.txt" && break
+	sleep 0.1
+done
+grep -q "^refused rate-limit 192.0.2.0/24 resource conn_rate rate 0.001 burst 2 pid $refuser " "$tmp/mon.txt" &&
+	ok monitor_names_the_bucket ||
+	{ grep rate-limit "$tmp/mon.txt" | sed 's/^/# /' | tail -n 2; nok monitor_names_the_bucket; }
 kill $mon 2>/dev/null
 wait $mon 2>/dev/null
+"$R" limit reset rate
 # A garbage endpoint: EINVAL, the component named, nothing counted.
-"$EP" /ip4/10.9.9.9/tcp/70000 1 > "$tmp/ep"
+"$EP" /ip4/172.16.9.9/tcp/70000 1 > "$tmp/ep"
 if grep -q '^opened [0-9]* 0 1 22$' "$tmp/ep" &&
    grep -q '^message multiaddr: /tcp/70000: not a port' "$tmp/ep"; then
 	ok garbage_endpoint_refused
@@ -291,7 +324,7 @@ fi
 
 # An allowlisted network gets in past a full transient scope; others not.
 "$R" limit set transient conns_inbound 1
-"$EP" /ip4/10.8.1.1/tcp/1 3 > "$tmp/ep"
+"$EP" /ip4/172.17.1.1/tcp/1 3 > "$tmp/ep"
 grep -q '^opened [0-9]* 1 2 122$' "$tmp/ep" && ok transient_full_refuses ||
 	{ sed 's/^/# /' "$tmp/ep"; nok transient_full_refuses; }
 "$EP" -h /ip4/10.7.1.1/tcp/1 3 > "$tmp/hold" &
