@@ -31,6 +31,7 @@ int pick(const char *what, const char *arg, const char *const *words,
 int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_u64(const char *what, const char *arg, uint64_t max, uint64_t *v);
 int parse_limit(const char *what, const char *arg, bool size, int64_t *v);
+int parse_rate(const char *what, const char *arg, int64_t *v);
 int parse_name(const char *what, const char *arg, char *out, size_t size);
 size_t escape(const char *p, size_t len, bool text, char *out, size_t size);
 int kernel_err(struct rcmgr *rm, int ret);

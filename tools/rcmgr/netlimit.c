@@ -42,43 +42,6 @@ int netlimit_table(const char *word)
 	return 0;
 }
 
-/* A rate in thousandths: "0.2", "100", "max". */
-static int parse_rate(const char *arg, int64_t *v)
-{
-	const char *dot = strchr(arg, '.');
-	char whole[32];
-	uint64_t w, frac = 0;
-	size_t n;
-
-	if (!strcmp(arg, "max")) {
-		*v = RCMGR_LIMIT_UNLIMITED;
-		return 0;
-	}
-	n = dot ? (size_t)(dot - arg) : strlen(arg);
-	if (n >= sizeof(whole))
-		return usage_err("invalid rate \"%s\": out of range", arg);
-	memcpy(whole, arg, n);
-	whole[n] = '\0';
-	if (parse_u64("rate", whole, INT64_MAX / 1000 - 1, &w))
-		return EXIT_USAGE;
-	if (dot) {
-		const char *p = dot + 1;
-		int digits = 0;
-
-		if (!*p || strlen(p) > 3)
-			return usage_err("invalid rate \"%s\": at most three decimals, after a digit", arg);
-		for (; *p; p++, digits++) {
-			if (*p < '0' || *p > '9')
-				return usage_err("invalid rate \"%s\": not a decimal number", arg);
-			frac = frac * 10 + (*p - '0');
-		}
-		for (; digits < 3; digits++)
-			frac *= 10;
-	}
-	*v = w * 1000 + frac;
-	return 0;
-}
-
 /* "ipv4 /32", "ipv6 48", "prefix 10.0.0.0/8": the arguments taken, or -1. */
 static int parse_rule(int argc, char **argv, bool global_ok,
 		      struct rcmgr_netrule *r)
@@ -327,7 +290,7 @@ static int parse_settings(int argc, char **argv, struct cmd *c)
 			if (parse_limit("conns", argv[1], false, &r->conns))
 				return EXIT_USAGE;
 		} else if (!i) {
-			if (parse_rate(argv[1], &r->rate))
+			if (parse_rate("rate", argv[1], &r->rate))
 				return EXIT_USAGE;
 		} else {
 			if (parse_u64("burst", argv[1], INT64_MAX, &burst))
