@@ -525,10 +525,17 @@ TEST_F(np, config_bounds_of_the_tables)
 
 TEST(null_manager)
 {
+	struct rcmgr_scope *c;
 	struct rcmgr *rm;
 	bool v = true;
 
 	ASSERT_EQ(0, rcmgr_open_null(&rm));
+	/* Endpoints are checked there too: a daemon's bug shows either way. */
+	EXPECT_EQ(-EINVAL, rcmgr_open_connection(rm, RCMGR_DIR_INBOUND, false,
+						 "/ip4/1.2.3.4/tcp", &c));
+	ASSERT_EQ(0, rcmgr_open_connection(rm, RCMGR_DIR_INBOUND, false,
+					   "/ip4/1.2.3.4/tcp/1", &c));
+	rcmgr_scope_done(c);
 	EXPECT_EQ(0, rcmgr_verify_source_address(rm, "/ip4/1.2.3.4", &v));
 	EXPECT_FALSE(v);
 	EXPECT_EQ(0, rcmgr_verify_source_address(rm, "/ip4/1.2.3.4/", &v));
