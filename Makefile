@@ -11,7 +11,7 @@
 #   make deb     the Debian packages, in BUILD/deb
 #   make regen   regenerate uapi/linux/rcmgr.h from the YNL spec
 
-VERSION		:= 0.2
+VERSION		:= 0.3
 BUILD		?= $(CURDIR)/build
 KERNELS		?= 6.1 6.12 debug
 CC		?= gcc
@@ -41,7 +41,8 @@ STATIC		?= 1
 LIB_REAL	:= librcmgr.so.1.0.0
 
 LIB_SRCS	:= ulib/msg.c ulib/nl.c ulib/fork.c ulib/rcmgr.c ulib/monitor.c \
-		   ulib/stats.c ulib/batch.c
+		   ulib/stats.c ulib/batch.c ulib/multibase.c ulib/multiaddr.c \
+		   ulib/netpolicy.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/ulib/librcmgr.so.1
 LIB_A		:= $(BUILD)/ulib/librcmgr-internal.a
@@ -85,7 +86,7 @@ PC_SED		= -e 's|@prefix@|$(PREFIX)|; s|@version@|$(VERSION)|' \
 $(BUILD)/ulib/librcmgr.pc: ulib/librcmgr.pc.in FORCE
 	sed $(PC_SED) $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/ulib/tests/%: ulib/tests/%.c $(LIB_A)
+$(BUILD)/ulib/tests/%: ulib/tests/%.c ulib/tests/fake.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iulib -I$(KSFT_DIR) $(CFLAGS) $(TEST_WARNINGS) -o $@ $< $(LIB_A) $(MNL_LIBS) -lpthread
 

@@ -19,28 +19,8 @@ R=${RCMGR:-rcmgr}
 FAILNTH=${RCMGR_FAILNTH:-$here/rcmgr_failnth.so}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-n=0 pass=0 fail=0 skip=0 pids=""
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
-skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
-cleanup() {
-	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# py NAME SCRIPT ARGS...: a Python check passes (it asserts).
-py() {
-	name=$1 script=$2
-	shift 2
-	if python3 -c "$script" "$@" 2> "$tmp/py"; then
-		ok "$name"
-	else
-		echo "# $name: $(tail -n 3 "$tmp/py" | head -c 600)"
-		nok "$name"
-	fi
-}
+pids=""
+. "$here/rcmgr_tap.sh"
 
 # load_bad NAME PATTERN JSON: the load is refused (exit 255) naming the
 # problem with PATTERN, and the limits are as they were.
@@ -81,6 +61,8 @@ cat > "$tmp/kubo.json" <<EOF
              "StreamsOutbound": "blockAll", "Conns": 0,
              "ConnsInbound": "default", "Memory": "1073741824"},
   "Transient": {"Memory": 33554433, "FD": 7},
+  "AllowlistedSystem": {"ConnsInbound": 9, "Memory": "default"},
+  "AllowlistedTransient": {"FD": "unlimited"},
   "ServiceDefault": {"Streams": 100, "Memory": "unlimited"},
   "Service": {
     "libp2p.identify": {"StreamsInbound": 64, "Memory": "4194304"},
@@ -122,6 +104,8 @@ F = ["Streams", "StreamsInbound", "StreamsOutbound", "Conns",
 K = ["streams", "streams_inbound", "streams_outbound", "conns",
      "conns_inbound", "conns_outbound", "fd", "memory"]
 C = {"System": "system", "Transient": "transient",
+     "AllowlistedSystem": "allowlisted-system",
+     "AllowlistedTransient": "allowlisted-transient",
      "ServiceDefault": "service", "Service": "service",
      "ServicePeerDefault": "service-peer", "ServicePeer": "service-peer",
      "ProtocolDefault": "protocol", "Protocol": "protocol",
@@ -183,7 +167,9 @@ assert a == b, [k for k in set(a) | set(b) if a.get(k) != b.get(k)]
 py dump_format_is_go '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert list(d)[:2] == ["System", "Transient"], list(d)
+assert list(d)[:4] == ["System", "Transient", "AllowlistedSystem",
+                       "AllowlistedTransient"], list(d)
+assert d["AllowlistedSystem"]["ConnsInbound"] == 9
 assert d["System"]["StreamsOutbound"] == "blockAll"
 assert d["System"]["StreamsInbound"] == "unlimited"
 assert d["System"]["Memory"] == "1073741824"
@@ -219,8 +205,8 @@ load_bad peer_id_raw_cid 'Peer."f0155[0-9a-f]*": not a peer ID' \
 	'{"Peer": {"f01551220d52ebb89d85b02a284948203a62ff28389c57c9f42beec4ec20db76a68911c0b": {}}}'
 load_bad duplicate 'duplicate object key' \
 	'{"System": {"FD": 1, "FD": 2}}'
-load_bad allowlist 'AllowlistedSystem: rcmgr has no allowlist' \
-	'{"AllowlistedSystem": {"Memory": 1}}'
+load_bad allowlisted_value 'AllowlistedTransient.FD: "x" is not' \
+	'{"AllowlistedTransient": {"FD": "x"}}'
 load_bad too_big 'too big' '{"System": {"FD": 99999999999999999999}}'
 "$R" limit load "$tmp/nonexistent.json" 2> "$tmp/err"
 [ $? -eq 255 ] && grep -q 'nonexistent.json' "$tmp/err" && ok missing_file ||
@@ -401,7 +387,11 @@ want = {}
 def put(name, value, **labels):
     want[("libp2p_rcmgr_" + name, tuple(sorted(labels.items())))] = value
 kinds = ["system", "transient", "service", "protocol", "peer",
-         "protocol-peer", "service-peer", "conn", "stream", "span"]
+         "protocol-peer", "service-peer", "conn", "stream", "span",
+         "allowlisted-system", "allowlisted-transient"]
+# go-libp2p labels refusals by scope name: "allowlistedSystem"...
+label = {"allowlisted-system": "allowlistedSystem",
+         "allowlisted-transient": "allowlistedTransient"}
 blocked = {k: {} for k in kinds}
 for s in a:
     u = s["usage"]
@@ -440,7 +430,8 @@ RD = {"memory": ("", "memory"), "streams_inbound": ("inbound", "stream"),
       "fd": ("", "fd")}
 for k in kinds:
     for r, (d, res) in RD.items():
-        put("blocked_resources", blocked[k].get(r, 0), dir=d, scope=k, resource=res)
+        put("blocked_resources", blocked[k].get(r, 0), dir=d,
+            scope=label.get(k, k), resource=res)
 # Counters of the namespace, when the module keeps them: checked by value
 # against the blocked counts, which here all come from live scopes.
 for name in ("refusals_total", "refusal_events_total", "refusal_events_dropped_total"):
@@ -574,6 +565,4 @@ fi
 kill -9 $busy_pid 2> /dev/null
 "$R" limit reset
 
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" -eq 0 ]
+totals

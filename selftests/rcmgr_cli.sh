@@ -20,29 +20,15 @@ R=${RCMGR:-rcmgr}
 MAN=${RCMGR_MAN:-$here/rcmgr.8}
 NAMER=${RCMGR_NAMER:-$here/rcmgr_namer}
 tmp=$(mktemp -d)
-n=0 pass=0 fail=0 skip=0 pids=""
+pids=""
+. "$here/rcmgr_tap.sh"
 
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
-skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
-cleanup() {
-	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# expect NAME CODE PATTERN ARGS...: exit code CODE and PATTERN on stderr.
+# expect NAME CODE PATTERN ARGS...: the tool with ARGS exits CODE, with
+# PATTERN on stderr.
 expect() {
 	name=$1 code=$2 pat=$3
 	shift 3
-	"$R" "$@" > "$tmp/out" 2> "$tmp/err"
-	ret=$?
-	if [ "$ret" -eq "$code" ] && grep -q -e "$pat" "$tmp/err"; then
-		ok "$name"
-	else
-		echo "# $R $*: exit $ret, want $code; stderr: $(head -c 300 "$tmp/err")"
-		nok "$name"
-	fi
+	refused "$name" "$code" "$pat" "$R" "$@"
 }
 
 # jcheck NAME PYTHON-EXPR ARGS...: run the tool with ARGS, parse its
@@ -201,7 +187,7 @@ jcheck filter_id "[s['id'] for s in d] == [$id]" -j scope show id "$id"
 jcheck filter_kind_and_id "d == []" -j scope show conn id "$id"
 
 # --- rcmgr(8) documents what "rcmgr help" prints, word for word. ---
-{ "$R" help; for o in scope limit config monitor; do "$R" "$o" help; done; } \
+{ "$R" help; for o in scope limit allowlist config monitor; do "$R" "$o" help; done; } \
 	> "$tmp/help"
 if python3 - "$tmp/help" "$MAN" <<'EOF'
 import re, sys
@@ -221,6 +207,4 @@ else
 	nok man_matches_help
 fi
 
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" -eq 0 ]
+totals

@@ -260,7 +260,9 @@ RCMGR_EXPORT int rcmgr_batch_open_connection(struct rcmgr_batch *b,
 	struct batch_op *op;
 	struct nlmsghdr *nlh;
 
-	if (!b || !conn || (endpoint && strlen(endpoint) > 255))
+	int ret;
+
+	if (!b || !conn)
 		return fail(-EINVAL);
 	if (b->submitted)
 		return fail(-EINVAL);
@@ -270,8 +272,9 @@ RCMGR_EXPORT int rcmgr_batch_open_connection(struct rcmgr_batch *b,
 	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, dir);
 	if (usefd)
 		mnl_attr_put(nlh, RCMGR_A_SCOPE_USEFD, 0, NULL);
-	if (endpoint)
-		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, endpoint);
+	ret = rcmgr_msg_put_endpoint(nlh, endpoint);
+	if (ret)
+		return fail(ret);
 	return fail(op_open(b, op, nlh, RCMGR_KIND_CONN, NULL, conn));
 }
 

@@ -155,6 +155,9 @@ struct nlmsghdr *rcmgr_msg_request(void *buf, uint16_t family, uint8_t cmd);
 void rcmgr_msg_put_target(struct nlmsghdr *nlh, const struct rcmgr_target *t);
 void rcmgr_msg_put_values(struct nlmsghdr *nlh, uint16_t type,
 			  const struct rcmgr_limit *l, unsigned int which);
+int rcmgr_msg_put_multiaddr(struct nlmsghdr *nlh, uint16_t type,
+			    const char *text);
+int rcmgr_msg_put_endpoint(struct nlmsghdr *nlh, const char *endpoint);
 int rcmgr_parse_family(const struct nlmsghdr *nlh, uint16_t *id);
 int rcmgr_parse_mcast_group(const struct nlmsghdr *nlh, const char *name,
 			    uint32_t *group);
@@ -185,6 +188,8 @@ void rcmgr_reply_free(struct rcmgr_reply *rep);
 int rcmgr_nl_family(struct rcmgr_nl *nl, uint16_t *family, uint32_t *group,
 		    uint32_t *refusals);
 struct rcmgr_error *rcmgr_thread_error(void);
+int rcmgr_thread_error_set(int error, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void rcmgr_fork_register(struct rcmgr *rm);
 void rcmgr_fork_unregister(struct rcmgr *rm);
 bool rcmgr_forked(const struct rcmgr *rm);
@@ -205,7 +210,57 @@ typedef int (*rcmgr_msg_cb)(const struct nlmsghdr *nlh, void *data);
 int rcmgr_talk(struct rcmgr *rm, struct nlmsghdr *nlh, rcmgr_msg_cb cb,
 	       void *data);
 
+/* multibase.c: the encodings inside multiaddrs. */
+int rcmgr_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);
+size_t rcmgr_varint_put(uint8_t *p, size_t size, uint64_t v);
+bool rcmgr_multihash_ok(const uint8_t *p, size_t len);
+bool rcmgr_peer_multihash_ok(const uint8_t *p, size_t len);
+int rcmgr_multibase_decode(const char *s, size_t n, uint8_t *out, size_t size);
+int rcmgr_multibase_b64url(const uint8_t *p, size_t len, char *out,
+			   size_t size);
+int rcmgr_peer_id_text(const uint8_t *p, size_t len, char *out, size_t size);
+int rcmgr_peer_id_decode(const char *s, size_t n, uint8_t *out, size_t size);
+
+/* netpolicy.c: the allowlist and the per-address tables. */
+int rcmgr_parse_allowlist(const struct nlmsghdr *nlh, char *text,
+			  size_t size);
+int rcmgr_parse_netrule(const struct nlattr *nest, struct rcmgr_netrule *r);
+void rcmgr_msg_put_netrule(struct nlmsghdr *nlh, uint16_t type,
+			   enum rcmgr_netlimit table,
+			   const struct rcmgr_netrule *r);
+
 /* monitor.c */
+/* struct rcmgr_error and struct rcmgr_event as LIBRCMGR_1.2 had them. */
+struct rcmgr_error_v1_2 {
+	int error;
+	char message[256];
+	enum rcmgr_kind kind;
+	uint64_t scope_id;
+	char peer[129];
+	char protocol[257];
+	char service[129];
+	enum rcmgr_resource resource;
+	enum rcmgr_dir direction;
+	int64_t usage;
+	int64_t attempted;
+	int64_t limit;
+	uint8_t priority;
+};
+
+struct rcmgr_event_v1_2 {
+	uint64_t id;
+	enum rcmgr_kind kind;
+	uint32_t owner;
+	enum rcmgr_event_type type;
+	struct rcmgr_error_v1_2 refusal;
+	uint32_t pid;
+	uint32_t uid;
+	char comm[16];
+	uint64_t dropped;
+	uint32_t pid_ns;
+	int pid_local;
+};
+
 int rcmgr_monitor_open_io(struct rcmgr_monitor **mon,
 			  const struct rcmgr_io *io, void *ctx,
 			  uint32_t portid);

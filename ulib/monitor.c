@@ -14,8 +14,13 @@
  * no refusal makes its fd readable; it passes the three-field struct of
  * 1.0 and gets rcmgr_monitor_read@LIBRCMGR_1, which writes no more than
  * those three fields (and skips a refusal, should one come).
+ *
+ * struct rcmgr_error, inside struct rcmgr_event, grew the refusing subnet
+ * in LIBRCMGR_1.3: a 1.2 binary gets rcmgr_monitor_read@LIBRCMGR_1.2,
+ * which writes the event as 1.2 laid it out.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,6 +36,12 @@ struct rcmgr_event_v1 {
 	enum rcmgr_kind kind;
 	uint32_t owner;
 };
+
+_Static_assert(offsetof(struct rcmgr_error, subnet) >=
+	       sizeof(struct rcmgr_error_v1_2) &&
+	       offsetof(struct rcmgr_error, priority) ==
+	       offsetof(struct rcmgr_error_v1_2, priority),
+	       "struct rcmgr_error grew at its end");
 
 struct rcmgr_monitor {
 	struct rcmgr_nl nl;
@@ -276,13 +287,39 @@ static int monitor_read(struct rcmgr_monitor *mon, struct rcmgr_event *ev)
 	}
 }
 
-__asm__(".symver rcmgr_monitor_read_v1_2, rcmgr_monitor_read@@LIBRCMGR_1.2");
-RCMGR_EXPORT int rcmgr_monitor_read_v1_2(struct rcmgr_monitor *mon,
+__asm__(".symver rcmgr_monitor_read_v1_3, rcmgr_monitor_read@@LIBRCMGR_1.3");
+RCMGR_EXPORT int rcmgr_monitor_read_v1_3(struct rcmgr_monitor *mon,
 					 struct rcmgr_event *ev);
-RCMGR_EXPORT int rcmgr_monitor_read_v1_2(struct rcmgr_monitor *mon,
+RCMGR_EXPORT int rcmgr_monitor_read_v1_3(struct rcmgr_monitor *mon,
 					 struct rcmgr_event *ev)
 {
 	return monitor_read(mon, ev);
+}
+
+__asm__(".symver rcmgr_monitor_read_v1_2, rcmgr_monitor_read@LIBRCMGR_1.2");
+RCMGR_EXPORT int rcmgr_monitor_read_v1_2(struct rcmgr_monitor *mon,
+					 struct rcmgr_event_v1_2 *ev);
+RCMGR_EXPORT int rcmgr_monitor_read_v1_2(struct rcmgr_monitor *mon,
+					 struct rcmgr_event_v1_2 *ev)
+{
+	struct rcmgr_event e;
+	int ret;
+
+	ret = monitor_read(mon, &e);
+	if (ret)
+		return ret;
+	ev->id = e.id;
+	ev->kind = e.kind;
+	ev->owner = e.owner;
+	ev->type = e.type;
+	memcpy(&ev->refusal, &e.refusal, sizeof(ev->refusal));
+	ev->pid = e.pid;
+	ev->uid = e.uid;
+	memcpy(ev->comm, e.comm, sizeof(ev->comm));
+	ev->dropped = e.dropped;
+	ev->pid_ns = e.pid_ns;
+	ev->pid_local = e.pid_local;
+	return 0;
 }
 
 __asm__(".symver rcmgr_monitor_read_v1, rcmgr_monitor_read@LIBRCMGR_1");

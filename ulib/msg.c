@@ -107,6 +107,35 @@ void rcmgr_msg_put_values(struct nlmsghdr *nlh, uint16_t type,
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/*
+ * A multiaddr's text as its binary attribute; nothing for NULL.  Return:
+ * 0, or -EINVAL (the thread's last error names the bad component).
+ */
+int rcmgr_msg_put_multiaddr(struct nlmsghdr *nlh, uint16_t type,
+			    const char *text)
+{
+	uint8_t b[RCMGR_MULTIADDR_MAX];
+	int len;
+
+	if (!text)
+		return 0;
+	len = rcmgr_multiaddr_parse(text, b, sizeof(b));
+	if (len == -ERANGE)
+		len = rcmgr_thread_error_set(EINVAL,
+			"multiaddr: longer than %d bytes in binary",
+			RCMGR_MULTIADDR_MAX);
+	if (len < 0)
+		return len;
+	mnl_attr_put(nlh, type, len, b);
+	return 0;
+}
+
+int rcmgr_msg_put_endpoint(struct nlmsghdr *nlh, const char *endpoint)
+{
+	return rcmgr_msg_put_multiaddr(nlh, RCMGR_A_SCOPE_ENDPOINT_BIN,
+				       endpoint);
+}
+
 static int family_attr_cb(const struct nlattr *a, void *data)
 {
 	uint16_t *id = data;
@@ -282,6 +311,8 @@ static int scope_attr_cb(const struct nlattr *a, void *data)
 	case RCMGR_A_SCOPE_USEFD:
 	case RCMGR_A_SCOPE_ZOMBIE:
 	case RCMGR_A_SCOPE_BOUND:
+	case RCMGR_A_SCOPE_ALLOWLISTED:
+	case RCMGR_A_SCOPE_VERIFY:
 		ret = mnl_attr_validate(a, MNL_TYPE_FLAG);
 		break;
 	case RCMGR_A_SCOPE_USAGE:
@@ -393,6 +424,18 @@ static int config_attr_cb(const struct nlattr *a, void *data)
 	case RCMGR_A_CONFIG_USER_BINDS:
 		v = &c->user_binds;
 		break;
+	case RCMGR_A_CONFIG_MAX_TRACKED:
+		v = &c->max_tracked;
+		break;
+	case RCMGR_A_CONFIG_TRACKED:
+		v = &c->tracked;
+		break;
+	case RCMGR_A_CONFIG_MAX_ALLOWLIST:
+		v = &c->max_allowlist;
+		break;
+	case RCMGR_A_CONFIG_ALLOWLIST_ENTRIES:
+		v = &c->allowlist_entries;
+		break;
 	default:
 		return MNL_CB_OK;
 	}
@@ -455,6 +498,10 @@ static int refusal_attr_cb(const struct nlattr *a, void *data)
 			e->kind = mnl_attr_get_u32(a);
 		else
 			e->resource = mnl_attr_get_u32(a);
+		return MNL_CB_OK;
+	case RCMGR_A_REFUSAL_SUBNET:
+		if (rcmgr_parse_netrule(a, &e->subnet) < 0)
+			return MNL_CB_ERROR;
 		return MNL_CB_OK;
 	case RCMGR_A_REFUSAL_PRIORITY:
 		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)

@@ -22,6 +22,8 @@
  *   the request and its answer is still queued.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +38,24 @@ static __thread struct rcmgr_error thread_error;
 struct rcmgr_error *rcmgr_thread_error(void)
 {
 	return &thread_error;
+}
+
+/*
+ * A failure found in the library (a malformed multiaddr): the thread's
+ * last error says why, as the kernel's extack would.  Return: -@error,
+ * errno set.
+ */
+int rcmgr_thread_error_set(int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(&thread_error, 0, sizeof(thread_error));
+	thread_error.error = error;
+	va_start(ap, fmt);
+	vsnprintf(thread_error.message, sizeof(thread_error.message), fmt, ap);
+	va_end(ap);
+	errno = error;
+	return -error;
 }
 
 /* The socket's io: the kernel's datagrams only, with their real length. */

@@ -339,14 +339,15 @@ RCMGR_EXPORT int rcmgr_open_connection(struct rcmgr *rm, enum rcmgr_dir dir,
 	char buf[REQ_SIZE];
 	struct nlmsghdr *nlh;
 
-	if (endpoint && strlen(endpoint) > 255)
-		return fail(-EINVAL);
+	int ret;
+
 	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_CONN_OPEN);
 	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, kernel_dir(dir));
 	if (usefd)
 		mnl_attr_put(nlh, RCMGR_A_SCOPE_USEFD, 0, NULL);
-	if (endpoint)
-		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, endpoint);
+	ret = rcmgr_msg_put_endpoint(nlh, endpoint);
+	if (ret)
+		return fail(ret);
 	return fail(open_handle(rm, nlh, RCMGR_KIND_CONN, conn));
 }
 
@@ -357,16 +358,17 @@ RCMGR_EXPORT int rcmgr_open_connection_fd(struct rcmgr *rm, enum rcmgr_dir dir,
 	char buf[REQ_SIZE];
 	struct nlmsghdr *nlh;
 
-	if (endpoint && strlen(endpoint) > 255)
-		return fail(-EINVAL);
+	int ret;
+
 	if (sockfd < 0)
 		return fail(-EBADF);
 	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_CONN_OPEN);
 	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_DIR, kernel_dir(dir));
 	mnl_attr_put(nlh, RCMGR_A_SCOPE_USEFD, 0, NULL);
 	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_FD, sockfd);
-	if (endpoint)
-		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_ENDPOINT, endpoint);
+	ret = rcmgr_msg_put_endpoint(nlh, endpoint);
+	if (ret)
+		return fail(ret);
 	return fail(open_handle(rm, nlh, RCMGR_KIND_CONN, conn));
 }
 
@@ -887,6 +889,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	info.sock_ino = m.sock_ino;
 	info.sock_local = m.sock_local;
 	info.sock_remote = m.sock_remote;
+	info.allowlisted = m.present & (1ull << RCMGR_A_SCOPE_ALLOWLISTED);
 	rcmgr_res_to_resources(&m.usage, &info.usage);
 	rcmgr_res_to_limit(&m.limit, &info.limit);
 	rcmgr_res_to_resources(&m.peak, &info.peak);
@@ -964,12 +967,41 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	return rcmgr_parse_config(nlh, data);
 }
 
-RCMGR_EXPORT int rcmgr_config_get(struct rcmgr *rm, struct rcmgr_config *cfg)
+static int config_get(struct rcmgr *rm, struct rcmgr_config *cfg)
 {
 	char buf[REQ_SIZE];
 
 	return fail(rcmgr_talk(rm, rcmgr_msg_request(buf, rm->family,
 				  RCMGR_CMD_CONFIG_GET), config_cb, cfg));
+}
+
+/*
+ * struct rcmgr_config grew the endpoint policy's bounds in LIBRCMGR_1.3;
+ * a binary built before passes the smaller struct and gets the
+ * LIBRCMGR_1 versions of get and set, which touch no more than it has.
+ */
+#define CONFIG_V1_SIZE	offsetof(struct rcmgr_config, max_tracked)
+#define CONFIG_V1_ALL	0x3fu
+
+__asm__(".symver rcmgr_config_get_v1_3, rcmgr_config_get@@LIBRCMGR_1.3");
+RCMGR_EXPORT int rcmgr_config_get_v1_3(struct rcmgr *rm,
+				       struct rcmgr_config *cfg);
+RCMGR_EXPORT int rcmgr_config_get_v1_3(struct rcmgr *rm,
+				       struct rcmgr_config *cfg)
+{
+	return config_get(rm, cfg);
+}
+
+__asm__(".symver rcmgr_config_get_v1, rcmgr_config_get@LIBRCMGR_1");
+RCMGR_EXPORT int rcmgr_config_get_v1(struct rcmgr *rm, void *cfg);
+RCMGR_EXPORT int rcmgr_config_get_v1(struct rcmgr *rm, void *cfg)
+{
+	struct rcmgr_config c;
+	int ret = config_get(rm, &c);
+
+	if (!ret)
+		memcpy(cfg, &c, CONFIG_V1_SIZE);
+	return ret;
 }
 
 /* A settable bound: its RCMGR_CONFIG_* bit is 1 << its index. */
@@ -987,6 +1019,9 @@ static const struct {
 	  offsetof(struct rcmgr_config, max_user_scopes) },
 	{ RCMGR_A_CONFIG_MAX_USER_BINDS,
 	  offsetof(struct rcmgr_config, max_user_binds) },
+	{ RCMGR_A_CONFIG_MAX_TRACKED, offsetof(struct rcmgr_config, max_tracked) },
+	{ RCMGR_A_CONFIG_MAX_ALLOWLIST,
+	  offsetof(struct rcmgr_config, max_allowlist) },
 };
 
 RCMGR_EXPORT int rcmgr_config_update(struct rcmgr *rm,
@@ -1008,17 +1043,42 @@ RCMGR_EXPORT int rcmgr_config_update(struct rcmgr *rm,
 	return fail(rcmgr_talk(rm, nlh, NULL, NULL));
 }
 
-RCMGR_EXPORT int rcmgr_config_set(struct rcmgr *rm,
-				  const struct rcmgr_config *cfg)
+__asm__(".symver rcmgr_config_set_v1_3, rcmgr_config_set@@LIBRCMGR_1.3");
+RCMGR_EXPORT int rcmgr_config_set_v1_3(struct rcmgr *rm,
+				       const struct rcmgr_config *cfg);
+RCMGR_EXPORT int rcmgr_config_set_v1_3(struct rcmgr *rm,
+				       const struct rcmgr_config *cfg)
 {
-	return rcmgr_config_update(rm, cfg, RCMGR_CONFIG_ALL);
+	unsigned int which = RCMGR_CONFIG_ALL;
+
+	/* No valid value: read from a module without them. */
+	if (!cfg->max_tracked)
+		which &= ~RCMGR_CONFIG_MAX_TRACKED;
+	if (!cfg->max_allowlist)
+		which &= ~RCMGR_CONFIG_MAX_ALLOWLIST;
+	return rcmgr_config_update(rm, cfg, which);
+}
+
+__asm__(".symver rcmgr_config_set_v1, rcmgr_config_set@LIBRCMGR_1");
+RCMGR_EXPORT int rcmgr_config_set_v1(struct rcmgr *rm,
+				     const struct rcmgr_config *cfg);
+RCMGR_EXPORT int rcmgr_config_set_v1(struct rcmgr *rm,
+				     const struct rcmgr_config *cfg)
+{
+	return rcmgr_config_update(rm, cfg, CONFIG_V1_ALL);
 }
 
 _Static_assert((int)RCMGR_KIND_SPAN == (int)RCMGR_SCOPE_KIND_SPAN &&
+	       (int)RCMGR_KIND_ALLOWLISTED_TRANSIENT ==
+	       (int)RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT &&
 	       (int)RCMGR_KIND_SYSTEM == (int)RCMGR_SCOPE_KIND_SYSTEM,
 	       "library scope kinds follow the uapi");
 _Static_assert((int)RCMGR_DIR_INBOUND == (int)RCMGR_DIRECTION_INBOUND &&
 	       (int)RCMGR_LIMIT_STREAM + 1 == (int)RCMGR_CLASS_STREAM &&
+	       (int)RCMGR_LIMIT_ALLOWLISTED_TRANSIENT + 1 ==
+	       (int)RCMGR_CLASS_ALLOWLISTED_TRANSIENT &&
+	       (int)RCMGR_RESOURCE_CONN_RATE ==
+	       (int)RCMGR_RESOURCE_TYPE_CONN_RATE &&
 	       (int)RCMGR_RESOURCE_FD == (int)RCMGR_RESOURCE_TYPE_FD,
 	       "library enums follow the uapi");
 _Static_assert((int)RCMGR_RESOURCE_MEMORY == RCMGR_A_RESOURCES_MEMORY &&

@@ -4,6 +4,7 @@
  * limits were scaled from (config-get's autoscale attributes).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -88,6 +89,24 @@ static int blocked_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+static uint64_t *counter(struct rcmgr_stats *st, uint16_t type)
+{
+	switch (type) {
+	case RCMGR_A_STATS_REFUSALS:
+		return &st->refusals;
+	case RCMGR_A_STATS_EVENTS:
+		return &st->events;
+	case RCMGR_A_STATS_EVENTS_DROPPED:
+		return &st->events_dropped;
+	case RCMGR_A_STATS_SUBNET_REFUSALS:
+		return &st->subnet_refusals;
+	case RCMGR_A_STATS_RATE_REFUSALS:
+		return &st->rate_refusals;
+	default:
+		return &st->verify_asked;
+	}
+}
+
 static int stats_attr_cb(const struct nlattr *a, void *data)
 {
 	struct rcmgr_stats *st = data;
@@ -97,14 +116,12 @@ static int stats_attr_cb(const struct nlattr *a, void *data)
 	case RCMGR_A_STATS_REFUSALS:
 	case RCMGR_A_STATS_EVENTS:
 	case RCMGR_A_STATS_EVENTS_DROPPED:
+	case RCMGR_A_STATS_SUBNET_REFUSALS:
+	case RCMGR_A_STATS_RATE_REFUSALS:
+	case RCMGR_A_STATS_VERIFY_ASKED:
 		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
 			return MNL_CB_ERROR;
-		if (mnl_attr_get_type(a) == RCMGR_A_STATS_REFUSALS)
-			st->refusals = mnl_attr_get_u64(a);
-		else if (mnl_attr_get_type(a) == RCMGR_A_STATS_EVENTS)
-			st->events = mnl_attr_get_u64(a);
-		else
-			st->events_dropped = mnl_attr_get_u64(a);
+		*counter(st, mnl_attr_get_type(a)) = mnl_attr_get_u64(a);
 		break;
 	case RCMGR_A_STATS_BLOCKED:
 		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 ||
@@ -129,7 +146,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-RCMGR_EXPORT int rcmgr_stats_get(struct rcmgr *rm, struct rcmgr_stats *st)
+static int stats_get(struct rcmgr *rm, struct rcmgr_stats *st)
 {
 	char buf[REQ_SIZE];
 
@@ -138,6 +155,33 @@ RCMGR_EXPORT int rcmgr_stats_get(struct rcmgr *rm, struct rcmgr_stats *st)
 		return 0;
 	return fail(rcmgr_talk(rm, rcmgr_msg_request(buf, rm->family,
 				  RCMGR_CMD_STATS_GET), stats_cb, st));
+}
+
+/*
+ * struct rcmgr_stats grew the endpoint policy's counters in LIBRCMGR_1.3;
+ * a binary built before passes the smaller struct and gets
+ * rcmgr_stats_get@LIBRCMGR_1.2, which fills no more than it has.
+ */
+__asm__(".symver rcmgr_stats_get_v1_3, rcmgr_stats_get@@LIBRCMGR_1.3");
+RCMGR_EXPORT int rcmgr_stats_get_v1_3(struct rcmgr *rm,
+				      struct rcmgr_stats *st);
+RCMGR_EXPORT int rcmgr_stats_get_v1_3(struct rcmgr *rm,
+				      struct rcmgr_stats *st)
+{
+	return stats_get(rm, st);
+}
+
+#define STATS_V1_2_SIZE	offsetof(struct rcmgr_stats, subnet_refusals)
+
+__asm__(".symver rcmgr_stats_get_v1_2, rcmgr_stats_get@LIBRCMGR_1.2");
+RCMGR_EXPORT int rcmgr_stats_get_v1_2(struct rcmgr *rm, void *st);
+RCMGR_EXPORT int rcmgr_stats_get_v1_2(struct rcmgr *rm, void *st)
+{
+	struct rcmgr_stats s;
+	int ret = stats_get(rm, &s);
+
+	memcpy(st, &s, STATS_V1_2_SIZE);
+	return ret;
 }
 
 static int autoscale_attr_cb(const struct nlattr *a, void *data)

@@ -31,6 +31,7 @@ int pick(const char *what, const char *arg, const char *const *words,
 int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_u64(const char *what, const char *arg, uint64_t max, uint64_t *v);
 int parse_limit(const char *what, const char *arg, bool size, int64_t *v);
+int parse_rate(const char *what, const char *arg, int64_t *v);
 int parse_name(const char *what, const char *arg, char *out, size_t size);
 size_t escape(const char *p, size_t len, bool text, char *out, size_t size);
 int kernel_err(struct rcmgr *rm, int ret);
@@ -52,6 +53,7 @@ void out_text(const char *s);
 void out_str(const char *key, const char *val, bool with_key);
 void out_name(const char *key, const char *p, size_t len);
 void out_u64(const char *key, uint64_t v);
+void out_rate(const char *key, int64_t v);
 void out_limit(const char *key, int64_t v);
 void out_flag(const char *key, bool v);
 int out_end_list(void);
@@ -90,6 +92,16 @@ struct cmd {
 			unsigned int which;
 		} config;
 		struct {
+			bool add;
+			char multiaddr[RCMGR_MULTIADDR_TEXT_MAX];
+		} allowlist;
+		struct {
+			int table;		/* enum rcmgr_netlimit */
+			struct rcmgr_netrule rule;
+			unsigned int which;	/* 1 rate, 2 burst, 4 conns */
+			bool del;
+		} net;
+		struct {
 			uint64_t count;		/* frames; 0: until interrupted */
 			unsigned int delay_ms;
 		} top;
@@ -102,6 +114,10 @@ int config_parse(int argc, char **argv, struct cmd *c);
 int monitor_parse(int argc, char **argv, struct cmd *c);
 int monitor_run(void);
 int limitfile_cmd(bool load, const char *file, struct cmd *c);
+int allowlist_parse(int argc, char **argv, struct cmd *c);
+int parse_multiaddr(const char *arg, char *out, size_t size);
+int netlimit_table(const char *word);
+int netlimit_parse(int cmd, int table, int argc, char **argv, struct cmd *c);
 
 /* snap.c: every scope at once, for the tree, top and metrics. */
 struct snap {

@@ -11,6 +11,7 @@
 static const char *const bound_words[] = {
 	"max_handles", "max_owner_handles", "max_scopes",
 	"max_user_handles", "max_user_scopes", "max_user_binds",
+	"max_tracked", "max_allowlist",
 };
 
 static int config_show(struct rcmgr *rm, struct cmd *c)
@@ -35,6 +36,13 @@ static int config_show(struct rcmgr *rm, struct cmd *c)
 	out_u64("user_handles", cfg.user_handles);
 	out_u64("user_scopes", cfg.user_scopes);
 	out_u64("user_binds", cfg.user_binds);
+	/* A module without the endpoint policy says 0: no bound there. */
+	if (cfg.max_tracked || cfg.max_allowlist) {
+		out_u64("max_tracked", cfg.max_tracked);
+		out_u64("tracked", cfg.tracked);
+		out_u64("max_allowlist", cfg.max_allowlist);
+		out_u64("allowlist_entries", cfg.allowlist_entries);
+	}
 	/* What the default limits are scaled from, if the module scales. */
 	if (!rcmgr_autoscale_get(rm, &as) && (as.ram || as.memory || as.fds)) {
 		out_u64("autoscale_ram", as.ram);
@@ -58,7 +66,8 @@ static int config_help(struct rcmgr *rm, struct cmd *c)
 	       "       rcmgr config set BOUND NUMBER [ BOUND NUMBER ]...\n"
 	       "       rcmgr config help\n"
 	       "BOUND := { max_handles | max_owner_handles | max_scopes |\n"
-	       "           max_user_handles | max_user_scopes | max_user_binds }\n"
+	       "           max_user_handles | max_user_scopes | max_user_binds |\n"
+	       "           max_tracked | max_allowlist }\n"
 	       "NUMBER := 1 .. 4294967295\n");
 	return EXIT_OK;
 }
@@ -70,6 +79,7 @@ int config_parse(int argc, char **argv, struct cmd *c)
 		&c->config.cfg.max_handles, &c->config.cfg.max_owner_handles,
 		&c->config.cfg.max_scopes, &c->config.cfg.max_user_handles,
 		&c->config.cfg.max_user_scopes, &c->config.cfg.max_user_binds,
+		&c->config.cfg.max_tracked, &c->config.cfg.max_allowlist,
 	};
 	uint64_t n;
 	int i = 0, k;

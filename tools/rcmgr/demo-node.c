@@ -22,7 +22,7 @@
 
 static struct rcmgr *rm;
 static const char *me;
-static char endpoint[64];
+static char endpoint[64];	/* dial: where to */
 
 static int why(int ret, const char *what)
 {
@@ -79,8 +79,9 @@ static void parse_where(const char *arg)
 
 static int listen_loop(int count)
 {
-	struct sockaddr_in a = where;
-	char peer[128], ep[64];
+	struct sockaddr_in a = where, from;
+	char peer[128], ep[64], remote[96];
+	socklen_t len = sizeof(from);
 	struct rcmgr_scope *c;
 	int l, fd, i, ret, one = 1;
 	ssize_t n;
@@ -93,11 +94,18 @@ static int listen_loop(int count)
 	printf("%s: listening on %s:%d\n", me, ep, ntohs(a.sin_port));
 	fflush(stdout);
 	for (i = 0; i < count; i++) {
-		fd = accept(l, NULL, NULL);
+		fd = accept(l, (void *)&from, &len);
 		if (fd < 0)
 			return 1;
-		/* Inbound: open and bind the accepted socket in one go. */
-		ret = rcmgr_open_connection_fd(rm, RCMGR_DIR_INBOUND, fd, endpoint, &c);
+		/*
+		 * Inbound: open and bind the accepted socket in one go.  The
+		 * endpoint is the dialler's address, as go-libp2p's is; the
+		 * kernel refuses one that contradicts the socket.
+		 */
+		inet_ntop(AF_INET, &from.sin_addr, ep, sizeof(ep));
+		snprintf(remote, sizeof(remote), "/ip4/%s/tcp/%d", ep,
+			 ntohs(from.sin_port));
+		ret = rcmgr_open_connection_fd(rm, RCMGR_DIR_INBOUND, fd, remote, &c);
 		if (ret) {
 			why(ret, "connection");
 			close(fd);

@@ -5,6 +5,8 @@
  * rcmgr limit delete CLASS name NAME
  * rcmgr limit reset
  * rcmgr limit load FILE, rcmgr limit dump: see limitfile.c
+ * rcmgr limit { show | set | delete | reset } { subnet | rate | verify }:
+ *   see netlimit.c
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,7 +29,12 @@ static const char *const class_words[] = {
 	[RCMGR_LIMIT_PEER] = "peer",
 	[RCMGR_LIMIT_CONN] = "conn",
 	[RCMGR_LIMIT_STREAM] = "stream",
+	[RCMGR_LIMIT_ALLOWLISTED_SYSTEM] = "allowlisted-system",
+	[RCMGR_LIMIT_ALLOWLISTED_TRANSIENT] = "allowlisted-transient",
+	/* Then the per-address tables (netlimit.c): one prefix space. */
+	"subnet", "rate", "verify",
 };
+#define NR_CLASS	(RCMGR_LIMIT_ALLOWLISTED_TRANSIENT + 1)
 
 static bool class_has_names(int c)
 {
@@ -60,7 +67,7 @@ static int dump_fn(const struct rcmgr_limit_info *i, void *arg)
 {
 	const struct cmd *c = arg;
 
-	if ((size_t)i->limit_class >= ARRAY_SIZE(class_words))
+	if ((int)i->limit_class >= NR_CLASS)
 		return 0;	/* a newer module's class */
 	if (c->limit.class < 0 || (int)i->limit_class == c->limit.class)
 		print_limit(i->limit_class, i->name, i->name_len, &i->limit);
@@ -123,12 +130,20 @@ static int limit_help(struct rcmgr *rm, struct cmd *c)
 	       "       rcmgr limit reset\n"
 	       "       rcmgr limit load FILE\n"
 	       "       rcmgr limit dump\n"
+	       "       rcmgr limit show { subnet | rate | verify }\n"
+	       "       rcmgr limit set subnet RULE conns VALUE\n"
+	       "       rcmgr limit set rate { RULE | global } [ rate RATE ] [ burst COUNT ]\n"
+	       "       rcmgr limit delete { subnet | rate } { RULE | global }\n"
+	       "       rcmgr limit reset { subnet | rate }\n"
 	       "       rcmgr limit help\n"
 	       "CLASS := { system | transient | service | service-peer | protocol |\n"
-	       "           protocol-peer | peer | conn | stream }\n"
+	       "           protocol-peer | peer | conn | stream | allowlisted-system |\n"
+	       "           allowlisted-transient }\n"
 	       "LIMIT := { memory | streams_inbound | streams_outbound | streams |\n"
 	       "           conns_inbound | conns_outbound | conns | fd }\n"
-	       "VALUE := { NUMBER | SIZE | max }    SIZE (memory): NUMBER{K|M|G|KiB|MiB|GiB}\n");
+	       "VALUE := { NUMBER | SIZE | max }    SIZE (memory): NUMBER{K|M|G|KiB|MiB|GiB}\n"
+	       "RULE := { { ipv4 | ipv6 } /BITS | prefix ADDRESS/BITS }\n"
+	       "RATE := { NUMBER[.DIGITS] | max }\n");
 	return EXIT_OK;
 }
 
@@ -140,7 +155,7 @@ static int parse_target(int argc, char **argv, struct cmd *c, bool need_name)
 
 	if (!argc)
 		return usage_err("a class is needed; try \"rcmgr limit help\""), -1;
-	i = pick("class", argv[0], class_words, ARRAY_SIZE(class_words));
+	i = pick("class", argv[0], class_words, NR_CLASS);
 	if (i < 0)
 		return -1;
 	c->limit.class = i;
@@ -191,7 +206,7 @@ int limit_parse(int argc, char **argv, struct cmd *c)
 		"show", "list", "set", "delete", "reset", "help",
 		"load", "dump",
 	};
-	int i = 0, n;
+	int i = 0, n, t;
 
 	c->limit.class = -1;
 	if (argc) {
@@ -199,6 +214,19 @@ int limit_parse(int argc, char **argv, struct cmd *c)
 		if (i < 0)
 			return EXIT_USAGE;
 		argc--, argv++;
+	}
+	/* A per-address table instead of a class; reset takes only those. */
+	if (argc && i <= 4) {
+		t = match_word(argv[0], class_words, ARRAY_SIZE(class_words));
+		if (t < 0 && i != 4)
+			t = pick("class", argv[0], class_words,
+				 ARRAY_SIZE(class_words));
+		if (t < 0 && i != 4)
+			return EXIT_USAGE;
+		if (t >= NR_CLASS)
+			return netlimit_parse(i == 1 ? 0 : i,
+					      netlimit_table(class_words[t]),
+					      argc, argv, c);
 	}
 	switch (i) {
 	case 0:
@@ -229,7 +257,7 @@ int limit_parse(int argc, char **argv, struct cmd *c)
 	case 4:
 		c->run = limit_reset;
 		if (argc)
-			return usage_err("\"limit reset\" takes no arguments");
+			return usage_err("\"limit reset\" takes no arguments but a table: subnet or rate");
 		return 0;
 	case 6:
 		if (argc != 1)

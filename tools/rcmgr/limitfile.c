@@ -18,7 +18,6 @@
  * A dump writes the effective configuration in the same format, every
  * value explicit, names sorted, so dump | load | dump is byte-identical.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -30,7 +29,7 @@
 
 #include "cli.h"
 
-#define NR_CLASSES	(RCMGR_LIMIT_STREAM + 1)
+#define NR_CLASSES	(RCMGR_LIMIT_ALLOWLISTED_TRANSIENT + 1)
 #define NR_FIELDS	8
 #define PEER_MAX_LEN	128	/* the kernel's peer attribute */
 #define LIMIT_NAME_MAX	256	/* the kernel's limit name attribute */
@@ -57,13 +56,13 @@ static const int field_res[NR_FIELDS] = {
 /* PartialLimitConfig's keys, in its order: the dump's order. */
 static const struct {
 	const char *key;
-	int class;		/* -1: the allowlist, which rcmgr lacks */
+	int class;
 	bool named;
 } keys[] = {
 	{ "System", RCMGR_LIMIT_SYSTEM, false },
 	{ "Transient", RCMGR_LIMIT_TRANSIENT, false },
-	{ "AllowlistedSystem", -1, false },
-	{ "AllowlistedTransient", -1, false },
+	{ "AllowlistedSystem", RCMGR_LIMIT_ALLOWLISTED_SYSTEM, false },
+	{ "AllowlistedTransient", RCMGR_LIMIT_ALLOWLISTED_TRANSIENT, false },
 	{ "ServiceDefault", RCMGR_LIMIT_SERVICE, false },
 	{ "Service", RCMGR_LIMIT_SERVICE, true },
 	{ "ServicePeerDefault", RCMGR_LIMIT_SERVICE_PEER, false },
@@ -221,153 +220,13 @@ static int parse_limits(int k, const char *name, json_t *o, struct entry *e)
 	return 0;
 }
 
-/*
- * Peer IDs in text form, as go-libp2p's peer.Decode() takes them: a
- * multihash in base58btc ("Qm...", "12D3KooW..."), or a CIDv1 of codec
- * libp2p-key in multibase base32 ("b...") or base16 ("f...").  A peer ID
- * is at most PEER_ID_BYTES long as bytes.
- */
-#define PEER_ID_BYTES		96
-#define MH_IDENTITY		0x00
-#define MH_SHA2_256		0x12
-#define CID_V1			0x01
-#define CODEC_LIBP2P_KEY	0x72
-
-static int b58_digit(char c)
-{
-	static const char b58[] =
-		"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-	const char *p = c ? strchr(b58, c) : NULL;
-
-	return p ? p - b58 : -1;
-}
-
-/* Return: the bytes of base58btc @s in @out, or -1. */
-static int b58_decode(const char *s, unsigned char *out, size_t size)
-{
-	size_t len = 0, i, zeros = 0;
-	int d;
-
-	for (; *s == '1'; s++)
-		zeros++;
-	for (; *s; s++) {
-		unsigned int carry;
-
-		d = b58_digit(*s);
-		if (d < 0)
-			return -1;
-		carry = d;
-		for (i = 0; i < len; i++) {
-			carry += out[size - 1 - i] * 58;
-			out[size - 1 - i] = carry & 0xff;
-			carry >>= 8;
-		}
-		for (; carry; carry >>= 8) {
-			if (len == size)
-				return -1;
-			out[size - 1 - len++] = carry & 0xff;
-		}
-	}
-	if (len + zeros > size)
-		return -1;
-	memmove(out + zeros, out + size - len, len);
-	memset(out, 0, zeros);
-	return len + zeros;
-}
-
-/* Return: the bytes of lowercase base32 (RFC 4648, no padding) @s, or -1. */
-static int b32_decode(const char *s, unsigned char *out, size_t size)
-{
-	unsigned int acc = 0, bits = 0;
-	size_t len = 0;
-	int d;
-
-	for (; *s; s++) {
-		if (*s >= 'a' && *s <= 'z')
-			d = *s - 'a';
-		else if (*s >= '2' && *s <= '7')
-			d = *s - '2' + 26;
-		else
-			return -1;
-		acc = acc << 5 | d;
-		bits += 5;
-		if (bits >= 8) {
-			if (len == size)
-				return -1;
-			bits -= 8;
-			out[len++] = acc >> bits & 0xff;
-		}
-	}
-	/* Leftover bits are padding: fewer than 5, all zero. */
-	return bits < 5 && !(acc & ((1u << bits) - 1)) ? (int)len : -1;
-}
-
-/* Return: the bytes of lowercase base16 @s, or -1. */
-static int b16_decode(const char *s, unsigned char *out, size_t size)
-{
-	size_t len = 0;
-	unsigned int v;
-
-	for (; s[0] && s[1]; s += 2) {
-		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]) ||
-		    isupper((unsigned char)s[0]) || isupper((unsigned char)s[1]) ||
-		    sscanf(s, "%2x", &v) != 1 || len == size)
-			return -1;
-		out[len++] = v;
-	}
-	return *s ? -1 : (int)len;
-}
-
-/* One unsigned varint of at most 4 bytes at @p, below @end; or -1. */
-static long varint(const unsigned char **p, const unsigned char *end)
-{
-	long v = 0;
-	int i;
-
-	for (i = 0; i < 4 && *p < end; i++) {
-		v |= (long)(**p & 0x7f) << (7 * i);
-		if (!(*(*p)++ & 0x80))
-			return v;
-	}
-	return -1;
-}
-
-/* A multihash of a peer ID: identity or sha2-256, its length exact. */
-static bool peer_multihash(const unsigned char *p, const unsigned char *end)
-{
-	long code = varint(&p, end), len = varint(&p, end);
-
-	if (len < 0 || len != end - p)
-		return false;
-	return (code == MH_IDENTITY && len > 0) ||
-	       (code == MH_SHA2_256 && len == 32);
-}
-
+/* A peer ID in text form, as go-libp2p's peer.Decode() takes it. */
 static bool peer_id_text(const char *s)
 {
-	unsigned char buf[PEER_ID_BYTES];
-	const unsigned char *p = buf;
-	long version, codec;
-	int n;
+	uint8_t mh[RCMGR_PEER_ID_MAX];
 
-	if (strlen(s) > PEER_MAX_LEN)
-		return false;
-	if (s[0] == 'Q' || s[0] == '1') {
-		n = b58_decode(s, buf, sizeof(buf));
-		return n > 0 && peer_multihash(buf, buf + n);
-	}
-	if (s[0] == 'b')
-		n = b32_decode(s + 1, buf, sizeof(buf));
-	else if (s[0] == 'f')
-		n = b16_decode(s + 1, buf, sizeof(buf));
-	else
-		return false;
-	if (n <= 0)
-		return false;
-	version = varint(&p, buf + n);
-	codec = varint(&p, buf + n);
-	return version == CID_V1 && codec == CODEC_LIBP2P_KEY &&
-	       peer_multihash(p, buf + n);
+	return strlen(s) <= PEER_MAX_LEN &&
+	       rcmgr_peer_id_parse(s, mh, sizeof(mh)) > 0;
 }
 
 /* Return: what is wrong with @name as a key of keys[@k], or NULL. */
@@ -418,9 +277,6 @@ static int parse_file(json_t *root)
 			return usage_err("\"%s\" is not a limit key; expected one of: %s",
 					 esc, key_list());
 		}
-		if (keys[k].class < 0)
-			return usage_err("%s: rcmgr has no allowlist yet, so it has no allowlisted scopes to limit; remove the key",
-					 key);
 		if (!keys[k].named) {
 			ret = parse_limits(k, NULL, o, new_entry());
 			if (ret)
@@ -756,8 +612,6 @@ static int limitfile_dump(struct rcmgr *rm, struct cmd *c)
 		return ret;
 	qsort(lf.h, lf.nh, sizeof(*lf.h), held_cmp);	/* names sorted */
 	for (k = 0; k < ARRAY_SIZE(keys); k++) {
-		if (keys[k].class < 0)
-			continue;
 		if (!keys[k].named) {
 			struct held *h = find_held(keys[k].class, NULL);
 

@@ -12,7 +12,10 @@
  *   peer_connections{dir}, peer_streams{dir}, peer_memory, conn_memory:
  *                                histograms over the live peers (conns)
  *   blocked_resources{dir,scope,resource}: refusals by the class of the
- *                                refusing scope, resource and direction
+ *                                refusing scope, resource and direction;
+ *                                the allowlisted scopes as go-libp2p
+ *                                labels them, by their scope names
+ *                                "allowlistedSystem", "allowlistedTransient"
  *   limit{scope,resource}        system and transient
  *
  * One snapshot: the values are those "rcmgr -j scope show" prints at the
@@ -206,35 +209,58 @@ static const char *const res_word[8] = {
 	"connection", "fd",
 };
 
+/* go-libp2p's label: its scope name up to the first ':' or '-'. */
+static const char *blocked_label(int kind)
+{
+	if (kind == RCMGR_KIND_ALLOWLISTED_SYSTEM)
+		return "allowlistedSystem";
+	if (kind == RCMGR_KIND_ALLOWLISTED_TRANSIENT)
+		return "allowlistedTransient";
+	return kind_name(kind);
+}
+
+static void add_blocked(struct rcmgr_resources *to,
+			const struct rcmgr_resources *from)
+{
+	const int64_t *f[] = RES_FIELDS(from);
+	int64_t *t[] = RES_FIELDS(to);
+	size_t r;
+
+	for (r = 0; r < ARRAY_SIZE(f); r++)
+		*t[r] += *f[r];
+}
+
 static void blocked(struct rcmgr *rm, const struct snap *sn)
 {
-	struct rcmgr_resources sum[RCMGR_KIND_SPAN + 1] = {};
+	struct rcmgr_resources sum[RCMGR_KIND_ALLOWLISTED_TRANSIENT + 1] = {};
 	struct rcmgr_stats st;
 	bool kept = !rcmgr_stats_get(rm, &st);
 	int kind;
 	size_t k, r;
 
-	if (kept) {
-		memcpy(sum, st.blocked, sizeof(sum));
-	} else {
-		for (k = 0; k < sn->n; k++) {
-			const int64_t *from[] = RES_FIELDS(&sn->s[k].blocked);
-			int64_t *to[] = RES_FIELDS(&sum[sn->s[k].kind]);
+	if (kept)
+		memcpy(sum, st.blocked, sizeof(st.blocked));
+	/*
+	 * The namespace's counters stop at span; the allowlisted scopes live
+	 * as long as the namespace, so their own counts are as good.
+	 */
+	for (k = 0; k < sn->n; k++) {
+		const struct rcmgr_scope_info *i = &sn->s[k];
 
-			if (sn->s[k].kind > RCMGR_KIND_SPAN)
-				continue;
-			for (r = 0; r < ARRAY_SIZE(from); r++)
-				*to[r] += *from[r];
-		}
+		if (i->kind > RCMGR_KIND_ALLOWLISTED_TRANSIENT ||
+		    (kept && i->kind <= RCMGR_KIND_SPAN))
+			continue;
+		add_blocked(&sum[i->kind], &i->blocked);
 	}
 	head("blocked_resources", kept ? "counter" : "gauge",
 	     "Number of blocked resources");
-	for (kind = RCMGR_KIND_SYSTEM; kind <= RCMGR_KIND_SPAN; kind++) {
+	for (kind = RCMGR_KIND_SYSTEM; kind <= RCMGR_KIND_ALLOWLISTED_TRANSIENT;
+	     kind++) {
 		const int64_t *v[] = RES_FIELDS(&sum[kind]);
 
 		for (r = 0; r < ARRAY_SIZE(v); r++)
 			printf(NS "blocked_resources{dir=\"%s\",scope=\"%s\",resource=\"%s\"} %lld\n",
-			       res_dir[r], kind_name(kind), res_word[r],
+			       res_dir[r], blocked_label(kind), res_word[r],
 			       (long long)*v[r]);
 	}
 	if (kept) {

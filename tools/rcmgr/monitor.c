@@ -8,6 +8,7 @@
  * the kernel ended because their socket died.  Events lost because we
  * were slow are reported as a "lost" line, and the monitor goes on.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,9 @@ static int monitor_stats(struct rcmgr *rm, struct cmd *c)
 	out_u64("refusals", st.refusals);
 	out_u64("events", st.events);
 	out_u64("events_dropped", st.events_dropped);
+	out_u64("subnet_refusals", st.subnet_refusals);
+	out_u64("rate_refusals", st.rate_refusals);
+	out_u64("verify_asked", st.verify_asked);
 	if (json)
 		out_nest("blocked");
 	for (k = RCMGR_KIND_SYSTEM; k <= RCMGR_KIND_SPAN; k++) {
@@ -88,6 +92,61 @@ int monitor_parse(int argc, char **argv, struct cmd *c)
 	return 0;
 }
 
+/* Who was refused, and how many refusal events were suppressed before. */
+static void print_who(const struct rcmgr_event *ev)
+{
+	/* Another pid namespace's pid would name one of ours. */
+	if (ev->pid_local)
+		out_u64("pid", ev->pid);
+	else
+		out_str("pid", "foreign", true);
+	out_name("comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+	out_u64("uid", ev->uid);
+	out_u64("dropped", ev->dropped);
+	out_close();
+}
+
+/* The refusing rule of a per-address table, "10.0.0.1/32" or "global". */
+static void rule_text(const struct rcmgr_netrule *r, char *buf, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (r->family != AF_INET && r->family != AF_INET6) {
+		snprintf(buf, size, "global");
+		return;
+	}
+	inet_ntop(r->family, r->addr, addr, sizeof(addr));
+	snprintf(buf, size, "%s/%u", addr, r->prefix_len);
+}
+
+/*
+ * "refused conn-limit 10.0.0.1/32 resource subnet_conns conns 8 pid 812
+ * comm node uid 0 dropped 0": no scope refused, the subnet (or the network
+ * of a prefix rule, or the global bucket) did, under the rule shown.
+ */
+static void print_subnet_refusal(const struct rcmgr_event *ev)
+{
+	const struct rcmgr_error *e = &ev->refusal;
+	bool conns = e->resource == RCMGR_RESOURCE_SUBNET_CONNS;
+	char rule[INET6_ADDRSTRLEN + 8];
+
+	rule_text(&e->subnet, rule, sizeof(rule));
+	out_open();
+	out_str("event", "refused", false);
+	out_text(" ");
+	out_str("table", conns ? "conn-limit" : "rate-limit", false);
+	out_text(" ");
+	out_str("subnet", rule, false);
+	out_str("resource", conns ? "subnet_conns" : "conn_rate", true);
+	if (conns) {
+		out_limit("conns", e->subnet.conns);
+	} else {
+		out_rate("rate", e->subnet.rate);
+		out_u64("burst", e->subnet.burst);
+	}
+	print_who(ev);
+}
+
 /*
  * "refused transient id 2 resource conns_inbound dir inbound usage 1
  * attempted 1 limit 1 pid 812 comm node uid 0 dropped 0".
@@ -97,6 +156,11 @@ static void print_refusal(const struct rcmgr_event *ev)
 	static const char *const dirs[] = { "unknown", "inbound", "outbound" };
 	const struct rcmgr_error *e = &ev->refusal;
 
+	if (e->resource == RCMGR_RESOURCE_SUBNET_CONNS ||
+	    e->resource == RCMGR_RESOURCE_CONN_RATE) {
+		print_subnet_refusal(ev);
+		return;
+	}
 	out_open();
 	out_str("event", "refused", false);
 	out_text(" ");
@@ -119,15 +183,7 @@ static void print_refusal(const struct rcmgr_event *ev)
 	out_limit("limit", e->limit);
 	if (e->resource == RCMGR_RESOURCE_MEMORY)
 		out_u64("prio", e->priority);
-	/* Another pid namespace's pid would name one of ours. */
-	if (ev->pid_local)
-		out_u64("pid", ev->pid);
-	else
-		out_str("pid", "foreign", true);
-	out_name("comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
-	out_u64("uid", ev->uid);
-	out_u64("dropped", ev->dropped);
-	out_close();
+	print_who(ev);
 }
 
 int monitor_run(void)

@@ -153,6 +153,45 @@ int parse_limit(const char *what, const char *arg, bool size, int64_t *v)
 	return ret;
 }
 
+/*
+ * A rate, connections per second: "max", or digits with at most three
+ * decimals ("0.2", "100"); in thousandths, as the module counts them.
+ */
+int parse_rate(const char *what, const char *arg, int64_t *v)
+{
+	const char *dot = strchr(arg, '.');
+	uint64_t w, frac = 0;
+	char whole[32];
+	size_t n;
+	int k;
+
+	if (!strcmp(arg, "max")) {
+		*v = RCMGR_LIMIT_UNLIMITED;
+		return 0;
+	}
+	n = dot ? (size_t)(dot - arg) : strlen(arg);
+	if (n >= sizeof(whole))
+		return bad(what, arg, "out of range");
+	memcpy(whole, arg, n);
+	whole[n] = '\0';
+	if (parse_num(what, whole, false, INT64_MAX / 1000 - 1, &w))
+		return EXIT_USAGE;
+	if (dot) {
+		n = strlen(dot + 1);
+		if (!n || n > 3)
+			return bad(what, arg, "at most three decimals, after a digit");
+		for (k = 0; k < 3; k++) {
+			char c = (size_t)k < n ? dot[1 + k] : '0';
+
+			if (c < '0' || c > '9')
+				return bad(what, arg, "not a decimal number");
+			frac = frac * 10 + (c - '0');
+		}
+	}
+	*v = w * 1000 + frac;
+	return 0;
+}
+
 static int hex(char c)
 {
 	if (c >= '0' && c <= '9')

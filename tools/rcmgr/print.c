@@ -10,6 +10,7 @@
  * (see escape()), so JSON stays valid UTF-8 and a name can be pasted back.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
@@ -121,6 +122,31 @@ void out_name(const char *key, const char *p, size_t len)
 
 	escape(p, len, !json, esc, sizeof(esc));
 	out_str(key, esc, true);
+}
+
+/*
+ * A rate in thousandths per second, as a decimal ("0.2", "100"): a JSON
+ * number with a fraction; unlimited is S64_MAX ("max"), as for limits.
+ */
+void out_rate(const char *key, int64_t v)
+{
+	char buf[48];
+
+	if (v == RCMGR_LIMIT_UNLIMITED) {
+		out_limit(key, v);
+		return;
+	}
+	if (v % 1000)
+		snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)(v / 1000),
+			 (long long)(v % 1000));
+	else
+		snprintf(buf, sizeof(buf), "%lld", (long long)(v / 1000));
+	while (strchr(buf, '.') && buf[strlen(buf) - 1] == '0')
+		buf[strlen(buf) - 1] = '\0';
+	if (json)
+		json_object_set_new(top(), key, json_real(strtod(buf, NULL)));
+	else
+		printf(" %s %s", key, buf);
 }
 
 void out_u64(const char *key, uint64_t v)

@@ -27,7 +27,8 @@ static int help(FILE *f, int ret)
 		"       rcmgr [ -j ] monitor\n"
 		"       rcmgr [ -j ] top [ -n COUNT ] [ -d SECONDS ]\n"
 		"       rcmgr metrics\n"
-		"OBJECT := { scope | limit | config | monitor | top | metrics }\n"
+		"OBJECT := { scope | limit | allowlist | config | monitor | top |\n"
+		"            metrics }\n"
 		"OPTIONS := { -j[son] | -p[retty] | -d[etails] | -s[tatistics] |\n"
 		"             -n[etns] NETNS | -V[ersion] | -h[elp] }\n");
 	return ret;
@@ -63,7 +64,7 @@ static int run(int argc, char **argv)
 	};
 	static const char *const objects[] = {
 		"scope", "limit", "config", "monitor", "help", "top",
-		"metrics",
+		"metrics", "allowlist",
 	};
 	const char *netns = NULL;
 	struct cmd c = {};
@@ -135,6 +136,9 @@ static int run(int argc, char **argv)
 		break;
 	case 6:
 		ret = metrics_parse(argc, argv, &c);
+		break;
+	case 7:
+		ret = allowlist_parse(argc, argv, &c);
 		break;
 	default:
 		if (argc)

@@ -22,6 +22,8 @@ static const char *const kind_words[] = {
 	[RCMGR_KIND_CONN] = "conn",
 	[RCMGR_KIND_STREAM] = "stream",
 	[RCMGR_KIND_SPAN] = "span",
+	[RCMGR_KIND_ALLOWLISTED_SYSTEM] = "allowlisted-system",
+	[RCMGR_KIND_ALLOWLISTED_TRANSIENT] = "allowlisted-transient",
 };
 
 const char *kind_name(enum rcmgr_kind k)
@@ -92,8 +94,10 @@ static int print_scope(const struct rcmgr_scope_info *i, void *arg)
 		out_name("peer", i->peer, i->peer_len);
 	if (i->kind == RCMGR_KIND_CONN || i->kind == RCMGR_KIND_STREAM) {
 		out_str("dir", dirs[i->dir <= 2 ? i->dir : 0], true);
-		if (i->kind == RCMGR_KIND_CONN)
+		if (i->kind == RCMGR_KIND_CONN) {
 			out_flag("usefd", i->usefd);
+			out_flag("allowlisted", i->allowlisted);
+		}
 		if (i->endpoint)
 			out_name("endpoint", i->endpoint, strlen(i->endpoint));
 		if (i->kind == RCMGR_KIND_CONN && i->usefd)

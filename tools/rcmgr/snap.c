@@ -193,6 +193,8 @@ void scope_label(const struct rcmgr_scope_info *i, char *buf, size_t size)
 		break;
 	case RCMGR_KIND_SYSTEM:
 	case RCMGR_KIND_TRANSIENT:
+	case RCMGR_KIND_ALLOWLISTED_SYSTEM:
+	case RCMGR_KIND_ALLOWLISTED_TRANSIENT:
 	case RCMGR_KIND_PEER:
 		break;
 	default:

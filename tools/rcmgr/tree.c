@@ -4,7 +4,9 @@
  * it, system at the root; transient, services, protocols and peers under
  * it; a service's or protocol's per-peer scopes under it; conns and
  * streams under their peer (under transient until they have one, or for a
- * stream, a protocol); spans under what they charge.  A scope is charged
+ * stream, a protocol); spans under what they charge.  allowlisted-system
+ * is a root of its own, with allowlisted-transient and the allowlisted
+ * conns that have no peer yet under it.  A scope is charged
  * to more than its tree parent (a stream also to its protocol and
  * service): the tree is where to look, the limits are each scope's own.
  *
@@ -118,9 +120,12 @@ static int tree_parent(const struct snap *sn, size_t k, int sys, int trans)
 
 	switch (i->kind) {
 	case RCMGR_KIND_SYSTEM:
+	case RCMGR_KIND_ALLOWLISTED_SYSTEM:
 		return -1;
 	case RCMGR_KIND_TRANSIENT:
 		return sys;
+	case RCMGR_KIND_ALLOWLISTED_TRANSIENT:
+		return find_named(RCMGR_KIND_ALLOWLISTED_SYSTEM, NULL, 0);
 	case RCMGR_KIND_SERVICE:
 		return g + G_SERVICES;
 	case RCMGR_KIND_PROTOCOL:
@@ -136,6 +141,8 @@ static int tree_parent(const struct snap *sn, size_t k, int sys, int trans)
 	case RCMGR_KIND_CONN:
 		if (i->peer)
 			p = find_named(RCMGR_KIND_PEER, i->peer, i->peer_len);
+		if (p < 0 && i->allowlisted)
+			p = find_named(RCMGR_KIND_ALLOWLISTED_TRANSIENT, NULL, 0);
 		return p >= 0 ? p : (trans >= 0 ? trans : sys);
 	case RCMGR_KIND_STREAM:
 		if (i->peer && i->protocol)
@@ -188,6 +195,8 @@ static int rank(const struct node *n)
 		[RCMGR_KIND_PEER] = 5, [RCMGR_KIND_SERVICE_PEER] = 6,
 		[RCMGR_KIND_PROTOCOL_PEER] = 6, [RCMGR_KIND_CONN] = 7,
 		[RCMGR_KIND_STREAM] = 8, [RCMGR_KIND_SPAN] = 9,
+		[RCMGR_KIND_ALLOWLISTED_SYSTEM] = 0,
+		[RCMGR_KIND_ALLOWLISTED_TRANSIENT] = 1,
 	};
 
 	if (!n->i)
@@ -221,8 +230,9 @@ static void label(const struct rcmgr_scope_info *i, char *buf, size_t size)
 		snprintf(buf, size, "peer %s", pe);
 		break;
 	case RCMGR_KIND_CONN:
-		snprintf(buf, size, "conn %llu%s%s", (unsigned long long)i->id,
-			 dir, i->usefd ? " fd" : "");
+		snprintf(buf, size, "conn %llu%s%s%s", (unsigned long long)i->id,
+			 dir, i->usefd ? " fd" : "",
+			 i->allowlisted ? " allowlisted" : "");
 		break;
 	case RCMGR_KIND_STREAM:
 		esc[0] = '\0';

@@ -6,6 +6,8 @@
  * budgets of config-get parsed, unknown attributes and kinds skipped.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -37,6 +39,11 @@ struct rcmgr_event_v1 {
 	uint32_t owner;
 };
 int rcmgr_monitor_read_v1(struct rcmgr_monitor *mon, struct rcmgr_event_v1 *ev);
+
+/* The 1.2 reader and stats, before struct rcmgr_error had the subnet. */
+int rcmgr_monitor_read_v1_2(struct rcmgr_monitor *mon,
+			    struct rcmgr_event_v1_2 *ev);
+int rcmgr_stats_get_v1_2(struct rcmgr *rm, void *st);
 
 static ssize_t fake_send(void *ctx, const void *buf, size_t len)
 {
@@ -272,6 +279,83 @@ TEST_F(mon, old_reader_skips_refusals)
 	EXPECT_EQ(-EAGAIN, rcmgr_monitor_read_v1(self->mon, &v.ev));
 }
 
+/* A conn-limit refusal: no scope, the rule in a subnet nest. */
+static void put_subnet_refusal(struct chunk *c)
+{
+	struct nlmsghdr *nlh = put(c, FAMILY, RCMGR_CMD_REFUSAL_NTF, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, RCMGR_A_SCOPE_REFUSAL);
+	static const uint8_t net[4] = { 10, 0, 0, 1 };
+	struct nlattr *sub;
+
+	mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_RESOURCE,
+			 RCMGR_RESOURCE_TYPE_SUBNET_CONNS);
+	mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_USAGE, 8);
+	mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_ATTEMPTED, 1);
+	mnl_attr_put_u64(nlh, RCMGR_A_REFUSAL_LIMIT, 8);
+	mnl_attr_put_strz(nlh, RCMGR_A_REFUSAL_MESSAGE, "conn-limit 10.0.0.1/32: 8/8 conns");
+	mnl_attr_put_u32(nlh, RCMGR_A_REFUSAL_PID, 4321);
+	mnl_attr_put_strz(nlh, RCMGR_A_REFUSAL_COMM, "ipfs");
+	sub = mnl_attr_nest_start(nlh, RCMGR_A_REFUSAL_SUBNET);
+	mnl_attr_put_u16(nlh, RCMGR_A_NETRULE_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, RCMGR_A_NETRULE_PREFIX_LEN, 32);
+	mnl_attr_put(nlh, RCMGR_A_NETRULE_NETWORK, 4, net);
+	mnl_attr_put_u64(nlh, RCMGR_A_NETRULE_CONNS, 8);
+	mnl_attr_nest_end(nlh, sub);
+	mnl_attr_nest_end(nlh, nest);
+	end(c, nlh);
+}
+
+TEST_F(mon, subnet_refusal_parsed)
+{
+	struct chunk *c = &self->f.chunk[self->f.n++];
+	struct rcmgr_event ev;
+
+	put_subnet_refusal(c);
+	ASSERT_EQ(0, rcmgr_monitor_read(self->mon, &ev));
+	EXPECT_EQ(RCMGR_EVENT_REFUSAL, ev.type);
+	EXPECT_EQ(RCMGR_RESOURCE_SUBNET_CONNS, ev.refusal.resource);
+	EXPECT_EQ(0, ev.refusal.kind);
+	EXPECT_EQ(8, ev.refusal.usage);
+	EXPECT_EQ(8, ev.refusal.limit);
+	EXPECT_EQ(AF_INET, ev.refusal.subnet.family);
+	EXPECT_EQ(32, ev.refusal.subnet.prefix_len);
+	EXPECT_TRUE(ev.refusal.subnet.network);
+	EXPECT_EQ(10, ev.refusal.subnet.addr[0]);
+	EXPECT_EQ(1, ev.refusal.subnet.addr[3]);
+	EXPECT_EQ(8, ev.refusal.subnet.conns);
+	EXPECT_EQ(4321, ev.pid);
+}
+
+/* A binary built against 1.2 gets the event in 1.2's layout, no more. */
+TEST_F(mon, v1_2_reader_gets_its_layout)
+{
+	struct chunk *c = &self->f.chunk[self->f.n++];
+	struct {
+		struct rcmgr_event_v1_2 ev;
+		unsigned char guard[64];
+	} v;
+	unsigned int i;
+
+	put_refusal(c, true);
+	put_subnet_refusal(c);
+	memset(&v, 0xa5, sizeof(v));
+	ASSERT_EQ(0, rcmgr_monitor_read_v1_2(self->mon, &v.ev));
+	EXPECT_EQ(RCMGR_EVENT_REFUSAL, v.ev.type);
+	EXPECT_EQ(RCMGR_KIND_PEER, v.ev.refusal.kind);
+	EXPECT_STREQ("12D3KooW", v.ev.refusal.peer);
+	EXPECT_EQ(16, v.ev.refusal.limit);
+	EXPECT_EQ(4321, v.ev.pid);
+	EXPECT_EQ(1000, v.ev.uid);
+	EXPECT_STREQ("ipfs", v.ev.comm);
+	EXPECT_EQ(12, v.ev.dropped);
+	EXPECT_EQ(1, v.ev.pid_local);
+	ASSERT_EQ(0, rcmgr_monitor_read_v1_2(self->mon, &v.ev));
+	EXPECT_EQ(RCMGR_RESOURCE_SUBNET_CONNS, v.ev.refusal.resource);
+	EXPECT_EQ(8, v.ev.refusal.usage);
+	for (i = 0; i < sizeof(v.guard); i++)
+		ASSERT_EQ(0xa5, v.guard[i]);
+}
+
 FIXTURE(stats) {
 	struct fake f;
 	struct rcmgr *rm;
@@ -326,7 +410,50 @@ TEST_F(stats, parsed)
 	EXPECT_EQ(25, st.blocked[RCMGR_KIND_TRANSIENT].conns_inbound);
 	EXPECT_EQ(0, st.blocked[RCMGR_KIND_TRANSIENT].conns);
 	EXPECT_EQ(5, st.blocked[RCMGR_KIND_PEER].memory);
+	EXPECT_EQ(0, st.subnet_refusals);
 	EXPECT_EQ(self->f.n, self->f.next);
+}
+
+static void script_stats(struct fake *f)
+{
+	struct chunk *c = &f->chunk[f->n++];
+	struct nlmsghdr *nlh = put(c, FAMILY, RCMGR_CMD_STATS_GET, SEQ_CUR);
+
+	mnl_attr_put_u64(nlh, RCMGR_A_STATS_REFUSALS, 30);
+	mnl_attr_put_u64(nlh, RCMGR_A_STATS_SUBNET_REFUSALS, 9);
+	mnl_attr_put_u64(nlh, RCMGR_A_STATS_RATE_REFUSALS, 7);
+	mnl_attr_put_u64(nlh, RCMGR_A_STATS_VERIFY_ASKED, 3);
+	end(c, nlh);
+	put_ack(c);
+}
+
+TEST_F(stats, endpoint_policy_counts)
+{
+	struct rcmgr_stats st;
+
+	script_stats(&self->f);
+	ASSERT_EQ(0, rcmgr_stats_get(self->rm, &st));
+	EXPECT_EQ(30, st.refusals);
+	EXPECT_EQ(9, st.subnet_refusals);
+	EXPECT_EQ(7, st.rate_refusals);
+	EXPECT_EQ(3, st.verify_asked);
+}
+
+/* A binary built against 1.2 passes the smaller struct. */
+TEST_F(stats, v1_2_caller_gets_its_size)
+{
+	size_t old = offsetof(struct rcmgr_stats, subnet_refusals);
+	unsigned char buf[sizeof(struct rcmgr_stats) + 64];
+	struct rcmgr_stats st;
+	size_t i;
+
+	script_stats(&self->f);
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, rcmgr_stats_get_v1_2(self->rm, buf));
+	memcpy(&st, buf, old);
+	EXPECT_EQ(30, st.refusals);
+	for (i = old; i < sizeof(buf); i++)
+		ASSERT_EQ(0xa5, buf[i]);
 }
 
 TEST_F(stats, autoscale_parsed)

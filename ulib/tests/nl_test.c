@@ -15,101 +15,7 @@
 #include <linux/genetlink.h>
 
 #include "kselftest_harness.h"
-#include "internal.h"
-
-#define FAMILY	0x1234
-#define PORTID	4242
-#define SEQ_CUR	0xffffffffu	/* patched to the request's sequence */
-#define SEQ_OLD	0xfffffffeu	/* patched to the one before */
-
-struct chunk {
-	int err;		/* recv() fails with it */
-	size_t len;
-	char data[8192];
-};
-
-struct fake {
-	struct chunk chunk[24];
-	int n, next;
-	int sends, send_eintr;
-	uint32_t seq;		/* of the last request */
-	int overread;		/* recv() after the script: would block */
-	size_t recv_len;	/* buffer size offered */
-};
-
-static ssize_t fake_send(void *ctx, const void *buf, size_t len)
-{
-	const struct nlmsghdr *nlh = buf;
-	struct fake *f = ctx;
-
-	if (f->send_eintr) {
-		f->send_eintr--;
-		errno = EINTR;
-		return -1;
-	}
-	f->sends++;
-	f->seq = nlh->nlmsg_seq;
-	return len;
-}
-
-static ssize_t fake_recv(void *ctx, void *buf, size_t len)
-{
-	struct fake *f = ctx;
-	struct chunk *c;
-	struct nlmsghdr *m;
-	int n;
-
-	f->recv_len = len;
-	if (f->next >= f->n) {
-		f->overread++;
-		errno = EAGAIN;
-		return -1;
-	}
-	c = &f->chunk[f->next++];
-	if (c->err) {
-		errno = c->err;
-		return -1;
-	}
-	memcpy(buf, c->data, c->len);
-	n = c->len;
-	for (m = buf; mnl_nlmsg_ok(m, n); m = mnl_nlmsg_next(m, &n)) {
-		if (m->nlmsg_seq == SEQ_CUR)
-			m->nlmsg_seq = f->seq;
-		else if (m->nlmsg_seq == SEQ_OLD)
-			m->nlmsg_seq = f->seq - 1;
-	}
-	return c->len;
-}
-
-static const struct rcmgr_io fake_io = { .send = fake_send, .recv = fake_recv };
-
-static struct chunk *next_chunk(struct fake *f)
-{
-	return &f->chunk[f->n++];
-}
-
-static void chunk_err(struct fake *f, int err)
-{
-	next_chunk(f)->err = err;
-}
-
-static struct nlmsghdr *put(struct chunk *c, uint16_t type, uint16_t flags,
-			    uint32_t seq)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)(c->data + c->len);
-
-	nlh = mnl_nlmsg_put_header(nlh);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = seq;
-	nlh->nlmsg_pid = PORTID;
-	return nlh;
-}
-
-static void end(struct chunk *c, struct nlmsghdr *nlh)
-{
-	c->len += NLMSG_ALIGN(nlh->nlmsg_len);
-}
+#include "fake.h"
 
 /* A scope message: a dump entry or a do reply. */
 static void put_scope(struct chunk *c, uint32_t seq, uint16_t flags,
@@ -136,34 +42,6 @@ static void put_bad_scope(struct chunk *c, uint32_t seq)
 
 	g->cmd = RCMGR_CMD_SCOPE_GET;
 	mnl_attr_put_u16(nlh, RCMGR_A_SCOPE_KIND, 1);	/* must be a u32 */
-	end(c, nlh);
-}
-
-static void put_done(struct chunk *c, uint32_t seq, uint16_t flags, int err,
-		     const char *text)
-{
-	struct nlmsghdr *nlh = put(c, NLMSG_DONE, NLM_F_MULTI | flags, seq);
-	int *e = mnl_nlmsg_put_extra_header(nlh, sizeof(int));
-
-	*e = err;
-	if (text) {
-		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
-		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
-	}
-	end(c, nlh);
-}
-
-static void put_ack(struct chunk *c, uint32_t seq, int err, const char *text)
-{
-	struct nlmsghdr *nlh = put(c, NLMSG_ERROR, NLM_F_CAPPED, seq);
-	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
-
-	e->error = err;
-	e->msg.nlmsg_len = sizeof(e->msg);
-	if (text) {
-		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
-		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
-	}
 	end(c, nlh);
 }
 

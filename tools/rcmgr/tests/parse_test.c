@@ -53,6 +53,35 @@ TEST(numbers_strict)
 	EXPECT_EQ(EXIT_USAGE, parse_limit("m", "maximum", true, &l));
 }
 
+TEST(rates_strict)
+{
+	int64_t r;
+
+	EXPECT_EQ(0, parse_rate("rate", "0.2", &r));
+	EXPECT_EQ(200, r);
+	EXPECT_EQ(0, parse_rate("rate", "100", &r));
+	EXPECT_EQ(100000, r);
+	EXPECT_EQ(0, parse_rate("rate", "0.001", &r));
+	EXPECT_EQ(1, r);
+	EXPECT_EQ(0, parse_rate("rate", "1.25", &r));
+	EXPECT_EQ(1250, r);
+	EXPECT_EQ(0, parse_rate("rate", "010.50", &r));
+	EXPECT_EQ(10500, r);
+	EXPECT_EQ(0, parse_rate("rate", "max", &r));
+	EXPECT_EQ(RCMGR_LIMIT_UNLIMITED, r);
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", "0.0001", &r));
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", ".5", &r));
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", "1.", &r));
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", "1.2.3", &r));
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", "-1", &r));
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", "1e3", &r));
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", "0.5x", &r));
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", "", &r));
+	EXPECT_EQ(EXIT_USAGE, parse_rate("rate", "9223372036854775", &r));
+	EXPECT_EQ(0, parse_rate("rate", "9223372036854774.999", &r));
+	EXPECT_EQ(9223372036854774999LL, r);
+}
+
 TEST(unique_prefixes_only)
 {
 	static const char *const w[] = { "show", "set", "delete", NULL, "streams",

@@ -32,7 +32,8 @@
  * last request that failed, on any manager.  A call that succeeds leaves
  * it alone, and rcmgr_scope_done() never touches it (nor errno), so it can
  * be read after cleaning up.  Failures found before reaching the kernel
- * (EINVAL for a NULL name...) do not touch it either.
+ * (EINVAL for a NULL name...) do not touch it either, except a multiaddr
+ * that does not parse: its message names the bad component.
  *
  * fork(): the kernel releases a manager's handles when its netlink socket
  * closes, so a child must not keep it open: in the child, the library
@@ -122,6 +123,9 @@ enum rcmgr_limit_class {
 	RCMGR_LIMIT_PEER,
 	RCMGR_LIMIT_CONN,
 	RCMGR_LIMIT_STREAM,
+	/* Since LIBRCMGR_1.3. */
+	RCMGR_LIMIT_ALLOWLISTED_SYSTEM,
+	RCMGR_LIMIT_ALLOWLISTED_TRANSIENT,
 };
 
 /** Scope kinds, as the kernel names them. */
@@ -136,6 +140,9 @@ enum rcmgr_kind {
 	RCMGR_KIND_CONN,
 	RCMGR_KIND_STREAM,
 	RCMGR_KIND_SPAN,
+	/* Since LIBRCMGR_1.3: where allowlisted conns go (rcmgr_allowlist_add()). */
+	RCMGR_KIND_ALLOWLISTED_SYSTEM,
+	RCMGR_KIND_ALLOWLISTED_TRANSIENT,
 };
 
 /** Resources, as named in refusals. */
@@ -149,11 +156,29 @@ enum rcmgr_resource {
 	RCMGR_RESOURCE_CONNS_OUTBOUND,
 	RCMGR_RESOURCE_CONNS,
 	RCMGR_RESOURCE_FD,
+	/* Since LIBRCMGR_1.3: the per-address tables (rcmgr_netlimit_get()). */
+	RCMGR_RESOURCE_SUBNET_CONNS,
+	RCMGR_RESOURCE_CONN_RATE,
 };
 
 /* A bit per resource, to say which fields of a struct rcmgr_limit count. */
 #define RCMGR_RESOURCE_BIT(r)	(1u << (r))
 #define RCMGR_RESOURCES_ALL	0x1feu
+
+/*
+ * A rule of a per-address table (rcmgr_netlimit_get()), or the one that
+ * refused a conn (struct rcmgr_error's subnet).  Since LIBRCMGR_1.3.
+ */
+struct rcmgr_netrule {
+	int family;			/* AF_INET, AF_INET6, AF_UNSPEC */
+	uint8_t prefix_len;
+	bool network;			/* a network-prefix rule: addr */
+	uint8_t addr[16];		/* the network, host bits zero */
+	int64_t conns;			/* RCMGR_NETLIMIT_CONN */
+	int64_t rate;			/* per 1000 s (RPS x 1000), rate tables */
+	int64_t burst;			/* the bucket's size */
+	uint64_t count;			/* get: prefixes or buckets tracked */
+};
 
 /**
  * Why the kernel refused this thread's last request.  For a limit
@@ -173,6 +198,13 @@ struct rcmgr_error {
 	int64_t attempted;		/* what the request added */
 	int64_t limit;			/* the scope's limit */
 	uint8_t priority;		/* of a memory reservation */
+	/*
+	 * Since LIBRCMGR_1.3: for resource RCMGR_RESOURCE_SUBNET_CONNS or
+	 * RCMGR_RESOURCE_CONN_RATE, the rule that refused, its network the
+	 * refused address's subnet (kind and scope_id are 0 then: no scope
+	 * refused; the numbers are the rule's conns, or rate and burst).
+	 */
+	struct rcmgr_netrule subnet;
 };
 
 /** A scope as a dump shows it; strings valid during the callback. */
@@ -198,6 +230,8 @@ struct rcmgr_scope_info {
 	struct rcmgr_resources blocked;
 	/* Names are bytes: maybe not UTF-8, maybe holding a NUL. */
 	size_t peer_len, protocol_len, service_len;
+	/* Since LIBRCMGR_1.3: a conn in the allowlisted scopes. */
+	bool allowlisted;
 };
 
 /** Bounds on what one namespace may hold in the kernel. */
@@ -214,6 +248,11 @@ struct rcmgr_config {
 	uint32_t user_handles;		/* the caller's user now (read only) */
 	uint32_t user_scopes;
 	uint32_t user_binds;
+	/* Since LIBRCMGR_1.3: the endpoint policy's tables. */
+	uint32_t max_tracked;		/* prefix counters and buckets */
+	uint32_t tracked;		/* now (read only) */
+	uint32_t max_allowlist;		/* allowlist entries */
+	uint32_t allowlist_entries;	/* now (read only) */
 };
 
 /* The resource manager; thread-safe.  ENOENT: the module is not loaded. */
@@ -231,6 +270,16 @@ bool rcmgr_is_null(const struct rcmgr *rm);
 void rcmgr_close(struct rcmgr *rm);
 const struct rcmgr_error *rcmgr_last_error(struct rcmgr *rm);
 
+/*
+ * @endpoint: the remote end as a multiaddr ("/ip4/10.0.0.1/tcp/4001"), or
+ * NULL.  Since LIBRCMGR_1.3 it is parsed (rcmgr_multiaddr_parse()) and
+ * sent in binary: text that is not a multiaddr fails with EINVAL before
+ * the kernel is asked, rcmgr_last_error() naming the bad component.  Its
+ * address is what the allowlist and the per-address limits see, unless
+ * the conn has a bound socket, whose remote address rules (a contradicting
+ * endpoint: EINVAL).  A refusal by those limits is EDQUOT with resource
+ * RCMGR_RESOURCE_SUBNET_CONNS or RCMGR_RESOURCE_CONN_RATE.
+ */
 int rcmgr_open_connection(struct rcmgr *rm, enum rcmgr_dir dir, bool usefd,
 			  const char *endpoint, struct rcmgr_scope **conn);
 int rcmgr_open_stream(struct rcmgr *rm, const char *peer, enum rcmgr_dir dir,
@@ -391,6 +440,10 @@ struct rcmgr_stats {
 	uint64_t events;		/* refusal events sent */
 	uint64_t events_dropped;	/* suppressed by the rate limit */
 	struct rcmgr_resources blocked[RCMGR_KIND_SPAN + 1];
+	/* Since LIBRCMGR_1.3. */
+	uint64_t subnet_refusals;	/* by the conn-limit table */
+	uint64_t rate_refusals;		/* by the rate-limit table */
+	uint64_t verify_asked;		/* verify-source answers "verify" */
 };
 int rcmgr_stats_get(struct rcmgr *rm, struct rcmgr_stats *st);
 
@@ -410,14 +463,97 @@ int rcmgr_config_set(struct rcmgr *rm, const struct rcmgr_config *cfg);
 #define RCMGR_CONFIG_MAX_USER_HANDLES	(1u << 3)
 #define RCMGR_CONFIG_MAX_USER_SCOPES	(1u << 4)
 #define RCMGR_CONFIG_MAX_USER_BINDS	(1u << 5)
-#define RCMGR_CONFIG_ALL		0x3fu
+#define RCMGR_CONFIG_MAX_TRACKED	(1u << 6)	/* since LIBRCMGR_1.3 */
+#define RCMGR_CONFIG_MAX_ALLOWLIST	(1u << 7)
+#define RCMGR_CONFIG_ALL		0xffu
 /*
  * rcmgr_config_set() sets every bound (RCMGR_CONFIG_ALL): start from
- * rcmgr_config_get().  rcmgr_config_update() sets only those in @which.
+ * rcmgr_config_get().  It leaves max_tracked and max_allowlist alone when
+ * they are 0 (no valid value: a module without them read as 0).  rcmgr_config_update() sets only those in @which.
  * Above the module's ceilings needs the host's CAP_NET_ADMIN (EPERM).
  */
 int rcmgr_config_update(struct rcmgr *rm, const struct rcmgr_config *cfg,
 			unsigned int which);
+
+/*
+ * Multiaddrs (since LIBRCMGR_1.3): text to the multiformats binary form
+ * and back, strictly (one spelling per address: no "//", no trailing "/",
+ * no leading zeros, no IPv6 zone).  Protocols: ip4, ip6, ipcidr, tcp, udp,
+ * quic, quic-v1, webtransport, certhash, webrtc-direct, webrtc, ws, wss,
+ * tls, sni, noise, http, p2p-circuit, p2p (or its old name ipfs).  Parse
+ * returns the binary's length, format the text's; -EINVAL with
+ * rcmgr_last_error(NULL)'s message naming the bad component, or -ERANGE
+ * when the buffer is short.  These set the thread's last error although
+ * no kernel is asked.  The kernel decides which sequences it takes: an
+ * endpoint is /ip4 or /ip6, transports, optionally /p2p last; an allowlist
+ * entry /ip4 or /ip6, optionally /ipcidr, optionally /p2p.
+ */
+#define RCMGR_MULTIADDR_MAX		255	/* binary bytes the kernel takes */
+#define RCMGR_MULTIADDR_TEXT_MAX	2048	/* the text of any of them, NUL */
+#define RCMGR_PEER_ID_MAX		96	/* a peer ID's multihash, bytes */
+int rcmgr_multiaddr_parse(const char *text, uint8_t *buf, size_t size);
+int rcmgr_multiaddr_format(const uint8_t *buf, size_t len, char *text,
+			   size_t size);
+/*
+ * A peer ID's text as go-libp2p's peer.Decode() takes it (a base58btc
+ * multihash, or a CIDv1 of codec libp2p-key in a multibase): its
+ * multihash's length, or -EINVAL (last error untouched), -ERANGE.
+ */
+int rcmgr_peer_id_parse(const char *text, uint8_t *buf, size_t size);
+
+/*
+ * go-libp2p's VerifySourceAddress(): should a connection from @multiaddr
+ * prove its source address first (a QUIC Retry)?  *verify is set when the
+ * namespace's verify-source table has no token left for the address; the
+ * question takes a token.  As in go-libp2p, an address that does not
+ * parse gets *verify = true and 0 (not an error); a null manager says
+ * false.  Other failures (no module...) return a negative errno.
+ */
+int rcmgr_verify_source_address(struct rcmgr *rm, const char *multiaddr,
+				bool *verify);
+
+/*
+ * The allowlist (go-libp2p's WithAllowlistedMultiaddrs), per network
+ * namespace; changing it needs CAP_NET_ADMIN.  An entry is
+ * /ip4/A.B.C.D[/ipcidr/N][/p2p/PEER] or /ip6/...[/ipcidr/N][/p2p/PEER].
+ * When the system or transient scope refuses a conn from an allowlisted
+ * address, it is charged to the allowlisted scopes instead; a peer entry
+ * admits only that peer at rcmgr_conn_set_peer().  Add: EEXIST if there,
+ * ENOSPC when full (rcmgr_config's max_allowlist); del: ENOENT if not.
+ * List: @fn per entry, in the kernel's text, in the order added.
+ */
+int rcmgr_allowlist_add(struct rcmgr *rm, const char *multiaddr);
+int rcmgr_allowlist_del(struct rcmgr *rm, const char *multiaddr);
+typedef int (*rcmgr_allowlist_fn)(const char *multiaddr, void *arg);
+int rcmgr_allowlist_list(struct rcmgr *rm, rcmgr_allowlist_fn fn, void *arg);
+
+/*
+ * Per-address connection limits (go-libp2p's connection limiter and rate
+ * limiters), per network namespace.  A table is a list of rules:
+ * network-prefix rules (network set: addr/prefix_len), most specific
+ * first, of which the first holding an address limits it alone; else every
+ * per-subnet rule of its family (each subnet of prefix_len bits counted on
+ * its own), all or nothing, and for rate-limit then the global bucket
+ * (family AF_UNSPEC, prefix_len 0).
+ */
+enum rcmgr_netlimit {
+	RCMGR_NETLIMIT_CONN = 1,	/* live conns: conns */
+	RCMGR_NETLIMIT_RATE,		/* new conns: rate and burst */
+	RCMGR_NETLIMIT_VERIFY,		/* rcmgr_verify_source_address(); read only */
+};
+/* Unlimited conns or rate: RCMGR_LIMIT_UNLIMITED. */
+typedef int (*rcmgr_netrule_fn)(const struct rcmgr_netrule *rule, void *arg);
+int rcmgr_netlimit_get(struct rcmgr *rm, enum rcmgr_netlimit table,
+		       rcmgr_netrule_fn fn, void *arg);
+/*
+ * Replace all the rules of conn-limit or rate-limit at once (needs
+ * CAP_NET_ADMIN).  The module has no transaction across admins: a
+ * read-modify-write (get, change, set) races another admin's.
+ */
+int rcmgr_netlimit_set(struct rcmgr *rm, enum rcmgr_netlimit table,
+		       const struct rcmgr_netrule *rules, size_t n);
+/* go-libp2p's default rules again; table 0: both. */
+int rcmgr_netlimit_reset(struct rcmgr *rm, enum rcmgr_netlimit table);
 
 /*
  * Batches: several requests in one sendmsg(), for a daemon that opens,
