@@ -83,11 +83,14 @@ TEST_F(sock, accept_bind_close)
 	socklen_t len = sizeof(a);
 	int cli, srv;
 	struct stat st;
-	char want[64];
+	char want[64], ep[64];
 
 	ASSERT_EQ(0, net_tcp_pair(self->lfd, &cli, &srv));
+	/* The endpoint declared is the dialler's: its ephemeral port. */
+	ASSERT_EQ(0, getsockname(cli, (void *)&a, &len));
+	snprintf(ep, sizeof(ep), "/ip4/127.0.0.1/tcp/%u", ntohs(a.sin_port));
 	ASSERT_EQ(0, rcmgr_open_connection_fd(self->rm, RCMGR_DIR_INBOUND, srv,
-					      "/ip4/127.0.0.1/tcp/1", &c));
+					      ep, &c));
 	SYSTEM(self->rm, 1, 0, 1);
 	/* The dump names the very socket: inode, and the peer's address. */
 	s.id = rcmgr_scope_id(c);
@@ -95,7 +98,6 @@ TEST_F(sock, accept_bind_close)
 	ASSERT_EQ(0, fstat(srv, &st));
 	EXPECT_TRUE(s.bound);
 	EXPECT_EQ(st.st_ino, s.ino);
-	ASSERT_EQ(0, getsockname(cli, (void *)&a, &len));
 	snprintf(want, sizeof(want), "127.0.0.1:%u", ntohs(a.sin_port));
 	EXPECT_STREQ(want, s.remote);
 
