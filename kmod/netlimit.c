@@ -720,9 +720,12 @@ unsigned int rcmgr_netlimit_get(struct rcmgr_net *rn, u32 table,
 		if (IS_ERR(c) || c->key.table != table)
 			continue;
 		for (i = 0; i < n; i++) {
-			if (r[i].family != c->key.family ||
+			u8 kind = r[i].network ? NETKEY_PREFIX :
+				  r[i].family ? NETKEY_SUBNET : NETKEY_GLOBAL;
+
+			/* Allowlisted networks' counters are no rule's. */
+			if (c->key.kind != kind || r[i].family != c->key.family ||
 			    r[i].prefix_len != c->key.prefix_len ||
-			    r[i].network != !!(c->key.kind == NETKEY_PREFIX) ||
 			    (r[i].network && memcmp(r[i].addr, c->key.addr, 16)))
 				continue;
 			count[i]++;

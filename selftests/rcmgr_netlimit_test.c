@@ -704,10 +704,15 @@ TEST_F(netlimit, rate_limit_defaults_and_refill)
 		ASSERT_EQ(0, req_done(&self->r, id));
 	}
 	EXPECT_EQ(-EDQUOT, open_from(&self->r, "10.0.0.1", 99, NULL));
-	/* A million per second, burst 1: a token back before the next ask. */
+	/*
+	 * A million per second, burst 1: a token back as soon as the clock
+	 * moves.  It may tick as coarsely as jiffies (10 ms at HZ=100): 20 ms
+	 * apart, each ask finds the bucket full again.
+	 */
 	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT,
 				  fast, 1, NULL));
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < 5; i++) {
+		usleep(20000);
 		id = open_from(&self->r, "10.0.0.1", i + 1, NULL);
 		ASSERT_LT(0, id) TH_LOG("conn %d", i);
 		ASSERT_EQ(0, req_done(&self->r, id));
@@ -1006,8 +1011,10 @@ static int ip(const char *fmt, ...)
 TEST(veth_real_sockets)
 {
 	struct sockaddr_in srv = { .sin_family = AF_INET, .sin_port = htons(4001) };
-	int nsa, nsb, l, c[11], s[11], i, sync[2];
+	int nsa, nsb, l, c[11], s[11], i, sync[2], late_c[2], late_s[2];
+	uint64_t count[8];
 	struct raw_ans ans;
+	int64_t id;
 	struct raw_nl rb;
 	struct subnet sub;
 	struct maddr m;
@@ -1107,6 +1114,53 @@ TEST(veth_real_sockets)
 	close(s[0]);
 	EXPECT_LT(0, open_ep(&rb, NULL, s[8], NULL));
 
+	/*
+	 * Transient full: 10.99.0.11 is refused, allowlisted 10.99.0.12 still
+	 * gets in, through the allowlisted scopes, and is counted.
+	 */
+	ASSERT_EQ(0, req_limit(&rb, RCMGR_CLASS_TRANSIENT, NULL,
+			       RCMGR_A_RESOURCES_CONNS, 0));
+	memset(&m, 0, sizeof(m));
+	ma_ip(&m, "10.99.0.12");
+	do {
+		struct req q;
+
+		req_new(&q, &rb, RCMGR_CMD_ALLOWLIST_ADD);
+		mnl_attr_put(q.nlh, RCMGR_A_ALLOWLIST_MULTIADDR, m.n, m.b);
+		ASSERT_EQ(0, req_do(&q, &rb));
+	} while (0);
+	ASSERT_EQ(0, setns(nsa, CLONE_NEWNET));
+	for (i = 0; i < 2; i++) {
+		struct sockaddr_in src = { .sin_family = AF_INET };
+
+		src.sin_addr.s_addr = inet_addr(i ? "10.99.0.12" : "10.99.0.11");
+		late_c[i] = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_EQ(0, bind(late_c[i], (struct sockaddr *)&src, sizeof(src)));
+		ASSERT_EQ(0, connect(late_c[i], (struct sockaddr *)&srv, sizeof(srv)));
+		late_s[i] = accept(l, NULL, NULL);
+		ASSERT_LE(0, late_s[i]);
+	}
+	ASSERT_EQ(0, setns(nsb, CLONE_NEWNET));
+	EXPECT_EQ(-EDQUOT, open_ep(&rb, NULL, late_s[0], &ans));
+	id = open_ep(&rb, NULL, late_s[1], NULL);
+	ASSERT_LT(0, id);
+	do {
+		struct req q;
+
+		req_new(&q, &rb, RCMGR_CMD_SCOPE_GET);
+		mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_ID, id);
+		ASSERT_EQ(0, req_do(&q, &rb));
+		EXPECT_EQ(1, raw_has_attr(&q.ans, RCMGR_A_SCOPE_ALLOWLISTED));
+	} while (0);
+	/* Counters of the /32 rule: .1, .11 and .12's first. */
+	ASSERT_EQ(5, netlimit_counts(&rb, RCMGR_NETLIMIT_TABLE_CONN_LIMIT,
+				     count, NULL));
+	EXPECT_EQ(3, count[2]);
+
+	for (i = 0; i < 2; i++) {
+		close(late_s[i]);
+		close(late_c[i]);
+	}
 	for (i = 0; i < 11; i++) {
 		if (i)
 			close(s[i]);
