@@ -312,7 +312,7 @@ static int conn_admit(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
 
 	if (!ep || !ep->has_addr)
 		return 0;
-	ret = rcmgr_netlimit_rate(rn, &ep->ma, why);
+	ret = rcmgr_netlimit_rate(rn, ep, why);
 	if (ret)
 		return ret;
 	ret = rcmgr_netlimit_count(rn, ep, why);

@@ -41,12 +41,18 @@ enum netkey_kind {
 	NETKEY_GLOBAL,		/* rate-limit's global bucket */
 };
 
+/*
+ * @domain: %RCMGR_NET_VERIFIED for addresses a socket gave; else the uid
+ * that declared them, so a user's word limits only that user's conns.
+ */
 struct netkey {
 	u8 table;
 	u8 kind;
 	u8 prefix_len;
 	u8 pad;
 	u16 family;
+	u16 pad2;
+	u32 domain;
 	u8 addr[16];
 };
 
@@ -54,7 +60,7 @@ struct netkey {
  * struct rcmgr_netcnt - a counter of conns or a token bucket
  * @node: in &rcmgr_netlimit.ht.
  * @key: table, kind of rule, family, prefix.
- * @lru: a bucket, in &rcmgr_netlimit.lru.
+ * @lru: a bucket, in &rcmgr_netlimit.lru or .lru_declared.
  * @count: conn-limit: conns counted in it.
  * @tokens: a bucket: pico-tokens at @stamp.
  * @stamp: a bucket: ktime_get_ns() of its last refill.
@@ -143,9 +149,10 @@ static bool rule_contains(const struct rcmgr_netrule *r, u16 family,
 }
 
 static void fill_key(struct netkey *k, u32 table, u8 kind, u16 family,
-		     u8 prefix_len, const u8 *addr)
+		     u8 prefix_len, const u8 *addr, u32 domain)
 {
 	memset(k, 0, sizeof(*k));
+	k->domain = domain;
 	k->table = table;
 	k->kind = kind;
 	k->family = family;
@@ -171,12 +178,19 @@ static void netcnt_free(struct rcmgr_netlimit *nl, struct rcmgr_netcnt *c)
 	kfree_rcu(c, rcu);
 }
 
-/* Refill a bucket to @now; Return: whether it is full (idle). */
+/*
+ * Refill a bucket to @now, read under &rcmgr_netlimit.lock like every
+ * stamp (a stamp ahead of it adds nothing rather than wrapping around).
+ * Return: whether it is full (idle).
+ */
 static bool bucket_refill(struct rcmgr_netcnt *c, u64 rate, u64 burst, u64 now)
 {
-	u64 cap = burst * TOKEN, dt = now - c->stamp;
+	u64 cap = burst * TOKEN, dt = 0;
 
-	c->stamp = now;
+	if (now > c->stamp) {
+		dt = now - c->stamp;
+		c->stamp = now;
+	}
 	if (c->tokens >= cap) {
 		c->tokens = cap;
 		return true;
@@ -191,21 +205,89 @@ static bool bucket_refill(struct rcmgr_netcnt *c, u64 rate, u64 burst, u64 now)
 	return false;
 }
 
+static struct list_head *lru_of(struct rcmgr_netlimit *nl,
+				const struct netkey *k)
+{
+	return k->domain == RCMGR_NET_VERIFIED ? &nl->lru : &nl->lru_declared;
+}
+
+/* The buckets a request holds, which making room for it must not free. */
+struct held {
+	struct rcmgr_netcnt **c;
+	unsigned int n;
+};
+
+static bool is_held(const struct held *h, const struct rcmgr_netcnt *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->c[i] == c)
+			return true;
+	return false;
+}
+
+/* The least recently used bucket of @lru not held, or NULL. */
+static struct rcmgr_netcnt *oldest(struct list_head *lru, const struct held *h)
+{
+	struct rcmgr_netcnt *c;
+
+	list_for_each_entry_reverse(c, lru, lru)
+		if (!is_held(h, c))
+			return c;
+	return NULL;
+}
+
+/* Free the least recently used bucket of @lru if it refilled to full. */
+static bool free_idle(struct rcmgr_netlimit *nl, struct list_head *lru,
+		      const struct held *h, u64 now)
+{
+	struct rcmgr_netcnt *old = oldest(lru, h);
+
+	if (!old || !bucket_refill(old, old->rate, old->burst, now))
+		return false;
+	netcnt_free(nl, old);
+	return true;
+}
+
+/* Declared buckets a user's need for room looks through for its own. */
+#define RCMGR_OWN_SCAN	8
+
 /*
- * Make room for one more entry: free the least recently used bucket if it
- * refilled to full (it is the same as none), or if max-tracked is reached.
+ * Make room for one more bucket of @domain: free a least recently used
+ * bucket that refilled to full (it is the same as none).  At max-tracked,
+ * a declared address's bucket goes for one of its own user's (among the
+ * oldest few), and a socket's address's for the oldest declared one, else
+ * the oldest at all: nobody's word evicts what another user or a real
+ * socket drained.  Return: false if there is no room: the bucket is not
+ * made and limits nothing (a bucket never refuses for want of room).
  */
-static void make_room(struct rcmgr_net *rn)
+static bool make_room(struct rcmgr_net *rn, u32 domain, const struct held *h,
+		      u64 now)
 {
 	struct rcmgr_netlimit *nl = &rn->netlimit;
-	struct rcmgr_netcnt *old;
-	bool full = nl->tracked >= READ_ONCE(rn->bounds.max_tracked);
+	struct rcmgr_netcnt *c;
+	unsigned int n = 0;
 
-	if (list_empty(&nl->lru))
-		return;
-	old = list_last_entry(&nl->lru, struct rcmgr_netcnt, lru);
-	if (full || bucket_refill(old, old->rate, old->burst, ktime_get_ns()))
-		netcnt_free(nl, old);
+	if (free_idle(nl, &nl->lru_declared, h, now) ||
+	    free_idle(nl, &nl->lru, h, now) ||
+	    nl->tracked < READ_ONCE(rn->bounds.max_tracked))
+		return true;
+	list_for_each_entry_reverse(c, &nl->lru_declared, lru) {
+		if (c->key.domain == domain && !is_held(h, c)) {
+			netcnt_free(nl, c);
+			return true;
+		}
+		if (++n == RCMGR_OWN_SCAN)
+			break;
+	}
+	if (domain != RCMGR_NET_VERIFIED)
+		return false;
+	c = oldest(&nl->lru_declared, h) ?: oldest(&nl->lru, h);
+	if (!c)
+		return false;
+	netcnt_free(nl, c);
+	return true;
 }
 
 static struct rcmgr_netcnt *netcnt_get(struct rcmgr_net *rn,
@@ -270,11 +352,11 @@ static void refuse(struct rcmgr_refusal *why, u32 table,
 }
 
 static void match_add(struct match *m, u32 table, u8 kind, u16 family,
-		      const struct rcmgr_netrule *r, const u8 *addr)
+		      const struct rcmgr_netrule *r, const u8 *addr, u32 domain)
 {
 	struct mrule *mr = &m->r[m->n++];
 
-	fill_key(&mr->key, table, kind, family, r->prefix_len, addr);
+	fill_key(&mr->key, table, kind, family, r->prefix_len, addr, domain);
 	if (table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT) {
 		mr->conns = r->conns;
 	} else {
@@ -294,7 +376,7 @@ static bool limited(u32 table, const struct rcmgr_netrule *r)
  * holds it, or nothing if it is unlimited).
  */
 static bool match_rules(struct rcmgr_net *rn, u32 table, u16 family,
-			const u8 *addr, struct match *m)
+			const u8 *addr, u32 domain, struct match *m)
 {
 	const struct rcmgr_netrules *rules;
 	const struct rcmgr_netrule *r;
@@ -312,13 +394,13 @@ static bool match_rules(struct rcmgr_net *rn, u32 table, u16 family,
 			in_prefix = true;
 			if (limited(table, r))
 				match_add(m, table, NETKEY_PREFIX, family, r,
-					  r->addr);
+					  r->addr, domain);
 			break;
 		}
 		if ((r->family && r->family != family) || !limited(table, r))
 			continue;
 		match_add(m, table, r->family ? NETKEY_SUBNET : NETKEY_GLOBAL,
-			  r->family, r, r->family ? addr : NULL);
+			  r->family, r, r->family ? addr : NULL, domain);
 	}
 	rcu_read_unlock();
 	return in_prefix;
@@ -350,7 +432,7 @@ static noinline void match_allowlisted(struct rcmgr_net *rn,
 		return;
 	m->n = 0;
 	fill_key(&m->r[0].key, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, NETKEY_ALLOW,
-		 network.family, network.prefix_len, network.addr.b);
+		 network.family, network.prefix_len, network.addr.b, ep->domain);
 	m->r[0].conns = allowlisted_conns(rn);
 	m->n = m->r[0].conns != RCMGR_UNLIMITED;
 }
@@ -380,7 +462,7 @@ int rcmgr_netlimit_count(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
 	int ret = 0;
 
 	family = limit_addr(&ep->ma, addr);
-	if (!match_rules(rn, table, family, addr, &m))
+	if (!match_rules(rn, table, family, addr, ep->domain, &m))
 		match_allowlisted(rn, ep, &m);
 	if (!m.n)
 		return 0;
@@ -442,22 +524,29 @@ void rcmgr_netlimit_uncount(struct rcmgr_net *rn, struct rcmgr_endpoint *ep)
  * drained for a conn another refuses.
  */
 static int take_tokens(struct rcmgr_net *rn, u32 table, struct match *m,
-		       const u8 *addr, struct rcmgr_refusal *why)
+		       u32 domain, struct rcmgr_refusal *why)
 {
 	struct rcmgr_netlimit *nl = &rn->netlimit;
 	struct rcmgr_netcnt *c[RCMGR_NETRULES_MAX + 1];
-	u64 now = ktime_get_ns();
+	struct held h = { c, m->n };
 	unsigned int i;
 	int ret = 0;
+	u64 now;
 
 	mutex_lock(&nl->lock);
-	/* Room first: no bucket this conn takes from is evicted under it. */
-	for (i = 0; i < m->n; i++)
-		if (!rhashtable_lookup_fast(&nl->ht, &m->r[i].key, netcnt_params))
-			make_room(rn);
+	/* Under the lock, so no stamp is ever ahead of it. */
+	now = ktime_get_ns();
+	/* This conn's buckets first, so making room evicts none of them. */
 	for (i = 0; i < m->n; i++) {
-		c[i] = netcnt_get(rn, &m->r[i].key);
-		/* A bucket never refuses for want of memory. */
+		c[i] = rhashtable_lookup_fast(&nl->ht, &m->r[i].key,
+					      netcnt_params);
+		if (c[i])
+			list_move(&c[i]->lru, lru_of(nl, &c[i]->key));
+	}
+	for (i = 0; i < m->n; i++) {
+		/* A bucket never refuses for want of room or memory. */
+		if (!c[i] && make_room(rn, domain, &h, now))
+			c[i] = netcnt_get(rn, &m->r[i].key);
 		if (!c[i])
 			continue;
 		if (!c[i]->stamp) {
@@ -468,7 +557,7 @@ static int take_tokens(struct rcmgr_net *rn, u32 table, struct match *m,
 		c[i]->rate = m->r[i].rate;
 		c[i]->burst = m->r[i].burst;
 		bucket_refill(c[i], c[i]->rate, c[i]->burst, now);
-		list_move(&c[i]->lru, &nl->lru);
+		list_move(&c[i]->lru, lru_of(nl, &c[i]->key));
 		if (c[i]->tokens < TOKEN && !ret) {
 			if (why)
 				refuse(why, table, &m->r[i]);
@@ -485,13 +574,13 @@ static int take_tokens(struct rcmgr_net *rn, u32 table, struct match *m,
 /**
  * rcmgr_netlimit_rate() - take a token of the rate-limit table
  * @rn: the namespace state
- * @ma: the remote address
+ * @ep: the conn's endpoint, with an address
  * @why: filled in when a bucket is empty
  *
  * Context: process; may take &rcmgr_netlimit.lock.
  * Return: 0 or -EDQUOT.
  */
-int rcmgr_netlimit_rate(struct rcmgr_net *rn, const struct rcmgr_maddr *ma,
+int rcmgr_netlimit_rate(struct rcmgr_net *rn, const struct rcmgr_endpoint *ep,
 			struct rcmgr_refusal *why)
 {
 	const u32 table = RCMGR_NETLIMIT_TABLE_RATE_LIMIT;
@@ -499,32 +588,35 @@ int rcmgr_netlimit_rate(struct rcmgr_net *rn, const struct rcmgr_maddr *ma,
 	u8 addr[16];
 	u16 family;
 
-	family = limit_addr(ma, addr);
-	match_rules(rn, table, family, addr, &m);
+	family = limit_addr(&ep->ma, addr);
+	match_rules(rn, table, family, addr, ep->domain, &m);
 	if (!m.n)
 		return 0;
-	return take_tokens(rn, table, &m, addr, why);
+	return take_tokens(rn, table, &m, ep->domain, why);
 }
 
 /**
  * rcmgr_netlimit_verify() - whether a source address should be verified
  * @rn: the namespace state
  * @ma: the remote address
+ * @uid: who asks: its word is counted apart from anyone else's
  *
  * Takes a token of the verify-source table.
  *
  * Return: true when a bucket of it is empty.
  */
-bool rcmgr_netlimit_verify(struct rcmgr_net *rn, const struct rcmgr_maddr *ma)
+bool rcmgr_netlimit_verify(struct rcmgr_net *rn, const struct rcmgr_maddr *ma,
+			   kuid_t uid)
 {
 	const u32 table = RCMGR_NETLIMIT_TABLE_VERIFY_SOURCE;
+	u32 domain = __kuid_val(uid);
 	struct match m;
 	u8 addr[16];
 	u16 family;
 
 	family = limit_addr(ma, addr);
-	match_rules(rn, table, family, addr, &m);
-	return m.n && take_tokens(rn, table, &m, addr, NULL);
+	match_rules(rn, table, family, addr, domain, &m);
+	return m.n && take_tokens(rn, table, &m, domain, NULL);
 }
 
 /**
@@ -767,6 +859,7 @@ int rcmgr_netlimit_init(struct rcmgr_net *rn)
 
 	mutex_init(&nl->lock);
 	INIT_LIST_HEAD(&nl->lru);
+	INIT_LIST_HEAD(&nl->lru_declared);
 	ret = rhashtable_init(&nl->ht, &netcnt_params);
 	if (ret)
 		return ret;

@@ -5,6 +5,7 @@
  */
 #include <linux/sort.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "rcmgr.h"
 #include "netlink.h"
@@ -288,7 +289,7 @@ int rcmgr_nl_verify_source_address_doit(struct sk_buff *skb,
 	ret = rcmgr_nl_endpoint_parse(info, &ma);
 	if (ret)
 		return ret;
-	verify = rcmgr_netlimit_verify(rn, &ma);
+	verify = rcmgr_netlimit_verify(rn, &ma, NETLINK_CB(skb).sk->sk_uid);
 	if (verify)
 		atomic64_inc(&rn->stats.verify_asked);
 	msg = genlmsg_new(nla_total_size(0), GFP_KERNEL);

@@ -638,8 +638,9 @@ struct rcmgr_netrules {
  *	bucket's tokens.  Taken only for addresses some limited rule
  *	covers: an unlimited network-prefix rule (loopback) takes no lock.
  * @ht: &struct rcmgr_netcnt by table, rule and prefix.
- * @lru: token buckets, least recently used last (counters are not on it:
- *	they go when their last conn does).
+ * @lru: token buckets of sockets' addresses, least recently used last
+ *	(counters are not on it: they go when their last conn does).
+ * @lru_declared: token buckets of declared addresses, likewise.
  * @tracked: entries in @ht.
  */
 struct rcmgr_netlimit {
@@ -647,14 +648,24 @@ struct rcmgr_netlimit {
 	struct mutex lock;		/* see @lock above */
 	struct rhashtable ht;
 	struct list_head lru;
+	struct list_head lru_declared;
 	unsigned int tracked;
 };
+
+/*
+ * The domain of an address a socket gave (&rcmgr_endpoint.domain): no uid
+ * is (uid_t)-1.  An address a user declared is counted in that user's.
+ */
+#define RCMGR_NET_VERIFIED	U32_MAX
 
 /**
  * struct rcmgr_endpoint - a conn's remote endpoint
  * @ma: the parsed address, if @has_addr.
  * @has_addr: from endpoint-bin or the bound socket; else @text is a label
  *	given as text alone, which limits nothing.
+ * @domain: %RCMGR_NET_VERIFIED if a connected socket gave or confirmed
+ *	the address; else the uid of the owner who declared it, whose conns
+ *	alone it is counted with.
  * @nr_cnt: entries in @cnt.
  * @bin_len: length of @bin.
  * @cnt: the conn-limit counters the conn is counted in (under
@@ -668,6 +679,7 @@ struct rcmgr_endpoint {
 	struct rcmgr_maddr ma;
 	bool has_addr;
 	u8 nr_cnt;
+	u32 domain;
 	u8 bin_len;
 	struct rcmgr_netcnt *cnt[RCMGR_NETRULES_MAX];
 	u8 bin[RCMGR_ENDPOINT_MAX];
@@ -680,12 +692,13 @@ struct rcmgr_endpoint *rcmgr_endpoint_new(const u8 *bin, int len,
 					  const char *label);
 bool rcmgr_endpoint_matches(const struct rcmgr_maddr *decl,
 			    const struct rcmgr_maddr *sock);
-int rcmgr_netlimit_rate(struct rcmgr_net *rn, const struct rcmgr_maddr *ma,
+int rcmgr_netlimit_rate(struct rcmgr_net *rn, const struct rcmgr_endpoint *ep,
 			struct rcmgr_refusal *why);
 int rcmgr_netlimit_count(struct rcmgr_net *rn, struct rcmgr_endpoint *ep,
 			 struct rcmgr_refusal *why);
 void rcmgr_netlimit_uncount(struct rcmgr_net *rn, struct rcmgr_endpoint *ep);
-bool rcmgr_netlimit_verify(struct rcmgr_net *rn, const struct rcmgr_maddr *ma);
+bool rcmgr_netlimit_verify(struct rcmgr_net *rn, const struct rcmgr_maddr *ma,
+			   kuid_t uid);
 int rcmgr_netlimit_set(struct rcmgr_net *rn, u32 table,
 		       const struct rcmgr_netrule *r, unsigned int n);
 int rcmgr_netlimit_reset(struct rcmgr_net *rn, u32 table);

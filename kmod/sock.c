@@ -195,6 +195,7 @@ static int bind_endpoint(struct rcmgr_scope *conn, struct sock *sk,
 	ep = rcmgr_endpoint_new(bin, len, &ma, NULL);
 	if (!ep)
 		return -ENOMEM;
+	ep->domain = RCMGR_NET_VERIFIED;
 	if (cur) {
 		struct rcmgr_endpoint *named;
 
@@ -204,6 +205,7 @@ static int bind_endpoint(struct rcmgr_scope *conn, struct sock *sk,
 			return -ENOMEM;
 		}
 		named->ma = ep->ma;
+		named->domain = ep->domain;
 		named->has_addr = true;
 		named->bin_len = ep->bin_len;
 		memcpy(named->bin, ep->bin, ep->bin_len);
