@@ -372,8 +372,12 @@ static bool limited(u32 table, const struct rcmgr_netrule *r)
 }
 
 /*
+ * The rules an address falls under, most specific first: in conn-limit
+ * the most specific network-prefix rule containing it alone (go-libp2p's
+ * connLimiter), in the token-bucket tables every one containing it (its
+ * x/rate Limiter); subnet rules and the global bucket only outside them.
  * Return: true if a network-prefix rule contains the address (then @m
- * holds it, or nothing if it is unlimited).
+ * holds the limited ones, or nothing).
  */
 static bool match_rules(struct rcmgr_net *rn, u32 table, u16 family,
 			const u8 *addr, u32 domain, struct match *m)
@@ -395,8 +399,14 @@ static bool match_rules(struct rcmgr_net *rn, u32 table, u16 family,
 			if (limited(table, r))
 				match_add(m, table, NETKEY_PREFIX, family, r,
 					  r->addr, domain);
-			break;
+			/* A count is kept in the most specific alone. */
+			if (table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT)
+				break;
+			continue;
 		}
+		/* Inside a network prefix: no subnet, no global. */
+		if (in_prefix)
+			break;
 		if ((r->family && r->family != family) || !limited(table, r))
 			continue;
 		match_add(m, table, r->family ? NETKEY_SUBNET : NETKEY_GLOBAL,

@@ -9,6 +9,7 @@
  * ruling over a declared one.  Each test runs in a fresh network
  * namespace: tables at their defaults, nothing counted.
  */
+#include <arpa/inet.h>
 #include <grp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -717,6 +718,108 @@ TEST_F(netlimit, rate_limit_defaults_and_refill)
 		ASSERT_LT(0, id) TH_LOG("conn %d", i);
 		ASSERT_EQ(0, req_done(&self->r, id));
 	}
+}
+
+/*
+ * @n conns in a row from @base, its last 16 bits stepping by @step (go's
+ * subnetAddrs()), each done at once: how many were admitted, or -1 if one
+ * was admitted after a refusal (a bucket never refills at rate 0).
+ */
+static int admitted(struct raw_nl *r, int family, const char *base, int step,
+		    int n)
+{
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN];
+	int i, k = 0, last, alen = family == AF_INET ? 4 : 16;
+	unsigned int lo;
+	int64_t id;
+
+	if (inet_pton(family, base, a) != 1)
+		return -2;
+	lo = a[alen - 2] << 8 | a[alen - 1];
+	for (i = 0; i < n; i++) {
+		last = lo + i * step;
+		a[alen - 2] = last >> 8;
+		a[alen - 1] = last;
+		inet_ntop(family, a, text, sizeof(text));
+		id = open_from(r, text, 1, NULL);
+		if (id > 0) {
+			if (k != i || req_done(r, id))
+				return -1;
+			k++;
+		} else if (id != -EDQUOT) {
+			return -3;
+		}
+	}
+	return k;
+}
+
+/*
+ * x/rate's TestLimiterNetworkPrefix and ...Width (T26): every network
+ * prefix containing an address takes a token; inside one, no global.
+ * Rate 0 stands for the tests' tiny rates: nothing refills meanwhile.
+ */
+TEST_F(netlimit, rate_limit_prefixes)
+{
+	const struct rule prefix[] = {
+		{ AF_INET, 24, "127.0.0.0", 0, UNLIMITED, 0 },
+		{ 0, 0, NULL, 0, 0, 10 },
+	};
+	const struct rule width[] = {
+		{ AF_INET, 24, "1.1.1.0", 0, 0, 10 },
+		{ AF_INET, 16, "1.1.0.0", 0, 0, 20 },
+	};
+
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT,
+				  prefix, 2, NULL));
+	EXPECT_EQ(110, admitted(&self->r, AF_INET, "127.0.0.1", 0, 110));
+	EXPECT_EQ(10, admitted(&self->r, AF_INET, "1.1.1.1", 0, 12));
+	EXPECT_EQ(100, admitted(&self->r, AF_INET, "127.0.0.1", 0, 100));
+
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT,
+				  width, 2, NULL));
+	EXPECT_EQ(10, admitted(&self->r, AF_INET, "1.1.1.1", 0, 40));
+	/* Only 10 came out of the /16: 10 are left for the rest of it. */
+	EXPECT_EQ(10, admitted(&self->r, AF_INET, "1.1.0.1", 0, 20));
+}
+
+/* x/rate's TestSubnetLimiter Simple and Complex (T27), exact counts. */
+TEST_F(netlimit, rate_limit_subnets)
+{
+	const struct rule v4[] = {
+		{ AF_INET, 24, NULL, 0, 0, 10 },
+		{ AF_INET, 16, NULL, 0, 0, 19 },
+		{ AF_INET6, 64, NULL, 0, 0, 10 },
+		{ AF_INET6, 48, NULL, 0, 0, 17 },
+	};
+
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT,
+				  v4, 4, NULL));
+	EXPECT_EQ(10, admitted(&self->r, AF_INET, "192.168.1.0", 1, 29));
+	EXPECT_EQ(9, admitted(&self->r, AF_INET, "192.168.2.0", 1, 28));
+	EXPECT_EQ(10, admitted(&self->r, AF_INET6, "2001:0:0:1::", 1, 27));
+	EXPECT_EQ(7, admitted(&self->r, AF_INET6, "2001:0:0:2::", 1, 24));
+}
+
+/*
+ * ... and Complex, in a namespace of its own: rules replaced live keep
+ * the buckets of their prefixes, drained or not.
+ */
+TEST_F(netlimit, rate_limit_subnets_nested)
+{
+	const struct rule complex[] = {
+		{ AF_INET, 32, NULL, 0, 0, 10 },
+		{ AF_INET, 24, NULL, 0, 0, 20 },
+		{ AF_INET, 16, NULL, 0, 0, 30 },
+		{ AF_INET, 8, NULL, 0, 0, 40 },
+	};
+
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT,
+				  complex, 4, NULL));
+	EXPECT_EQ(10, admitted(&self->r, AF_INET, "192.168.1.1", 0, 20));
+	EXPECT_EQ(10, admitted(&self->r, AF_INET, "192.168.1.2", 1, 30));
+	EXPECT_EQ(10, admitted(&self->r, AF_INET, "192.168.2.1", 1, 40));
+	EXPECT_EQ(10, admitted(&self->r, AF_INET, "192.0.1.1", 1, 50));
 }
 
 /* TestResourceManagerRateLimiting's VerifySourceAddress, API B defaults. */
