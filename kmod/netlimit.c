@@ -691,6 +691,30 @@ struct rcmgr_endpoint *rcmgr_endpoint_new(const u8 *bin, int len,
 	return ep;
 }
 
+/**
+ * rcmgr_endpoint_relabel() - an endpoint shown as a label given as text
+ * @ep: the endpoint, with an address; consumed
+ * @label: the text dumps show instead of the kernel's
+ *
+ * Return: the same address and domain under @label, or NULL without
+ * memory (@ep is freed either way).
+ */
+struct rcmgr_endpoint *rcmgr_endpoint_relabel(struct rcmgr_endpoint *ep,
+					      const char *label)
+{
+	struct rcmgr_endpoint *named = rcmgr_endpoint_new(NULL, 0, NULL, label);
+
+	if (named) {
+		named->ma = ep->ma;
+		named->domain = ep->domain;
+		named->has_addr = ep->has_addr;
+		named->bin_len = ep->bin_len;
+		memcpy(named->bin, ep->bin, ep->bin_len);
+	}
+	kfree(ep);
+	return named;
+}
+
 static struct rcmgr_netrules *rules_new(const struct rcmgr_netrule *r,
 					unsigned int n)
 {

@@ -349,22 +349,9 @@ static struct rcmgr_endpoint *conn_endpoint(struct rcmgr_nl_req *r,
 	/* A socket's word is everyone's; a user's counts for that user. */
 	ep->domain = connected ? RCMGR_NET_VERIFIED : __kuid_val(r->sk->sk_uid);
 	/* A label given with an address is what dumps show, as before. */
-	if (text) {
-		struct rcmgr_endpoint *named;
-
-		named = rcmgr_endpoint_new(NULL, 0, NULL, nla_data(text));
-		if (!named) {
-			kfree(ep);
-			return ERR_PTR(-ENOMEM);
-		}
-		named->ma = ep->ma;
-		named->domain = ep->domain;
-		named->has_addr = true;
-		named->bin_len = ep->bin_len;
-		memcpy(named->bin, ep->bin, ep->bin_len);
-		kfree(ep);
-		ep = named;
-	}
+	if (text)
+		ep = rcmgr_endpoint_relabel(ep, nla_data(text)) ?:
+		     ERR_PTR(-ENOMEM);
 	return ep;
 }
 

@@ -690,6 +690,8 @@ struct rcmgr_endpoint {
 struct rcmgr_endpoint *rcmgr_endpoint_new(const u8 *bin, int len,
 					  const struct rcmgr_maddr *ma,
 					  const char *label);
+struct rcmgr_endpoint *rcmgr_endpoint_relabel(struct rcmgr_endpoint *ep,
+					      const char *label);
 bool rcmgr_endpoint_matches(const struct rcmgr_maddr *decl,
 			    const struct rcmgr_maddr *sock);
 int rcmgr_netlimit_rate(struct rcmgr_net *rn, const struct rcmgr_endpoint *ep,

@@ -197,20 +197,9 @@ static int bind_endpoint(struct rcmgr_scope *conn, struct sock *sk,
 		return -ENOMEM;
 	ep->domain = RCMGR_NET_VERIFIED;
 	if (cur) {
-		struct rcmgr_endpoint *named;
-
-		named = rcmgr_endpoint_new(NULL, 0, NULL, cur->text);
-		if (!named) {
-			kfree(ep);
+		ep = rcmgr_endpoint_relabel(ep, cur->text);
+		if (!ep)
 			return -ENOMEM;
-		}
-		named->ma = ep->ma;
-		named->domain = ep->domain;
-		named->has_addr = true;
-		named->bin_len = ep->bin_len;
-		memcpy(named->bin, ep->bin, ep->bin_len);
-		kfree(ep);
-		ep = named;
 	}
 	ret = rcmgr_netlimit_count(conn->rn, ep, why);
 	if (ret) {

@@ -438,7 +438,7 @@ static void probe(struct __test_metadata *_metadata, const char *const *entries,
 #define E(...)	((const char *const []){ __VA_ARGS__, NULL })
 
 /* TestAllowedWithPeer, row by row. */
-TEST_F(al, allowed_with_peer)
+TEST_F_TIMEOUT(al, allowed_with_peer, 180)
 {
 	probe(_metadata, E("/ip4/1.2.3.1"), A, false, false);
 	probe(_metadata, E("/ip4/1.2.3.4/p2p/B"), A, true, false);

@@ -125,37 +125,13 @@ static int verify(struct raw_nl *r, const char *addr)
 	return 0;
 }
 
-static void lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-
-	ioctl(s, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	ioctl(s, SIOCSIFFLAGS, &ifr);
-	close(s);
-}
-
 FIXTURE(abuse) {
 	struct raw_nl r;
 };
 
 FIXTURE_SETUP(abuse)
 {
-	static const uint32_t class[] = { RCMGR_CLASS_SYSTEM, RCMGR_CLASS_TRANSIENT };
-	static const int res[] = {
-		RCMGR_A_RESOURCES_CONNS_INBOUND, RCMGR_A_RESOURCES_CONNS_OUTBOUND,
-		RCMGR_A_RESOURCES_CONNS, RCMGR_A_RESOURCES_FD,
-	};
-	unsigned int c, i;
-
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	lo_up();
-	ASSERT_EQ(0, raw_open(&self->r));
-	/* Only the per-address tables limit here. */
-	for (c = 0; c < ARRAY_SIZE(class); c++)
-		for (i = 0; i < ARRAY_SIZE(res); i++)
-			ASSERT_EQ(0, req_limit(&self->r, class[c], NULL, res[i], 1 << 20));
+	ASSERT_EQ(0, req_tables_netns(&self->r));
 }
 
 FIXTURE_TEARDOWN(abuse)
@@ -184,7 +160,7 @@ static int clock_going_back_once(void)
 
 	if (unshare(CLONE_NEWNET) || raw_open(&r))
 		return 10;
-	lo_up();
+	net_lo_up();
 	if (req_limit(&r, RCMGR_CLASS_TRANSIENT, NULL, RCMGR_A_RESOURCES_CONNS, 1 << 20) ||
 	    req_limit(&r, RCMGR_CLASS_TRANSIENT, NULL, RCMGR_A_RESOURCES_CONNS_INBOUND, 1 << 20) ||
 	    netlimit_set(&r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, slow, 1))
@@ -559,7 +535,7 @@ TEST_F(abuse, netns_exit_with_counted_conns)
 
 		if (unshare(CLONE_NEWNET))
 			_exit(1);
-		lo_up();
+		net_lo_up();
 		if (raw_open(&r))
 			_exit(2);
 		for (i = 0; i < 20; i++) {

@@ -270,37 +270,13 @@ static int conn_endpoint(struct raw_nl *r, uint64_t id, char *text, size_t len,
 	return 0;
 }
 
-static void lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-
-	ioctl(s, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	ioctl(s, SIOCSIFFLAGS, &ifr);
-	close(s);
-}
-
 FIXTURE(netlimit) {
 	struct raw_nl r;
 };
 
 FIXTURE_SETUP(netlimit)
 {
-	static const uint32_t class[] = { RCMGR_CLASS_SYSTEM, RCMGR_CLASS_TRANSIENT };
-	static const int res[] = {
-		RCMGR_A_RESOURCES_CONNS_INBOUND, RCMGR_A_RESOURCES_CONNS_OUTBOUND,
-		RCMGR_A_RESOURCES_CONNS, RCMGR_A_RESOURCES_FD,
-	};
-	unsigned int c, i;
-
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	lo_up();
-	ASSERT_EQ(0, raw_open(&self->r));
-	/* Only the per-address tables limit here. */
-	for (c = 0; c < ARRAY_SIZE(class); c++)
-		for (i = 0; i < ARRAY_SIZE(res); i++)
-			ASSERT_EQ(0, req_limit(&self->r, class[c], NULL, res[i], 1 << 20));
+	ASSERT_EQ(0, req_tables_netns(&self->r));
 }
 
 FIXTURE_TEARDOWN(netlimit)

@@ -8,11 +8,13 @@
 #ifndef _RCMGR_REQ_H
 #define _RCMGR_REQ_H
 
+#include <sched.h>
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "rcmgr_net.h"
 #include "rcmgr_test.h"
 
 /* A request being built; send it with req_do(). */
@@ -196,6 +198,32 @@ static inline int req_limit_reset(struct raw_nl *r)
 
 	req_new(&q, r, RCMGR_CMD_LIMIT_RESET);
 	return req_do(&q, r);
+}
+
+/*
+ * A new network namespace with lo up and a raw socket in @r, where only
+ * the per-address tables limit conns: system and transient allow 2^20.
+ * 0 or -errno.
+ */
+static inline int req_tables_netns(struct raw_nl *r)
+{
+	static const uint32_t class[] = { RCMGR_CLASS_SYSTEM, RCMGR_CLASS_TRANSIENT };
+	static const int res[] = {
+		RCMGR_A_RESOURCES_CONNS_INBOUND, RCMGR_A_RESOURCES_CONNS_OUTBOUND,
+		RCMGR_A_RESOURCES_CONNS, RCMGR_A_RESOURCES_FD,
+	};
+	unsigned int c, i;
+	int ret;
+
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	if (net_lo_up())
+		return -errno;
+	ret = raw_open(r);
+	for (c = 0; !ret && c < sizeof(class) / sizeof(class[0]); c++)
+		for (i = 0; !ret && i < sizeof(res) / sizeof(res[0]); i++)
+			ret = req_limit(r, class[c], NULL, res[i], 1 << 20);
+	return ret;
 }
 
 /* Send a request and do not wait for anything (threads sharing a socket). */
