@@ -110,6 +110,7 @@ static uint64_t *counter(struct rcmgr_stats *st, uint16_t type)
 static int stats_attr_cb(const struct nlattr *a, void *data)
 {
 	struct rcmgr_stats *st = data;
+	struct rcmgr_resources *r;
 	struct blocked b = {};
 
 	switch (mnl_attr_get_type(a)) {
@@ -127,11 +128,16 @@ static int stats_attr_cb(const struct nlattr *a, void *data)
 		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 ||
 		    mnl_attr_parse_nested(a, blocked_cb, &b) < 0)
 			return MNL_CB_ERROR;
-		/* A kind this library does not know: skipped, as an attribute. */
-		if (!b.values || !b.kind || b.kind > RCMGR_KIND_SPAN)
+		if (!b.values || !b.kind)
 			break;
-		if (mnl_attr_parse_nested(b.values, values_cb,
-					  &st->blocked[b.kind]) < 0)
+		if (b.kind <= RCMGR_KIND_SPAN)
+			r = &st->blocked[b.kind];
+		else if (b.kind <= RCMGR_KIND_ALLOWLISTED_TRANSIENT)
+			r = &st->allowlisted_blocked[b.kind -
+						     RCMGR_KIND_ALLOWLISTED_SYSTEM];
+		else	/* A kind this library does not know: skipped. */
+			break;
+		if (mnl_attr_parse_nested(b.values, values_cb, r) < 0)
 			return MNL_CB_ERROR;
 		break;
 	}

@@ -43,8 +43,11 @@ static int monitor_stats(struct rcmgr *rm, struct cmd *c)
 	out_u64("verify_asked", st.verify_asked);
 	if (json)
 		out_nest("blocked");
-	for (k = RCMGR_KIND_SYSTEM; k <= RCMGR_KIND_SPAN; k++) {
-		const int64_t *v[] = RES_FIELDS(&st.blocked[k]);
+	for (k = RCMGR_KIND_SYSTEM; k <= RCMGR_KIND_ALLOWLISTED_TRANSIENT; k++) {
+		const struct rcmgr_resources *b = k <= RCMGR_KIND_SPAN ?
+			&st.blocked[k] :
+			&st.allowlisted_blocked[k - RCMGR_KIND_ALLOWLISTED_SYSTEM];
+		const int64_t *v[] = RES_FIELDS(b);
 
 		if (!json) {
 			int64_t sum = 0;

@@ -398,8 +398,11 @@ TEST_F(stats, parsed)
 	put_blocked(nlh, RCMGR_SCOPE_KIND_TRANSIENT,
 		    RCMGR_A_RESOURCES_CONNS_INBOUND, 25);
 	put_blocked(nlh, RCMGR_SCOPE_KIND_PEER, RCMGR_A_RESOURCES_MEMORY, 5);
+	put_blocked(nlh, RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
+		    RCMGR_A_RESOURCES_CONNS, 4);
 	/* A kind from a newer kernel: skipped. */
-	put_blocked(nlh, RCMGR_SCOPE_KIND_SPAN + 1, RCMGR_A_RESOURCES_FD, 99);
+	put_blocked(nlh, RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT + 1,
+		    RCMGR_A_RESOURCES_FD, 99);
 	end(c, nlh);
 	put_ack(c);
 
@@ -410,6 +413,8 @@ TEST_F(stats, parsed)
 	EXPECT_EQ(25, st.blocked[RCMGR_KIND_TRANSIENT].conns_inbound);
 	EXPECT_EQ(0, st.blocked[RCMGR_KIND_TRANSIENT].conns);
 	EXPECT_EQ(5, st.blocked[RCMGR_KIND_PEER].memory);
+	EXPECT_EQ(4, st.allowlisted_blocked[1].conns);
+	EXPECT_EQ(0, st.allowlisted_blocked[0].conns);
 	EXPECT_EQ(0, st.subnet_refusals);
 	EXPECT_EQ(self->f.n, self->f.next);
 }

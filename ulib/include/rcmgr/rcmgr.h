@@ -444,6 +444,8 @@ struct rcmgr_stats {
 	uint64_t subnet_refusals;	/* by the conn-limit table */
 	uint64_t rate_refusals;		/* by the rate-limit table */
 	uint64_t verify_asked;		/* verify-source answers "verify" */
+	/* blocked of RCMGR_KIND_ALLOWLISTED_SYSTEM, then _TRANSIENT. */
+	struct rcmgr_resources allowlisted_blocked[2];
 };
 int rcmgr_stats_get(struct rcmgr *rm, struct rcmgr_stats *st);
 
