@@ -573,17 +573,20 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 		ret = -EALREADY;
 		goto out;
 	}
-	/* Admitted for another peer than this one: the standard scopes. */
-	if (test_bit(RCMGR_SCOPE_ALLOWLISTED, &conn->flags) &&
-	    !rcmgr_allowlist_allowed_peer(rn, conn_remote(conn), peer)) {
-		ret = to_standard(conn, why);
-		if (ret)
-			goto out;
-	}
+	/* First what may fail for want of memory: then nothing has moved. */
 	p = rcmgr_named_get(rn, peer, extack);
 	if (IS_ERR(p)) {
 		ret = PTR_ERR(p);
 		goto out;
+	}
+	/* Admitted for another peer than this one: the standard scopes. */
+	if (test_bit(RCMGR_SCOPE_ALLOWLISTED, &conn->flags) &&
+	    !rcmgr_allowlist_allowed_peer(rn, conn_remote(conn), peer)) {
+		ret = to_standard(conn, why);
+		if (ret) {
+			rcmgr_scope_put(p);
+			goto out;
+		}
 	}
 	/*
 	 * Off transient (or allowlisted-transient); system (or
