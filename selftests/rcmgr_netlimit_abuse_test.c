@@ -21,108 +21,20 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "rcmgr_req.h"
+#include "rcmgr_netlimit.h"
 
 #define NOBODY		65534
-#define UNLIMITED	INT64_MAX
-
-/* Open an inbound conn with @m as endpoint-bin (and @fd): id or -errno. */
-static int64_t open_ep(struct raw_nl *r, const struct maddr *m, int fd,
-		       struct raw_ans *ans)
-{
-	struct req q;
-	int ret;
-
-	req_new(&q, r, RCMGR_CMD_CONN_OPEN);
-	mnl_attr_put_u32(q.nlh, RCMGR_A_SCOPE_DIR, RCMGR_DIRECTION_INBOUND);
-	if (m)
-		mnl_attr_put(q.nlh, RCMGR_A_SCOPE_ENDPOINT_BIN, m->n, m->b);
-	if (fd >= 0)
-		mnl_attr_put_u32(q.nlh, RCMGR_A_SCOPE_FD, fd);
-	ret = req_do(&q, r);
-	if (ans)
-		*ans = q.ans;
-	return ret ?: (int64_t)raw_reply_u64(&q.ans, RCMGR_A_SCOPE_ID);
-}
-
-static int64_t open_from(struct raw_nl *r, const char *addr, uint16_t port)
-{
-	struct maddr m = {};
-
-	ma_port(ma_ip(&m, addr), MA_TCP, port);
-	return open_ep(r, &m, -1, NULL);
-}
 
 /* Open and at once end a conn from @addr: 1 admitted, 0 refused, -errno. */
 static int try_from(struct raw_nl *r, const char *addr)
 {
-	int64_t id = open_from(r, addr, 4001);
+	int64_t id = open_from(r, addr, 4001, NULL);
 
 	if (id == -EDQUOT)
 		return 0;
 	if (id < 0)
 		return id;
 	return req_done(r, id) ?: 1;
-}
-
-struct rule {
-	uint16_t family;
-	uint8_t prefix_len;
-	const char *network;
-	uint64_t conns, rate, burst;
-};
-
-static int netlimit_set(struct raw_nl *r, uint32_t table,
-			const struct rule *rules, int n)
-{
-	struct nlattr *nest;
-	uint8_t net[16];
-	struct req q;
-	int i;
-
-	req_new(&q, r, RCMGR_CMD_NETLIMIT_SET);
-	mnl_attr_put_u32(q.nlh, RCMGR_A_NETLIMIT_TABLE, table);
-	for (i = 0; i < n; i++) {
-		nest = mnl_attr_nest_start(q.nlh, RCMGR_A_NETLIMIT_RULE);
-		mnl_attr_put_u16(q.nlh, RCMGR_A_NETRULE_FAMILY, rules[i].family);
-		mnl_attr_put_u8(q.nlh, RCMGR_A_NETRULE_PREFIX_LEN, rules[i].prefix_len);
-		if (rules[i].network) {
-			inet_pton(rules[i].family, rules[i].network, net);
-			mnl_attr_put(q.nlh, RCMGR_A_NETRULE_NETWORK,
-				     rules[i].family == AF_INET ? 4 : 16, net);
-		}
-		if (table == RCMGR_NETLIMIT_TABLE_CONN_LIMIT) {
-			mnl_attr_put_u64(q.nlh, RCMGR_A_NETRULE_CONNS, rules[i].conns);
-		} else {
-			mnl_attr_put_u64(q.nlh, RCMGR_A_NETRULE_RATE, rules[i].rate);
-			mnl_attr_put_u64(q.nlh, RCMGR_A_NETRULE_BURST, rules[i].burst);
-		}
-		mnl_attr_nest_end(q.nlh, nest);
-	}
-	return req_do(&q, r);
-}
-
-/* verify-source-address: 1 (verify), 0, or -errno. */
-static int verify(struct raw_nl *r, const char *addr)
-{
-	struct maddr m = {};
-	struct req q;
-	const struct nlattr *a;
-	int ret;
-
-	ma_port(ma_ip(&m, addr), MA_UDP, 4001);
-	req_new(&q, r, RCMGR_CMD_VERIFY_SOURCE_ADDRESS);
-	mnl_attr_put(q.nlh, RCMGR_A_SCOPE_ENDPOINT_BIN, m.n, m.b);
-	ret = req_do(&q, r);
-	if (ret)
-		return ret;
-	if (!q.ans.reply_len)
-		return 0;
-	mnl_attr_for_each(a, (const struct nlmsghdr *)q.ans.reply,
-			  sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(a) == RCMGR_A_SCOPE_VERIFY)
-			return 1;
-	return 0;
 }
 
 FIXTURE(abuse) {
@@ -163,12 +75,12 @@ static int clock_going_back_once(void)
 	net_lo_up();
 	if (req_limit(&r, RCMGR_CLASS_TRANSIENT, NULL, RCMGR_A_RESOURCES_CONNS, 1 << 20) ||
 	    req_limit(&r, RCMGR_CLASS_TRANSIENT, NULL, RCMGR_A_RESOURCES_CONNS_INBOUND, 1 << 20) ||
-	    netlimit_set(&r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, slow, 1))
+	    netlimit_set(&r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, slow, 1, NULL))
 		return 11;
 	if (try_from(&r, "10.7.0.1") != 1 || try_from(&r, "10.7.0.1") != 1 ||
 	    try_from(&r, "10.7.0.1") != 0)
 		return 12;
-	if (netlimit_set(&r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, slow_global, 2))
+	if (netlimit_set(&r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, slow_global, 2, NULL))
 		return 13;
 	/* The /32 kept its (empty) bucket: a token in 1000 s. */
 	return try_from(&r, "10.7.0.1") ? 1 : 0;
@@ -241,7 +153,7 @@ TEST_F_TIMEOUT(abuse, rate_bucket_raced, 300)
 	struct racer w[RACERS] = {};
 	int i, total = 0;
 
-	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, slow, 1));
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, slow, 1, NULL));
 	for (i = 0; i < RACERS; i++) {
 		w[i].addr = "10.7.0.2";
 		ASSERT_EQ(0, pthread_create(&w[i].t, NULL, race_rate, &w[i]));
@@ -269,7 +181,7 @@ static void *race_count(void *arg)
 		return NULL;
 	}
 	for (i = 0; i < 8; i++) {
-		id = open_from(&r, w->addr, 4001 + i);
+		id = open_from(&r, w->addr, 4001 + i, NULL);
 		if (id > 0)
 			w->admitted++;
 		else if (id != -EDQUOT && id != -EAGAIN)
@@ -287,7 +199,7 @@ TEST_F(abuse, conn_limit_raced_exact)
 	int i, total = 0;
 
 	/* Only conn-limit (8 per /32) limits. */
-	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, fast, 1));
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_RATE_LIMIT, fast, 1, NULL));
 	for (i = 0; i < RACERS; i++) {
 		w[i].addr = "10.7.0.9";
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, race_count, &w[i]));
@@ -310,9 +222,9 @@ TEST_F(abuse, verify_burst_overflows)
 {
 	const struct rule big[] = { { AF_INET, 32, NULL, 36893490 } };
 
-	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, big, 1));
-	EXPECT_EQ(0, verify(&self->r, "192.0.2.1"));
-	EXPECT_EQ(0, verify(&self->r, "192.0.2.1"));
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, big, 1, NULL));
+	EXPECT_EQ(0, verify(&self->r, "192.0.2.1", NULL));
+	EXPECT_EQ(0, verify(&self->r, "192.0.2.1", NULL));
 }
 
 /*
@@ -360,7 +272,7 @@ static int hold_eight(struct raw_nl *r)
 	int i;
 
 	for (i = 0; i < 8; i++)
-		if (open_from(r, "198.51.100.7", 4001 + i) <= 0)
+		if (open_from(r, "198.51.100.7", 4001 + i, NULL) <= 0)
 			return 1;
 	return 0;
 }
@@ -381,7 +293,7 @@ TEST_F(abuse, unpriv_user_locks_out_an_address)
 	ASSERT_EQ(1, read(rd, &c, 1));
 	ASSERT_EQ(0, c);
 	/* root's daemon, its real peer at that address. */
-	EXPECT_LT(0, open_from(&self->r, "198.51.100.7", 5000));
+	EXPECT_LT(0, open_from(&self->r, "198.51.100.7", 5000, NULL));
 	close(wr);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 }
@@ -425,7 +337,7 @@ static int churn_verify(struct raw_nl *r)
 
 	for (i = 0; i < 40; i++) {
 		snprintf(a, sizeof(a), "10.8.0.%d", i + 1);
-		if (verify(r, a) < 0)
+		if (verify(r, a, NULL) < 0)
 			return 1;
 	}
 	return 0;
@@ -474,7 +386,7 @@ TEST_F(abuse, v4mapped_socket_counted_as_ipv4)
 	int l, c[3], s[3], i, zero = 0;
 	struct maddr m = {};
 
-	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, per32, 1));
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, per32, 1, NULL));
 	l = socket(AF_INET6, SOCK_STREAM, 0);
 	ASSERT_EQ(0, setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)));
 	ASSERT_EQ(0, bind(l, (struct sockaddr *)&sin6, sizeof(sin6)));
@@ -540,11 +452,11 @@ TEST_F(abuse, netns_exit_with_counted_conns)
 			_exit(2);
 		for (i = 0; i < 20; i++) {
 			snprintf(a, sizeof(a), "10.9.%d.1", i);
-			if (open_from(&r, a, 1) <= 0)
+			if (open_from(&r, a, 1, NULL) <= 0)
 				_exit(3);
-			verify(&r, a);
+			verify(&r, a, NULL);
 		}
-		if (netlimit_set(&r, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, per32, 1))
+		if (netlimit_set(&r, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, per32, 1, NULL))
 			_exit(4);
 		l = socket(AF_INET, SOCK_STREAM, 0);
 		sin.sin_addr.s_addr = htonl(0x7f000001);
@@ -651,7 +563,7 @@ TEST_F_TIMEOUT(abuse, failslab_two_counters, 600)
 		snprintf(path, sizeof(path), FAILSLAB "%s", knobs[i]);
 		ASSERT_EQ(0, write_file(path, vals[i]));
 	}
-	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, v6, 2));
+	ASSERT_EQ(0, netlimit_set(&self->r, RCMGR_NETLIMIT_TABLE_CONN_LIMIT, v6, 2, NULL));
 	udp = socket(AF_INET6, SOCK_DGRAM, 0);
 	ASSERT_EQ(0, connect(udp, (struct sockaddr *)&d, sizeof(d)));
 	for (op = 0; op < 2; op++) {
