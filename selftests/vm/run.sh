@@ -90,7 +90,7 @@ start=$(date +%s)
 # The debug kernel (KASAN, lockdep, kmemleak) under emulation is several
 # times slower than the others.
 vm_limit=1200
-[ "$name" != debug ] || vm_limit=2700
+[ "$name" != debug ] || vm_limit=3600
 timeout --foreground "$vm_limit" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${mem}M" \
 	-nographic -no-reboot -kernel "$image" -initrd "$vm/initramfs.gz" \
 	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 rcmgr.mode=$mode RCMGR_EXPECT_RAM_MIB=$mem" \
