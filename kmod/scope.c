@@ -223,16 +223,23 @@ static void refusal_snapshot(struct rcmgr_refusal *why,
 				  s->key.name_len);
 }
 
+/* Context: RCU read lock held, for the scope's limits. */
 static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 		      struct rcmgr_refusal *why)
 {
+	const struct rcmgr_scope *ls = s;
+	const struct rcmgr_limit *l;
 	s64 max, seen;
 	int r;
 
+	/* A span uses the limits of what it charges. */
+	while (ls->key.kind == RCMGR_SCOPE_KIND_SPAN)
+		ls = ls->parent;
+	l = rcu_dereference(ls->limit);
 	for (r = 0; r < RCMGR_NR_RES; r++) {
 		if (!d->v[r])
 			continue;
-		max = rcmgr_scope_max(s, r);
+		max = READ_ONCE(l->max[r]);
 		if (r >= counters(s)) {
 			/* A handle's units, charged as it opens: a check. */
 			seen = 0;
@@ -264,24 +271,27 @@ static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
  * @d: what to charge; every value >= 0
  * @why: filled in on refusal; may be NULL
  *
- * Context: any; takes no lock.  The caller keeps @chain alive.
+ * Context: any; takes the RCU read lock.  The caller keeps @chain alive.
  * Return: 0, or -EDQUOT with nothing charged.
  */
 int rcmgr_charge(struct rcmgr_scope **chain, unsigned int n,
 		 const struct rcmgr_delta *d, struct rcmgr_refusal *why)
 {
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
+	/* One read-side section for the limits of the whole chain. */
+	rcu_read_lock();
 	for (i = 0; i < n; i++) {
 		ret = charge_one(chain[i], d, why);
 		if (ret) {
 			while (i--)
 				uncharge_one(chain[i], d, RCMGR_NR_RES);
-			return ret;
+			break;
 		}
 	}
-	return 0;
+	rcu_read_unlock();
+	return ret;
 }
 
 /**
