@@ -20,6 +20,16 @@
  *   queue is empty.
  * - EINTR from a signal retries the same recv(); the kernel carried out
  *   the request and its answer is still queued.
+ * - A do request sent without NLM_F_ACK (one that opens a handle) is
+ *   answered by exactly one message: its reply, or its error.  Its reply
+ *   ends it, so the kernel builds and queues one message, not two, and we
+ *   read one datagram.
+ * - A request with nothing to reply but its result (reserve, release,
+ *   done, moves) goes without NLM_F_ACK as well ("quiet"): the kernel
+ *   answers only a failure.  A netlink request to the kernel is carried
+ *   out inside our send(), so once send() returns, a failure is queued or
+ *   there is none: one non-blocking read tells which, and the kernel
+ *   builds no ack nor we read one.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -192,6 +202,7 @@ void rcmgr_reply_init(struct rcmgr_reply *rep)
 	rep->size = sizeof(rep->inline_buf);
 	rep->len = 0;
 	rep->intr = false;
+	rep->quiet = false;
 	memset(&rep->err, 0, sizeof(rep->err));
 }
 
@@ -256,6 +267,17 @@ void rcmgr_nl_drain(struct rcmgr_nl *nl)
 	nl->drain = false;
 }
 
+/* One datagram of a quiet request's answer, or -EAGAIN: none is queued. */
+static ssize_t recv_quiet(struct rcmgr_nl *nl)
+{
+	ssize_t n;
+
+	do
+		n = nl->io->recv_nowait(nl->ctx, nl->buf, RCMGR_NL_BUFSIZE);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
 static int send_req(struct rcmgr_nl *nl, const struct nlmsghdr *req)
 {
 	ssize_t n;
@@ -270,10 +292,11 @@ static int send_req(struct rcmgr_nl *nl, const struct nlmsghdr *req)
 
 /*
  * The messages of one datagram.  Return: 1 once the request's ack or
- * NLMSG_DONE was seen (the rest of the datagram is not ours), 0 to read on.
- * The first failure is kept in @ret and is the request's result.
+ * NLMSG_DONE was seen, or its reply when @last_reply (the rest of the
+ * datagram is not ours), 0 to read on.  The first failure is kept in @ret
+ * and is the request's result.
  */
-static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq,
+static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq, bool last_reply,
 		struct rcmgr_reply *rep, int *ret)
 {
 	const struct nlmsghdr *m = (const struct nlmsghdr *)nl->buf;
@@ -305,6 +328,8 @@ static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq,
 		err = reply_add(rep, m);
 		if (err < 0 && !*ret)
 			*ret = err;
+		if (last_reply)
+			return 1;
 	}
 	return 0;
 }
@@ -315,9 +340,10 @@ static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq,
  * @req: the request; its sequence number is set here
  * @rep: initialised with rcmgr_reply_init(); gets the data messages
  *
- * Reads up to and including the ack or NLMSG_DONE, and not one datagram
- * more.  Gives up early only when the socket itself fails (ENOBUFS: the
- * kernel dropped messages, maybe the ack; EMSGSIZE: a datagram larger than
+ * Reads up to and including the ack or NLMSG_DONE (without NLM_F_ACK on
+ * a do: the reply or the error; @rep->quiet: whatever is queued once the
+ * request was sent), and not one datagram more.  Gives up early only when
+ * the socket itself fails (ENOBUFS: the kernel dropped messages, maybe the ack; EMSGSIZE: a datagram larger than
  * our buffer, maybe holding the ack) — the left-overs are skipped by the
  * next request's sequence check.
  *
@@ -327,11 +353,19 @@ static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq,
 int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		     struct rcmgr_reply *rep)
 {
+	bool last_reply;
 	uint32_t seq;
 	ssize_t n;
 	int ret = 0;
 
 	rcmgr_nl_drain(nl);
+	/* Quiet only where a failure can be read without blocking. */
+	if (!nl->io->recv_nowait)
+		rep->quiet = false;
+	if (rep->quiet)
+		req->nlmsg_flags &= ~NLM_F_ACK;
+	last_reply = !(req->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP)) &&
+		     !rep->quiet;
 	seq = ++nl->seq;
 	if (!seq)	/* 0 is what notifications carry */
 		seq = ++nl->seq;
@@ -341,7 +375,9 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 	if (ret < 0)
 		goto out;
 	for (;;) {
-		n = rcmgr_nl_recv(nl);
+		n = rep->quiet ? recv_quiet(nl) : rcmgr_nl_recv(nl);
+		if (n == -EAGAIN && rep->quiet)
+			break;	/* nothing queued: it succeeded */
 		if (n < 0) {
 			ret = n;
 			nl->drain = true;
@@ -352,7 +388,7 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 			nl->drain = true;
 			break;
 		}
-		if (scan(nl, n, seq, rep, &ret))
+		if (scan(nl, n, seq, last_reply, rep, &ret))
 			break;
 	}
 out:

@@ -208,6 +208,8 @@ int rcmgr_talk(struct rcmgr *rm, struct nlmsghdr *nlh, rcmgr_msg_cb cb,
 	if (rcmgr_forked(rm))
 		return -ECHILD;
 	rcmgr_reply_init(&rep);
+	/* Nothing to hand a callback: only a failure needs an answer. */
+	rep.quiet = !cb && !(nlh->nlmsg_flags & NLM_F_DUMP);
 	pthread_mutex_lock(&rm->lock);
 	for (;;) {
 		ret = rcmgr_nl_request(&rm->nl, nlh, &rep);
@@ -314,6 +316,8 @@ static int open_handle(struct rcmgr *rm, struct nlmsghdr *nlh,
 	s = rcmgr_scope_new(rm, kind, NULL);
 	if (!s)
 		return -ENOMEM;
+	/* The reply carries the id: an ack after it would be one more message. */
+	nlh->nlmsg_flags &= ~NLM_F_ACK;
 	/* The null manager: a scope that accounts nothing, id 0. */
 	ret = rm->null ? 0 : rcmgr_talk(rm, nlh, id_cb, &id);
 	if (ret) {

@@ -364,6 +364,100 @@ TEST_F(nl, refusal_kept_across_success_and_done)
 	EXPECT_EQ(0, self->f.overread);
 }
 
+/*
+ * An open is answered by its reply alone (asked without NLM_F_ACK): the
+ * reply ends it, and nothing is read after it; a refusal still comes as
+ * its details, then the error.
+ */
+TEST_F(nl, open_ends_at_its_reply)
+{
+	const struct rcmgr_error *e = rcmgr_last_error(self->rm);
+	struct rcmgr_scope *s, *t;
+	struct chunk *c;
+
+	put_scope(next_chunk(&self->f), SEQ_CUR, 0, 7, 0);
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_CUR);
+	put_ack(c, SEQ_CUR, -EDQUOT, "memory limit exceeded");
+	script_stat(&self->f, 19, false);
+
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND, &s));
+	EXPECT_EQ(0, fake_sent(&self->f)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(7, rcmgr_scope_id(s));
+	EXPECT_EQ(1, self->f.next);
+	EXPECT_EQ(-EDQUOT, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND,
+					     &t));
+	EXPECT_EQ(EDQUOT, e->error);
+	EXPECT_EQ(100, e->limit);
+	/* Other requests still end at their ack. */
+	EXPECT_EQ(19, system_memory(self->rm));
+	EXPECT_NE(0, fake_sent(&self->f)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+}
+
+/*
+ * A request with nothing to reply but its result goes without NLM_F_ACK:
+ * the kernel carried it out by the time send() returned, so an empty queue
+ * (a non-blocking read) is success, and a queued error is its failure.
+ */
+static ssize_t fake_recv_quiet(void *ctx, void *buf, size_t len)
+{
+	struct fake *f = ctx;
+
+	if (f->next >= f->n) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return fake_recv(ctx, buf, len);
+}
+
+static const struct rcmgr_io quiet_io = {
+	.send = fake_send, .recv = fake_recv, .recv_nowait = fake_recv_quiet,
+};
+
+TEST(quiet_requests)
+{
+	struct rcmgr_scope *s;
+	const struct rcmgr_error *e;
+	struct fake f = {};
+	struct rcmgr *rm;
+	struct chunk *c;
+
+	ASSERT_EQ(0, rcmgr_open_io(&rm, &quiet_io, &f, PORTID, FAMILY));
+	e = rcmgr_last_error(rm);
+	put_scope(next_chunk(&f), SEQ_CUR, 0, 9, 0);
+	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &s));
+
+	/* Nothing queued: done. */
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(1, f.next);
+
+	/* A refusal: its details, then its error, in one datagram or two. */
+	c = next_chunk(&f);
+	put_refusal(c, SEQ_CUR);
+	put_ack(c, SEQ_CUR, -EDQUOT, "memory limit exceeded");
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(100, e->limit);
+	put_refusal(next_chunk(&f), SEQ_CUR);
+	put_ack(next_chunk(&f), SEQ_CUR, -EDQUOT, "memory limit exceeded");
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_STREQ("system: memory 100/100", e->message);
+
+	/* An older request's left-over is skipped; an empty queue is success. */
+	put_ack(next_chunk(&f), SEQ_OLD, -EPERM, NULL);
+	EXPECT_EQ(0, rcmgr_scope_release_memory(s, 10));
+
+	/* A socket error (an error the kernel could not queue) is the result. */
+	chunk_err(&f, ENOBUFS);
+	EXPECT_EQ(-ENOBUFS, rcmgr_scope_release_memory(s, 10));
+
+	EXPECT_EQ(f.n, f.next);
+	EXPECT_EQ(0, f.overread);
+	rcmgr_close(rm);
+}
+
 TEST_F(nl, fork_child_gets_echild)
 {
 	struct rcmgr_scope *stream;
