@@ -107,6 +107,7 @@ struct rcmgr_reply {
 	size_t len, size;
 	bool intr;			/* a message had NLM_F_DUMP_INTR */
 	bool quiet;			/* sent without NLM_F_ACK, no reply */
+	bool refused;			/* a refusal's details came */
 	struct rcmgr_error err;		/* refusal and extack, on failure */
 	char inline_buf[2048];		/* most answers are one message */
 };

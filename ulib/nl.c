@@ -21,15 +21,16 @@
  * - EINTR from a signal retries the same recv(); the kernel carried out
  *   the request and its answer is still queued.
  * - A do request sent without NLM_F_ACK (one that opens a handle) is
- *   answered by exactly one message: its reply, or its error.  Its reply
- *   ends it, so the kernel builds and queues one message, not two, and we
- *   read one datagram.
+ *   answered by its reply, or by its error (a refusal's details first).
+ *   Its reply ends it: the kernel builds no ack, nor we read one.
  * - A request with nothing to reply but its result (reserve, release,
- *   done, moves) goes without NLM_F_ACK as well ("quiet"): the kernel
- *   answers only a failure.  A netlink request to the kernel is carried
- *   out inside our send(), so once send() returns, a failure is queued or
- *   there is none: one non-blocking read tells which, and the kernel
- *   builds no ack nor we read one.
+ *   done, moves, changes) goes without NLM_F_ACK as well ("quiet"): the
+ *   kernel answers only a failure.  A netlink request to the kernel is
+ *   carried out inside our send(), so once send() returns, a failure is
+ *   queued or there is none: non-blocking reads tell which.  A failure
+ *   the kernel could not queue is ENOBUFS on the socket, unless someone
+ *   set NETLINK_NO_ENOBUFS on it: then it is lost unsaid, as an ack would
+ *   be, and only a refusal's details, if they came, still tell.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -203,6 +204,7 @@ void rcmgr_reply_init(struct rcmgr_reply *rep)
 	rep->len = 0;
 	rep->intr = false;
 	rep->quiet = false;
+	rep->refused = false;
 	memset(&rep->err, 0, sizeof(rep->err));
 }
 
@@ -323,8 +325,10 @@ static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq, bool last_reply,
 		if (m->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;	/* NOOP, OVERRUN: nothing for us */
 		/* The details of a refusal, sent just before its error. */
-		if (rcmgr_parse_refusal(m, &rep->err) == 1)
+		if (rcmgr_parse_refusal(m, &rep->err) == 1) {
+			rep->refused = true;
 			continue;
+		}
 		err = reply_add(rep, m);
 		if (err < 0 && !*ret)
 			*ret = err;
@@ -343,9 +347,9 @@ static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq, bool last_reply,
  * Reads up to and including the ack or NLMSG_DONE (without NLM_F_ACK on
  * a do: the reply or the error; @rep->quiet: whatever is queued once the
  * request was sent), and not one datagram more.  Gives up early only when
- * the socket itself fails (ENOBUFS: the kernel dropped messages, maybe the ack; EMSGSIZE: a datagram larger than
- * our buffer, maybe holding the ack) — the left-overs are skipped by the
- * next request's sequence check.
+ * the socket itself fails (ENOBUFS: the kernel dropped messages, maybe the
+ * ack; EMSGSIZE: a datagram larger than our buffer, maybe holding the
+ * ack) — the left-overs are skipped by the next request's sequence check.
  *
  * Return: 0, or a negative errno, with @rep->err filled in (refusal,
  * extack) when the kernel said why.
@@ -376,8 +380,16 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		goto out;
 	for (;;) {
 		n = rep->quiet ? recv_quiet(nl) : rcmgr_nl_recv(nl);
-		if (n == -EAGAIN && rep->quiet)
-			break;	/* nothing queued: it succeeded */
+		if (n == -EAGAIN && rep->quiet) {
+			/*
+			 * Nothing queued: it succeeded, unless a refusal's
+			 * details came without their error, which the kernel
+			 * dropped unsaid (NETLINK_NO_ENOBUFS on the socket).
+			 */
+			if (rep->refused)
+				ret = -EDQUOT;
+			break;
+		}
 		if (n < 0) {
 			ret = n;
 			nl->drain = true;

@@ -458,6 +458,37 @@ TEST(quiet_requests)
 	rcmgr_close(rm);
 }
 
+/*
+ * A quiet request refused, whose error the kernel dropped without a word
+ * (a queue another process filled but for room for the details, on a
+ * socket someone set NETLINK_NO_ENOBUFS on): the details alone say that
+ * it failed.
+ */
+TEST(quiet_refusal_without_its_error)
+{
+	const struct rcmgr_error *e;
+	struct rcmgr_scope *s;
+	struct fake f = {};
+	struct rcmgr *rm;
+
+	ASSERT_EQ(0, rcmgr_open_io(&rm, &quiet_io, &f, PORTID, FAMILY));
+	e = rcmgr_last_error(rm);
+	put_scope(next_chunk(&f), SEQ_CUR, 0, 9, 0);
+	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &s));
+
+	put_refusal(next_chunk(&f), SEQ_CUR);
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(EDQUOT, e->error);
+	EXPECT_EQ(100, e->limit);
+	EXPECT_STREQ("system: memory 100/100", e->message);
+
+	/* The next request reads its own (empty) answer. */
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(f.n, f.next);
+	EXPECT_EQ(0, f.overread);
+	rcmgr_close(rm);
+}
+
 TEST_F(nl, fork_child_gets_echild)
 {
 	struct rcmgr_scope *stream;
