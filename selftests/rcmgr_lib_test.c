@@ -4,13 +4,15 @@
  * another process's churn, callbacks calling back into the manager, the
  * monitor driven by poll(), ENOBUFS on the monitor, fork(), the null
  * manager, rcmgr_last_error() across cleanup, partial limit updates,
- * rcmgr_close() with objects still open, and batches (per-op results, a
- * refusal in the middle, more than a socket buffer, misuse, threads, fork,
- * the null manager).  Each test runs in a fresh
+ * rcmgr_close() with objects still open, requests without an ack (under
+ * signals, on a full socket), and batches (per-op results, a refusal in
+ * the middle, more than a socket buffer, misuse, threads, fork, the null
+ * manager).  Each test runs in a fresh
  * network namespace, under the harness's timeout (the watchdog: a hang
  * fails the test instead of the run).
  */
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -545,6 +547,152 @@ TEST_F(lib, close_with_objects_open)
 	EXPECT_EQ(0, system_stat(self->rm).num_conns_outbound);
 	EXPECT_EQ(0, system_stat(self->rm).num_streams_outbound);
 	EXPECT_EQ(0, system_stat(self->rm).num_fd);
+}
+
+/* The manager's socket: the one generic netlink socket this test has. */
+static int manager_fd(void)
+{
+	int fd, dom, proto, found = -1, n = 0;
+	socklen_t len;
+
+	for (fd = 3; fd < 1024; fd++) {
+		len = sizeof(dom);
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) ||
+		    dom != AF_NETLINK)
+			continue;
+		len = sizeof(proto);
+		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) ||
+		    proto != NETLINK_GENERIC)
+			continue;
+		found = fd;
+		n++;
+	}
+	return n == 1 ? found : -1;
+}
+
+/* Fill @fd's receive queue from another socket, as root may. */
+static int fill_queue(int fd)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(sa);
+	char junk[64] = "junk";
+	int j, ret;
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &len))
+		return -1;
+	j = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+	if (j < 0)
+		return -1;
+	do
+		ret = sendto(j, junk, sizeof(junk), MSG_DONTWAIT,
+			     (struct sockaddr *)&sa, sizeof(sa));
+	while (ret > 0);
+	ret = errno == EAGAIN ? 0 : -1;
+	close(j);
+	return ret;
+}
+
+/*
+ * A request that answers nothing but its result goes without an ack: its
+ * error, if any, is queued by the time send() returned.  With the
+ * receive queue full (another process sending to our port id), the
+ * kernel drops that error: the request still failed, and must say so,
+ * never 0; a request that succeeded needs no room at all.
+ */
+TEST_F(lib, quiet_requests_on_a_full_socket)
+{
+	struct rcmgr_limit l = { .memory = 4096 };
+	int fd, small = 0, big = 1 << 20, ret;
+	struct rcmgr_scope *s;
+
+	fd = manager_fd();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, rcmgr_limit_update(self->rm, RCMGR_LIMIT_STREAM, NULL, &l,
+					RCMGR_RESOURCE_BIT(RCMGR_RESOURCE_MEMORY)));
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small,
+				sizeof(small)));
+
+	/* A refusal: its details and error are dropped. */
+	ASSERT_EQ(0, fill_queue(fd));
+	ret = rcmgr_scope_reserve_memory(s, 8192, RCMGR_PRIO_ALWAYS);
+	EXPECT_TRUE(ret == -ENOBUFS || ret == -EDQUOT) {
+		TH_LOG("a dropped refusal answered %d", ret);
+	}
+	/* A plain error: more than was reserved. */
+	ASSERT_EQ(0, fill_queue(fd));
+	ret = rcmgr_scope_release_memory(s, 1);
+	EXPECT_TRUE(ret == -ENOBUFS || ret == -EINVAL) {
+		TH_LOG("a dropped error answered %d", ret);
+	}
+	/* A success: nothing to queue. */
+	ASSERT_EQ(0, fill_queue(fd));
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(s, 100, RCMGR_PRIO_ALWAYS));
+
+	/* In step again, and only the success was carried out. */
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)));
+	EXPECT_EQ(100, system_stat(self->rm).memory);
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 8192,
+						      RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(0, rcmgr_scope_release_memory(s, 100));
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+	rcmgr_scope_done(s);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+struct pester {
+	pthread_t target;
+	volatile bool stop;
+};
+
+static void *pester_fn(void *arg)
+{
+	struct pester *p = arg;
+
+	while (!p->stop)
+		pthread_kill(p->target, SIGUSR1);
+	return NULL;
+}
+
+/*
+ * Requests without an ack under a storm of signals (no SA_RESTART): the
+ * kernel carries a request out inside send(), so a signal cannot come
+ * between a request and its error; each call returns its own result,
+ * success, a refusal or a plain error, and none is read by the next.
+ */
+TEST_F_TIMEOUT(lib, quiet_requests_under_signals, 120)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct rcmgr_limit l = { .memory = 4096 };
+	struct pester p = { .target = pthread_self() };
+	struct rcmgr_scope *s;
+	pthread_t t;
+	int i, bad = 0;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, rcmgr_limit_update(self->rm, RCMGR_LIMIT_STREAM, NULL, &l,
+					RCMGR_RESOURCE_BIT(RCMGR_RESOURCE_MEMORY)));
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, pthread_create(&t, NULL, pester_fn, &p));
+	for (i = 0; i < 2000; i++) {
+		bad += rcmgr_scope_reserve_memory(s, 1000,
+						  RCMGR_PRIO_ALWAYS) != 0;
+		bad += rcmgr_scope_reserve_memory(s, 8192,
+						  RCMGR_PRIO_ALWAYS) != -EDQUOT;
+		bad += rcmgr_scope_release_memory(s, 1000) != 0;
+		/* A plain error: more than was reserved. */
+		bad += rcmgr_scope_release_memory(s, 1) != -EINVAL;
+	}
+	p.stop = true;
+	pthread_join(t, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, system_stat(self->rm).memory);
+	rcmgr_scope_done(s);
 }
 
 /* Batches. */
