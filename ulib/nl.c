@@ -22,7 +22,10 @@
  *   the request and its answer is still queued.
  * - A do request sent without NLM_F_ACK (one that opens a handle) is
  *   answered by its reply, or by its error (a refusal's details first).
- *   Its reply ends it: the kernel builds no ack, nor we read one.
+ *   Its reply ends it: the kernel builds no ack, nor we read one.  Its
+ *   answer is queued once send() returns (see below), so it is read
+ *   without blocking: a reply the kernel dropped is a failure, not a
+ *   wait forever.
  * - A request with nothing to reply but its result (reserve, release,
  *   done, moves, changes) goes without NLM_F_ACK as well ("quiet"): the
  *   kernel answers only a failure.  A netlink request to the kernel is
@@ -357,7 +360,7 @@ static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq, bool last_reply,
 int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		     struct rcmgr_reply *rep)
 {
-	bool last_reply;
+	bool last_reply, nowait;
 	uint32_t seq;
 	ssize_t n;
 	int ret = 0;
@@ -370,6 +373,8 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		req->nlmsg_flags &= ~NLM_F_ACK;
 	last_reply = !(req->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP)) &&
 		     !rep->quiet;
+	/* A do's whole answer is queued once send() returns: never block. */
+	nowait = (rep->quiet || last_reply) && nl->io->recv_nowait;
 	seq = ++nl->seq;
 	if (!seq)	/* 0 is what notifications carry */
 		seq = ++nl->seq;
@@ -379,12 +384,14 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 	if (ret < 0)
 		goto out;
 	for (;;) {
-		n = rep->quiet ? recv_quiet(nl) : rcmgr_nl_recv(nl);
-		if (n == -EAGAIN && rep->quiet) {
+		n = nowait ? recv_quiet(nl) : rcmgr_nl_recv(nl);
+		if (n == -EAGAIN && nowait) {
 			/*
-			 * Nothing queued: it succeeded, unless a refusal's
-			 * details came without their error, which the kernel
-			 * dropped unsaid (NETLINK_NO_ENOBUFS on the socket).
+			 * Nothing (more) queued: a quiet request succeeded, and
+			 * an open's reply was lost (its caller finds no reply),
+			 * unless a refusal's details came without their error,
+			 * which the kernel dropped unsaid (NETLINK_NO_ENOBUFS
+			 * on the socket).
 			 */
 			if (rep->refused)
 				ret = -EDQUOT;

@@ -230,7 +230,7 @@ int rcmgr_talk(struct rcmgr *rm, struct nlmsghdr *nlh, rcmgr_msg_cb cb,
 		ret = -EBADMSG;
 		rep.err.error = EBADMSG;
 		snprintf(rep.err.message, sizeof(rep.err.message),
-			 "acked without a reply");
+			 "answered without a reply");
 	}
 	if (ret < 0) {
 		*rcmgr_thread_error() = rep.err;

@@ -418,7 +418,7 @@ static const struct rcmgr_io quiet_io = {
 
 TEST(quiet_requests)
 {
-	struct rcmgr_scope *s;
+	struct rcmgr_scope *s, *t;
 	const struct rcmgr_error *e;
 	struct fake f = {};
 	struct rcmgr *rm;
@@ -452,6 +452,10 @@ TEST(quiet_requests)
 	/* A socket error (an error the kernel could not queue) is the result. */
 	chunk_err(&f, ENOBUFS);
 	EXPECT_EQ(-ENOBUFS, rcmgr_scope_release_memory(s, 10));
+
+	/* An open whose reply never came fails rather than waits. */
+	EXPECT_EQ(-EBADMSG, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
+	EXPECT_STREQ("answered without a reply", e->message);
 
 	EXPECT_EQ(f.n, f.next);
 	EXPECT_EQ(0, f.overread);
