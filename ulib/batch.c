@@ -555,8 +555,11 @@ static void salvage(struct rcmgr_batch *b, const unsigned int *idx,
 
 /*
  * Send the ops @idx[0..k) in one datagram and read their answers, up to
- * the last op's ack and not one datagram more.  The manager's lock is
- * held throughout, as for one request.
+ * the last op's ack and not one datagram more; or, where the io reads
+ * without blocking, with no ack asked at all, until nothing more is
+ * queued: the kernel carried every message out, answers queued, before
+ * send() returned.  The manager's lock is held throughout, as for one
+ * request.
  */
 static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 		       unsigned int k)
@@ -564,6 +567,7 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 	struct rcmgr_nl *nl = &b->rm->nl;
 	struct nlmsghdr *nlh;
 	unsigned int j;
+	bool nowait = nl->io->recv_nowait;
 	uint32_t first;
 	size_t len = 0;
 	ssize_t n;
@@ -584,7 +588,8 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 		memcpy(nlh, b->msgs + op->off, op->len);
 		nlh->nlmsg_seq = first + j;
 		nlh->nlmsg_pid = 0;
-		nlh->nlmsg_flags = NLM_F_REQUEST | (j == k - 1 ? NLM_F_ACK : 0);
+		nlh->nlmsg_flags = NLM_F_REQUEST |
+				   (!nowait && j == k - 1 ? NLM_F_ACK : 0);
 		len += NLMSG_ALIGN(op->len);
 	}
 	do
@@ -597,12 +602,14 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 	else
 		sent = true;
 	while (!ret) {
-		n = rcmgr_nl_recv(nl);
+		n = nowait ? rcmgr_nl_recv_nowait(nl) : rcmgr_nl_recv(nl);
+		if (n == -EAGAIN && nowait)
+			break;	/* every answer is in */
 		if (n < 0)
 			ret = n;
 		else if (n > RCMGR_NL_BUFSIZE)
 			ret = -EMSGSIZE;
-		else if (scan(b, idx, k, first, n))
+		else if (scan(b, idx, k, first, n) && !nowait)
 			break;
 	}
 	if (ret < 0 && sent)
@@ -614,7 +621,14 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 
 		if (op->final)
 			continue;
-		if ((op->opened && op->replied) || (!op->opened && op->acked)) {
+		if (op->err && !ret) {
+			/*
+			 * A refusal's details without their error, which the
+			 * kernel dropped unsaid (NETLINK_NO_ENOBUFS): refused.
+			 */
+			op_fail(op, -EDQUOT, op->err, NULL);
+		} else if ((op->opened && op->replied) ||
+			   (!op->opened && op->acked)) {
 			/* Its id (the kernel keeps the handle) or its ack. */
 			op->final = true;
 		} else if (ret < 0) {
@@ -622,7 +636,7 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 			op_fail(op, ret, NULL, !sent ? NULL :
 				"answer lost: the request may have been carried out");
 		} else if (op->opened) {
-			op_fail(op, -EBADMSG, NULL, "acked without a reply");
+			op_fail(op, -EBADMSG, NULL, "answered without a reply");
 		} else {
 			op->final = true;
 		}

@@ -184,6 +184,7 @@ void rcmgr_nl_close(struct rcmgr_nl *nl);
 int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		     struct rcmgr_reply *rep);
 ssize_t rcmgr_nl_recv(struct rcmgr_nl *nl);
+ssize_t rcmgr_nl_recv_nowait(struct rcmgr_nl *nl);
 void rcmgr_nl_drain(struct rcmgr_nl *nl);
 void rcmgr_reply_init(struct rcmgr_reply *rep);
 void rcmgr_reply_free(struct rcmgr_reply *rep);

@@ -272,8 +272,8 @@ void rcmgr_nl_drain(struct rcmgr_nl *nl)
 	nl->drain = false;
 }
 
-/* One datagram of a quiet request's answer, or -EAGAIN: none is queued. */
-static ssize_t recv_quiet(struct rcmgr_nl *nl)
+/* One datagram of a do's answer, or -EAGAIN: none is queued (any more). */
+ssize_t rcmgr_nl_recv_nowait(struct rcmgr_nl *nl)
 {
 	ssize_t n;
 
@@ -384,7 +384,7 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 	if (ret < 0)
 		goto out;
 	for (;;) {
-		n = nowait ? recv_quiet(nl) : rcmgr_nl_recv(nl);
+		n = nowait ? rcmgr_nl_recv_nowait(nl) : rcmgr_nl_recv(nl);
 		if (n == -EAGAIN && nowait) {
 			/*
 			 * Nothing (more) queued: a quiet request succeeded, and

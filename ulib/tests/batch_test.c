@@ -2,7 +2,7 @@
 /*
  * librcmgr's batches against a fake transport fed scripted datagrams: what
  * goes in each send (ids of handles opened by an earlier send, the ack
- * asked of the last message only), answers mapped to their ops by
+ * asked of no message), answers mapped to their ops by
  * sequence number, a refusal in the middle, left-overs of other requests
  * skipped, and an answer lost to ENOBUFS.  Each case also checks that
  * nothing was read after the last scripted datagram (a real socket would
@@ -269,11 +269,11 @@ TEST_F(batch, ops_on_new_handles_wait_for_their_ids)
 	EXPECT_EQ(0, self->f.overread);
 	ASSERT_EQ(2, sent_count(&self->f, 0));
 	ASSERT_EQ(2, sent_count(&self->f, 1));
-	/* Only the last message of a send asks for an ack. */
+	/* No message asks for an ack: what is queued after send() is all. */
 	EXPECT_FALSE(sent_msg(&self->f, 0, 0)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_TRUE(sent_msg(&self->f, 0, 1)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_FALSE(sent_msg(&self->f, 0, 1)->nlmsg_flags & NLM_F_ACK);
 	EXPECT_FALSE(sent_msg(&self->f, 1, 0)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_TRUE(sent_msg(&self->f, 1, 1)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_FALSE(sent_msg(&self->f, 1, 1)->nlmsg_flags & NLM_F_ACK);
 	/* The second send names the handles by the ids the first gave. */
 	EXPECT_EQ(11, sent_id(sent_msg(&self->f, 1, 0)));
 	EXPECT_EQ(12, sent_id(sent_msg(&self->f, 1, 1)));
@@ -434,6 +434,36 @@ TEST_F(batch, open_acked_without_its_id_fails)
 	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, 1));
 	EXPECT_EQ(1, self->f.sends);
 	EXPECT_EQ(0, self->f.overread);
+	rcmgr_scope_done(s);
+}
+
+/*
+ * Nothing asks for an ack: an op with nothing queued for it succeeded, and
+ * a refusal's details whose error the kernel dropped unsaid are a refusal.
+ */
+TEST_F(batch, quiet_ops_and_a_refusal_without_its_error)
+{
+	struct rcmgr_scope *s;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	put_id(next_chunk(&self->f), SEQ_OP | 0, 8);
+	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(8, rcmgr_scope_id(s));
+
+	rcmgr_batch_reset(self->b);
+	ASSERT_EQ(0, rcmgr_batch_reserve_memory(self->b, s, 10, 0));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	ASSERT_EQ(2, rcmgr_batch_release_memory(self->b, s, 10));
+	put_refusal(next_chunk(&self->f), SEQ_OP | 1);
+	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 2));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 1));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 1)->limit);
+	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
 	rcmgr_scope_done(s);
 }
 
