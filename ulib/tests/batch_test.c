@@ -467,4 +467,139 @@ TEST_F(batch, quiet_ops_and_a_refusal_without_its_error)
 	rcmgr_scope_done(s);
 }
 
+/*
+ * Opens of one send answered every way a quiet send can be: an id, no
+ * answer at all (the reply dropped), a refusal split over two datagrams,
+ * and a refusal's details whose error was dropped.  Only the handle whose
+ * id came is named by the next send; the ops on the others are cancelled.
+ */
+TEST_F(batch, opens_lost_refused_and_split_refusals)
+{
+	struct rcmgr_scope *s[4];
+	struct chunk *c;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(i, rcmgr_batch_open_stream(self->b, "p",
+						     RCMGR_DIR_INBOUND, &s[i]));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(4 + i, rcmgr_batch_reserve_memory(self->b, s[i], 1, 0));
+	/* Send 1. */
+	put_id(next_chunk(&self->f), SEQ_OP | 0, 21);
+	put_refusal(next_chunk(&self->f), SEQ_OP | 2);
+	c = next_chunk(&self->f);
+	put_ack(c, SEQ_OP | 2, -EDQUOT, "memory limit exceeded");
+	put_refusal(c, SEQ_OP | 3);
+	/* Send 2: the reserve on s[0] only, refused over two datagrams. */
+	c = next_chunk(&self->f);
+	c->after = 2;
+	put_refusal(c, SEQ_OP | 0);
+	c = next_chunk(&self->f);
+	c->after = 2;
+	put_ack(c, SEQ_OP | 0, -EDQUOT, NULL);
+
+	EXPECT_EQ(7, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	ASSERT_EQ(1, sent_count(&self->f, 1));
+	EXPECT_EQ(21, sent_id(sent_msg(&self->f, 1, 0)));
+
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(21, rcmgr_scope_id(s[0]));
+	EXPECT_EQ(-EBADMSG, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 2));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 2));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 2)->limit);
+	EXPECT_STREQ("system: memory 100/100",
+		     rcmgr_batch_error(self->b, 2)->message);
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 3));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 3));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 3)->limit);
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 4));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 4));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 4)->limit);
+	for (i = 5; i < 8; i++)
+		EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, i));
+	for (i = 1; i < 4; i++)
+		EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(s[i], 1, 0));
+	for (i = 0; i < 4; i++)
+		rcmgr_scope_done(s[i]);
+	EXPECT_EQ(0, self->f.overread);
+}
+
+/*
+ * More ops than one send carries: each send's answers go to its own ops
+ * (sequence numbers run on), and a send nothing answered is all success.
+ */
+TEST_F(batch, ops_over_several_sends_keep_their_answers)
+{
+	unsigned int max = self->rm->nl.batch_ops, n = 2 * max + 3, i;
+	struct rcmgr_scope *s;
+	struct chunk *c;
+
+	ASSERT_GE(RCMGR_BATCH_OPS_MAX, max);
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	put_id(next_chunk(&self->f), SEQ_OP | 0, 5);
+	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
+	rcmgr_batch_reset(self->b);
+
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(i, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
+	/* Send 2 (ops 0..max-1): op 3 refused. */
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_OP | 3);
+	put_ack(c, SEQ_OP | 3, -EDQUOT, NULL);
+	/* Send 3: nothing to say.  Send 4 (ops 2max..): its op 1 fails. */
+	c = next_chunk(&self->f);
+	c->after += 2;
+	put_ack(c, SEQ_OP | 1, -ENOENT, "no such handle");
+
+	EXPECT_EQ(2, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(4, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	for (i = 0; i < n; i++) {
+		int want = i == 3 ? -EDQUOT : i == 2 * max + 1 ? -ENOENT : 0;
+
+		EXPECT_EQ(want, rcmgr_batch_result(self->b, i)) {
+			TH_LOG("op %u of %u (%u a send)", i, n, max);
+		}
+	}
+	EXPECT_EQ(self->f.seq[1] + max, self->f.seq[2]);
+	EXPECT_EQ(self->f.seq[2] + max, self->f.seq[3]);
+	rcmgr_scope_done(s);
+}
+
+/*
+ * An overrun in the first send of a split batch: the open whose id was
+ * queued before it is open and named by the next send; the one whose
+ * answer is lost fails with ENOBUFS, and the ops on it are cancelled.
+ */
+TEST_F(batch, enobufs_in_a_split_batch)
+{
+	struct rcmgr_scope *a, *b;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "pa", RCMGR_DIR_INBOUND, &a));
+	ASSERT_EQ(1, rcmgr_batch_open_stream(self->b, "pb", RCMGR_DIR_INBOUND, &b));
+	ASSERT_EQ(2, rcmgr_batch_reserve_memory(self->b, a, 1, 0));
+	ASSERT_EQ(3, rcmgr_batch_reserve_memory(self->b, b, 1, 0));
+	next_chunk(&self->f)->err = ENOBUFS;
+	put_id(next_chunk(&self->f), SEQ_OP | 1, 12);
+
+	EXPECT_EQ(2, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(12, rcmgr_scope_id(b));
+	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, 2));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 3));
+	ASSERT_EQ(1, sent_count(&self->f, 1));
+	EXPECT_EQ(12, sent_id(sent_msg(&self->f, 1, 0)));
+	rcmgr_scope_done(a);
+	rcmgr_scope_done(b);
+}
+
 TEST_HARNESS_MAIN
