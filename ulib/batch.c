@@ -571,7 +571,7 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 	uint32_t first;
 	size_t len = 0;
 	ssize_t n;
-	bool sent = false;
+	bool sent = false, dropped = false;
 	int ret = 0;
 
 	pthread_mutex_lock(&b->rm->lock);
@@ -625,15 +625,18 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 			/*
 			 * A refusal's details without their error, which the
 			 * kernel dropped unsaid (NETLINK_NO_ENOBUFS): refused.
+			 * The queue was full: every later answer of the send
+			 * was dropped as well, so silence proves nothing.
 			 */
 			op_fail(op, -EDQUOT, op->err, NULL);
+			dropped = true;
 		} else if ((op->opened && op->replied) ||
 			   (!op->opened && op->acked)) {
 			/* Its id (the kernel keeps the handle) or its ack. */
 			op->final = true;
-		} else if (ret < 0) {
+		} else if (ret < 0 || dropped) {
 			/* Sent, but the answer is lost: it may have happened. */
-			op_fail(op, ret, NULL, !sent ? NULL :
+			op_fail(op, ret < 0 ? ret : -ENOBUFS, NULL, !sent ? NULL :
 				"answer lost: the request may have been carried out");
 		} else if (op->opened) {
 			op_fail(op, -EBADMSG, NULL, "answered without a reply");

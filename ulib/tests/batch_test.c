@@ -452,15 +452,15 @@ TEST_F(batch, quiet_ops_and_a_refusal_without_its_error)
 
 	rcmgr_batch_reset(self->b);
 	ASSERT_EQ(0, rcmgr_batch_reserve_memory(self->b, s, 10, 0));
-	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
-	ASSERT_EQ(2, rcmgr_batch_release_memory(self->b, s, 10));
-	put_refusal(next_chunk(&self->f), SEQ_OP | 1);
+	ASSERT_EQ(1, rcmgr_batch_release_memory(self->b, s, 10));
+	ASSERT_EQ(2, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	put_refusal(next_chunk(&self->f), SEQ_OP | 2);
 	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
-	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
-	EXPECT_EQ(0, rcmgr_batch_result(self->b, 2));
-	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 1));
-	EXPECT_EQ(100, rcmgr_batch_error(self->b, 1)->limit);
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 2));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 2));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 2)->limit);
 	EXPECT_EQ(2, self->f.sends);
 	EXPECT_EQ(0, self->f.overread);
 	EXPECT_EQ(self->f.n, self->f.next);
@@ -600,6 +600,39 @@ TEST_F(batch, enobufs_in_a_split_batch)
 	EXPECT_EQ(12, sent_id(sent_msg(&self->f, 1, 0)));
 	rcmgr_scope_done(a);
 	rcmgr_scope_done(b);
+}
+
+/*
+ * A refusal's details without their error prove the kernel dropped an
+ * answer of this send (a full queue, NETLINK_NO_ENOBUFS on the socket):
+ * it drops every later answer of the send as well, until the queue is
+ * read, so the ops after it cannot be told successes.
+ */
+TEST_F(batch, ops_after_a_dropped_error_are_not_successes)
+{
+	struct rcmgr_scope *s;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	put_id(next_chunk(&self->f), SEQ_OP | 0, 8);
+	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
+
+	rcmgr_batch_reset(self->b);
+	ASSERT_EQ(0, rcmgr_batch_reserve_memory(self->b, s, 10, 0));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	ASSERT_EQ(2, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	ASSERT_EQ(3, rcmgr_batch_release_memory(self->b, s, 10));
+	put_refusal(next_chunk(&self->f), SEQ_OP | 1);
+	EXPECT_EQ(3, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
+	/* Its answer, refusal or nothing, may have been dropped too. */
+	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 2));
+	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 3));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 3));
+	EXPECT_NE(NULL, strstr(rcmgr_batch_error(self->b, 3)->message, "lost"));
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	rcmgr_scope_done(s);
 }
 
 TEST_HARNESS_MAIN
