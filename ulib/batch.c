@@ -6,10 +6,12 @@
  * The kernel carries out the messages of one send in order, in the
  * sender's context, and queues their answers before sendmsg() returns; so
  * one send and the reads of already queued answers replace a round trip
- * (and a wake-up) per request.  Only the last message of a send asks for
- * an ack: the others answer only when they fail (an error, after the
- * refusal's details) or when they open a handle (its id).  The last ack
- * says that every earlier answer is in.
+ * (and a wake-up) per request.  No message of a send asks for an ack:
+ * each answers only when it fails (an error, after the refusal's details)
+ * or when it opens a handle (its id), and every answer is queued once
+ * sendmsg() returned, so the reads end when nothing more is queued.  (An
+ * io without a non-blocking read asks an ack of the last message instead,
+ * and reads up to it.)
  *
  * What cannot be sent together: a request on a handle that an earlier
  * request of the same send opens, since the kernel hands out ids
