@@ -493,6 +493,53 @@ TEST(quiet_refusal_without_its_error)
 	rcmgr_close(rm);
 }
 
+/*
+ * An open read without blocking: its reply after a signal and an older
+ * request's left-over; refused, details and error in two datagrams;
+ * refused with the error dropped; and its answer lost to an overrun.
+ */
+TEST(quiet_opens)
+{
+	const struct rcmgr_error *e;
+	struct rcmgr_scope *s, *t;
+	struct fake f = {};
+	struct rcmgr *rm;
+
+	ASSERT_EQ(0, rcmgr_open_io(&rm, &quiet_io, &f, PORTID, FAMILY));
+	e = rcmgr_last_error(rm);
+
+	chunk_err(&f, EINTR);
+	put_ack(next_chunk(&f), SEQ_OLD, -EPERM, NULL);
+	put_scope(next_chunk(&f), SEQ_CUR, 0, 9, 0);
+	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &s));
+	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(9, rcmgr_scope_id(s));
+	EXPECT_EQ(f.n, f.next);
+
+	put_refusal(next_chunk(&f), SEQ_CUR);
+	put_ack(next_chunk(&f), SEQ_CUR, -EDQUOT, "memory limit exceeded");
+	EXPECT_EQ(-EDQUOT, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
+	EXPECT_EQ(100, e->limit);
+	EXPECT_STREQ("system: memory 100/100", e->message);
+	EXPECT_EQ(f.n, f.next);
+
+	put_refusal(next_chunk(&f), SEQ_CUR);
+	EXPECT_EQ(-EDQUOT, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
+	EXPECT_EQ(EDQUOT, errno);
+	EXPECT_EQ(EDQUOT, e->error);
+	EXPECT_EQ(100, e->limit);
+	EXPECT_EQ(f.n, f.next);
+
+	chunk_err(&f, ENOBUFS);
+	EXPECT_EQ(-ENOBUFS, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
+	EXPECT_EQ(ENOBUFS, e->error);
+
+	EXPECT_EQ(f.n, f.next);
+	EXPECT_EQ(0, f.overread);
+	rcmgr_scope_done(s);
+	rcmgr_close(rm);
+}
+
 TEST_F(nl, fork_child_gets_echild)
 {
 	struct rcmgr_scope *stream;
