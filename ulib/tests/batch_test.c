@@ -633,4 +633,61 @@ TEST_F(batch, ops_after_a_dropped_error_are_not_successes)
 	rcmgr_scope_done(s);
 }
 
+static const struct rcmgr_io blocking_io = {
+	.send = fake_send,
+	.recv = fake_recv,
+};
+
+/*
+ * An io that cannot read without blocking: the last op of each send asks
+ * an ack, which ends the reads; a refusal in the middle and an open's id
+ * go to their ops, and nothing is read after the ack.
+ */
+TEST(batch_over_a_blocking_io)
+{
+	struct rcmgr_scope *s;
+	struct rcmgr_batch *b;
+	struct rcmgr *rm;
+	struct fake f;
+	struct chunk *c;
+
+	memset(&f, 0, sizeof(f));
+	ASSERT_EQ(0, rcmgr_open_io(&rm, &blocking_io, &f, PORTID, FAMILY));
+	ASSERT_EQ(0, rcmgr_batch_new(rm, &b));
+	ASSERT_EQ(0, rcmgr_batch_open_stream(b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(b, s, 10, 0));
+	ASSERT_EQ(2, rcmgr_batch_reserve_memory(b, s, 1000, 0));
+	ASSERT_EQ(3, rcmgr_batch_release_memory(b, s, 10));
+	c = next_chunk(&f);
+	put_id(c, SEQ_OP | 0, 8);
+	put_ack(c, SEQ_OP | 0, 0, NULL);
+	c = next_chunk(&f);
+	c->after = 2;
+	put_refusal(c, SEQ_OP | 1);
+	put_ack(c, SEQ_OP | 1, -EDQUOT, NULL);
+	c = next_chunk(&f);
+	c->after = 2;
+	put_ack(c, SEQ_OP | 2, 0, NULL);
+
+	EXPECT_EQ(1, rcmgr_batch_submit(b));
+	EXPECT_EQ(2, f.sends);
+	EXPECT_EQ(0, f.overread);
+	EXPECT_EQ(f.n, f.next);
+	EXPECT_TRUE(sent_msg(&f, 0, 0)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_FALSE(sent_msg(&f, 1, 0)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_FALSE(sent_msg(&f, 1, 1)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_TRUE(sent_msg(&f, 1, 2)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(8, rcmgr_scope_id(s));
+	EXPECT_EQ(0, rcmgr_batch_result(b, 0));
+	EXPECT_EQ(0, rcmgr_batch_result(b, 1));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(b, 2));
+	EXPECT_EQ(100, rcmgr_batch_error(b, 2)->limit);
+	EXPECT_EQ(0, rcmgr_batch_result(b, 3));
+	rcmgr_batch_free(b);
+	put_ack(next_chunk(&f), SEQ_OP | 0, 0, NULL);
+	rcmgr_scope_done(s);
+	EXPECT_EQ(f.n, f.next);
+	rcmgr_close(rm);
+}
+
 TEST_HARNESS_MAIN
