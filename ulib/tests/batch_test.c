@@ -633,6 +633,43 @@ TEST_F(batch, ops_after_a_dropped_error_are_not_successes)
 	rcmgr_scope_done(s);
 }
 
+/* A signal during the reads loses nothing: the answers are still queued. */
+TEST_F(batch, reads_interrupted_are_retried)
+{
+	struct rcmgr_scope *s;
+	struct chunk *c;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	ASSERT_EQ(2, rcmgr_batch_release_memory(self->b, s, 1));
+	next_chunk(&self->f)->err = EINTR;
+	put_id(next_chunk(&self->f), SEQ_OP | 0, 9);
+	next_chunk(&self->f)->err = EINTR;
+	c = next_chunk(&self->f);
+	c->after = 2;
+	put_refusal(c, SEQ_OP | 0);
+	c = next_chunk(&self->f);
+	c->after = 2;
+	c->err = EINTR;
+	c = next_chunk(&self->f);
+	c->after = 2;
+	put_ack(c, SEQ_OP | 0, -EDQUOT, NULL);
+	c = next_chunk(&self->f);
+	c->after = 2;
+	c->err = EINTR;
+
+	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(9, rcmgr_scope_id(s));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 1)->limit);
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 2));
+	rcmgr_scope_done(s);
+}
+
 static const struct rcmgr_io blocking_io = {
 	.send = fake_send,
 	.recv = fake_recv,
