@@ -639,22 +639,38 @@ TEST_F(lib, quiet_requests_on_a_full_socket)
 	rcmgr_scope_done(s);
 }
 
+static volatile sig_atomic_t signals_handled;
+
 static void on_signal(int sig)
 {
 	(void)sig;
+	signals_handled++;
 }
 
 struct pester {
 	pthread_t target;
 	volatile bool stop;
+	unsigned long rounds;	/* rounds of calls the target made */
 };
 
+/*
+ * A signal, then another once the target made one more round: one at a
+ * time, at whatever point of a round it lands.  Unthrottled, signals can
+ * come faster than a TCG vCPU handles them, and the target never leaves
+ * its handler.
+ */
 static void *pester_fn(void *arg)
 {
 	struct pester *p = arg;
+	unsigned long seen;
 
-	while (!p->stop)
+	while (!p->stop) {
+		seen = __atomic_load_n(&p->rounds, __ATOMIC_ACQUIRE);
 		pthread_kill(p->target, SIGUSR1);
+		while (!p->stop &&
+		       __atomic_load_n(&p->rounds, __ATOMIC_ACQUIRE) == seen)
+			sched_yield();
+	}
 	return NULL;
 }
 
@@ -686,10 +702,13 @@ TEST_F_TIMEOUT(lib, quiet_requests_under_signals, 120)
 		bad += rcmgr_scope_release_memory(s, 1000) != 0;
 		/* A plain error: more than was reserved. */
 		bad += rcmgr_scope_release_memory(s, 1) != -EINVAL;
+		__atomic_add_fetch(&p.rounds, 1, __ATOMIC_RELEASE);
 	}
 	p.stop = true;
 	pthread_join(t, NULL);
 	signal(SIGUSR1, SIG_DFL);
+	/* They landed (one per round the pester saw, however many). */
+	EXPECT_LT(0, signals_handled);
 	EXPECT_EQ(0, bad);
 	EXPECT_EQ(0, system_stat(self->rm).memory);
 	rcmgr_scope_done(s);
