@@ -89,6 +89,80 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 	return s;
 }
 
+/*
+ * Handles by owner and cookie: the key is the two fields, adjacent in
+ * struct rcmgr_scope, so a lookup compares one 16-byte key.
+ */
+struct rcmgr_cookie_key {
+	struct rcmgr_owner *owner;
+	u64 cookie;
+};
+
+static_assert(offsetof(struct rcmgr_scope, cookie) ==
+	      offsetof(struct rcmgr_scope, owner) +
+	      offsetof(struct rcmgr_cookie_key, cookie));
+
+const struct rhashtable_params rcmgr_cookie_params = {
+	.head_offset = offsetof(struct rcmgr_scope, cookie_node),
+	.key_offset = offsetof(struct rcmgr_scope, owner),
+	.key_len = sizeof(struct rcmgr_cookie_key),
+	.automatic_shrinking = true,
+};
+
+/**
+ * rcmgr_handle_by_cookie() - look up a handle of an owner by its cookie
+ * @rn: the namespace state
+ * @owner: the requesting socket's owner record, or NULL
+ * @cookie: the name the owner gave the handle
+ *
+ * Return: the handle, referenced, or NULL.
+ */
+struct rcmgr_scope *rcmgr_handle_by_cookie(struct rcmgr_net *rn,
+					   struct rcmgr_owner *owner,
+					   u64 cookie)
+{
+	struct rcmgr_cookie_key key = { .owner = owner, .cookie = cookie };
+	struct rcmgr_scope *s;
+
+	if (!owner)
+		return NULL;
+	rcu_read_lock();
+	s = rhashtable_lookup(&rn->cookies, &key, rcmgr_cookie_params);
+	if (s && !refcount_inc_not_zero(&s->ref))
+		s = NULL;
+	rcu_read_unlock();
+	return s;
+}
+
+/**
+ * rcmgr_handle_name() - give a new handle its owner's cookie
+ * @s: the handle, published, referenced by the caller
+ * @cookie: the name, not 0
+ *
+ * Under the owner's lock, so a handle another thread of the owner already
+ * dropped (by its id) is not named after its id was forgotten.
+ *
+ * Return: 0; -EEXIST: a live handle of the owner has that name; -ENOENT:
+ * @s was dropped meanwhile; -ENOMEM.
+ */
+int rcmgr_handle_name(struct rcmgr_scope *s, u64 cookie)
+{
+	struct rcmgr_owner *o = s->owner;
+	int ret = -ENOENT;
+
+	mutex_lock(&o->lock);
+	if (!list_empty(&s->owner_node)) {
+		s->cookie = cookie;
+		ret = rhashtable_lookup_insert_fast(&s->rn->cookies,
+						    &s->cookie_node,
+						    rcmgr_cookie_params);
+		if (ret)
+			s->cookie = 0;
+	}
+	mutex_unlock(&o->lock);
+	return ret;
+}
+
 static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 				      u32 portid, u32 kind,
 				      const struct rcmgr_limit *limit,
@@ -928,6 +1002,10 @@ static void handle_forget(struct rcmgr_scope *s)
 	struct rcmgr_owner *o = s->owner;
 
 	rcmgr_net_del(s->rn, s);
+	/* Named under the owner's lock, which its dropper took after. */
+	if (s->cookie)
+		rhashtable_remove_fast(&s->rn->cookies, &s->cookie_node,
+				       rcmgr_cookie_params);
 	atomic_dec(&o->user->nr_handles);
 	atomic_dec(&o->nr_handles);
 	atomic_dec(&s->rn->nr_handles);

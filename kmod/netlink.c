@@ -37,18 +37,21 @@ const struct nla_policy rcmgr_resources_policy[RCMGR_A_RESOURCES_FD + 1] = {
 #define SERVICE_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, 128)
 #define DIR_POLICY	NLA_POLICY_RANGE(NLA_U32, RCMGR_DIRECTION_INBOUND, \
 					 RCMGR_DIRECTION_OUTBOUND)
+#define COOKIE_POLICY	NLA_POLICY_MIN(NLA_U64, 1)
 
 /* Ops that address any scope: a handle by id, or the others by name. */
-static const struct nla_policy target_policy[RCMGR_A_SCOPE_SERVICE + 1] = {
+static const struct nla_policy target_policy[RCMGR_A_SCOPE_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
 	[RCMGR_A_SCOPE_KIND]	 = KIND_POLICY,
 	[RCMGR_A_SCOPE_PEER]	 = PEER_POLICY,
 	[RCMGR_A_SCOPE_PROTOCOL] = PROTOCOL_POLICY,
 	[RCMGR_A_SCOPE_SERVICE]	 = SERVICE_POLICY,
 };
 
-static const struct nla_policy reserve_policy[RCMGR_A_SCOPE_PRIO + 1] = {
+static const struct nla_policy reserve_policy[RCMGR_A_SCOPE_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
 	[RCMGR_A_SCOPE_KIND]	 = KIND_POLICY,
 	[RCMGR_A_SCOPE_PEER]	 = PEER_POLICY,
 	[RCMGR_A_SCOPE_PROTOCOL] = PROTOCOL_POLICY,
@@ -57,8 +60,9 @@ static const struct nla_policy reserve_policy[RCMGR_A_SCOPE_PRIO + 1] = {
 	[RCMGR_A_SCOPE_PRIO]	 = { .type = NLA_U8 },
 };
 
-static const struct nla_policy release_policy[RCMGR_A_SCOPE_SIZE + 1] = {
+static const struct nla_policy release_policy[RCMGR_A_SCOPE_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
 	[RCMGR_A_SCOPE_KIND]	 = KIND_POLICY,
 	[RCMGR_A_SCOPE_PEER]	 = PEER_POLICY,
 	[RCMGR_A_SCOPE_PROTOCOL] = PROTOCOL_POLICY,
@@ -68,12 +72,13 @@ static const struct nla_policy release_policy[RCMGR_A_SCOPE_SIZE + 1] = {
 
 #define ENDPOINT_BIN_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 2, RCMGR_ENDPOINT_MAX)
 
-static const struct nla_policy conn_open_policy[RCMGR_A_SCOPE_ENDPOINT_BIN + 1] = {
+static const struct nla_policy conn_open_policy[RCMGR_A_SCOPE_NEW_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_DIR]	 = DIR_POLICY,
 	[RCMGR_A_SCOPE_USEFD]	 = { .type = NLA_FLAG },
 	[RCMGR_A_SCOPE_ENDPOINT] = { .type = NLA_NUL_STRING, .len = 255 },
 	[RCMGR_A_SCOPE_FD]	 = NLA_POLICY_MIN(NLA_S32, 0),
 	[RCMGR_A_SCOPE_ENDPOINT_BIN] = ENDPOINT_BIN_POLICY,
+	[RCMGR_A_SCOPE_NEW_COOKIE] = COOKIE_POLICY,
 };
 
 static const struct nla_policy verify_policy[RCMGR_A_SCOPE_ENDPOINT_BIN + 1] = {
@@ -102,33 +107,50 @@ static const struct nla_policy netlimit_set_policy[RCMGR_A_NETLIMIT_RULE + 1] = 
 	[RCMGR_A_NETLIMIT_RULE]	 = NLA_POLICY_NESTED(netrule_policy),
 };
 
-static const struct nla_policy conn_bind_policy[RCMGR_A_SCOPE_FD + 1] = {
+static const struct nla_policy conn_bind_policy[RCMGR_A_SCOPE_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
 	[RCMGR_A_SCOPE_FD]	 = NLA_POLICY_MIN(NLA_S32, 0),
 };
 
-static const struct nla_policy conn_set_peer_policy[RCMGR_A_SCOPE_PEER + 1] = {
+static const struct nla_policy conn_set_peer_policy[RCMGR_A_SCOPE_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
 	[RCMGR_A_SCOPE_PEER]	 = PEER_POLICY,
 };
 
-static const struct nla_policy stream_open_policy[RCMGR_A_SCOPE_DIR + 1] = {
+static const struct nla_policy stream_open_policy[RCMGR_A_SCOPE_NEW_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_PEER]	 = PEER_POLICY,
 	[RCMGR_A_SCOPE_DIR]	 = DIR_POLICY,
+	[RCMGR_A_SCOPE_NEW_COOKIE] = COOKIE_POLICY,
 };
 
-static const struct nla_policy set_protocol_policy[RCMGR_A_SCOPE_PROTOCOL + 1] = {
+/* span-begin: the parent, as any target, and the new span's cookie. */
+static const struct nla_policy span_begin_policy[RCMGR_A_SCOPE_NEW_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_KIND]	 = KIND_POLICY,
+	[RCMGR_A_SCOPE_PEER]	 = PEER_POLICY,
+	[RCMGR_A_SCOPE_PROTOCOL] = PROTOCOL_POLICY,
+	[RCMGR_A_SCOPE_SERVICE]	 = SERVICE_POLICY,
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
+	[RCMGR_A_SCOPE_NEW_COOKIE] = COOKIE_POLICY,
+};
+
+static const struct nla_policy set_protocol_policy[RCMGR_A_SCOPE_COOKIE + 1] = {
+	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
 	[RCMGR_A_SCOPE_PROTOCOL] = PROTOCOL_POLICY,
 };
 
-static const struct nla_policy set_service_policy[RCMGR_A_SCOPE_SERVICE + 1] = {
+static const struct nla_policy set_service_policy[RCMGR_A_SCOPE_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
 	[RCMGR_A_SCOPE_SERVICE]	 = SERVICE_POLICY,
 };
 
-static const struct nla_policy done_policy[RCMGR_A_SCOPE_ID + 1] = {
+static const struct nla_policy done_policy[RCMGR_A_SCOPE_COOKIE + 1] = {
 	[RCMGR_A_SCOPE_ID]	 = { .type = NLA_U64 },
+	[RCMGR_A_SCOPE_COOKIE]	 = COOKIE_POLICY,
 };
 
 static const struct nla_policy limit_get_policy[RCMGR_A_LIMIT_NAME + 1] = {
@@ -210,8 +232,8 @@ static const struct genl_ops rcmgr_ops[] = {
 	{
 		.cmd = RCMGR_CMD_SPAN_BEGIN,
 		.doit = rcmgr_nl_span_begin_doit,
-		.policy = target_policy,
-		.maxattr = ARRAY_SIZE(target_policy) - 1,
+		.policy = span_begin_policy,
+		.maxattr = ARRAY_SIZE(span_begin_policy) - 1,
 	},
 	{
 		.cmd = RCMGR_CMD_SCOPE_RESERVE,

@@ -274,13 +274,25 @@ static int reply_id(struct genl_info *info, u64 id)
 }
 
 /*
- * A new handle whose id cannot reach its owner is dropped, so nothing
- * stays charged that nobody can release.
+ * A new handle is named to its owner: by the cookie the request gave it,
+ * with no reply, or else by its id in the reply.  One that cannot be
+ * named is dropped, so nothing stays charged that nobody can release.
  */
 static int reply_handle(struct genl_info *info, struct rcmgr_scope *s)
 {
-	int ret = reply_id(info, s->id);
+	struct nlattr *cookie = info->attrs[RCMGR_A_SCOPE_NEW_COOKIE];
+	int ret;
 
+	if (cookie) {
+		ret = rcmgr_handle_name(s, nla_get_u64(cookie));
+		if (ret == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, cookie,
+					    "new-cookie names a live handle of this socket");
+		else if (ret)
+			NL_SET_BAD_ATTR(info->extack, cookie);
+	} else {
+		ret = reply_id(info, s->id);
+	}
 	if (ret)
 		rcmgr_handle_drop(s);
 	rcmgr_scope_put(s);
@@ -564,7 +576,8 @@ int rcmgr_nl_scope_release_doit(struct sk_buff *skb,
 	rcmgr_nl_req_init(&r, skb, info);
 	/* Not made for the request: a scope that is not there holds nothing. */
 	s = rcmgr_nl_target(&r, info, RCMGR_NL_FIND);
-	if (s == ERR_PTR(-ENOENT) && !info->attrs[RCMGR_A_SCOPE_ID]) {
+	if (s == ERR_PTR(-ENOENT) && !info->attrs[RCMGR_A_SCOPE_ID] &&
+	    !info->attrs[RCMGR_A_SCOPE_COOKIE]) {
 		ret = rcmgr_shared_release(NULL, 0, nla_get_s64(size),
 					   info->extack);
 		goto out;
@@ -588,8 +601,6 @@ int rcmgr_nl_scope_done_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rcmgr_scope *s;
 	struct rcmgr_nl_req r;
 
-	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_ID))
-		return -EINVAL;
 	rcmgr_nl_req_init(&r, skb, info);
 	s = rcmgr_nl_handle_target(&r, info);
 	if (IS_ERR(s))

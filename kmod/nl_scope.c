@@ -255,23 +255,37 @@ static struct rcmgr_scope *named_target(struct rcmgr_nl_req *r,
 }
 
 /**
- * rcmgr_nl_handle_target() - the sender's handle a request names by id
+ * rcmgr_nl_handle_target() - the sender's handle a request names
  * @r: the request's sender
- * @info: the request, with an id attribute
+ * @info: the request, with an id or a cookie attribute
  *
- * Return: the handle, referenced, or ERR_PTR(-ENOENT): unknown, or another
- * socket's.
+ * Return: the handle, referenced, or an ERR_PTR with the extack set:
+ * -ENOENT (unknown, or another socket's), -EINVAL (neither or both).
  */
 struct rcmgr_scope *rcmgr_nl_handle_target(struct rcmgr_nl_req *r, struct genl_info *info)
 {
+	struct nlattr *cookie = info->attrs[RCMGR_A_SCOPE_COOKIE];
 	struct nlattr *id = info->attrs[RCMGR_A_SCOPE_ID];
 	struct rcmgr_owner *o;
 	struct rcmgr_scope *s;
 
+	if (id && cookie) {
+		NL_SET_ERR_MSG_ATTR(info->extack, cookie,
+				    "give either an id or a cookie, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!id && !cookie) {
+		NL_SET_ERR_MSG(info->extack, "missing handle: give an id or a cookie");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, RCMGR_A_SCOPE_ID);
+		return ERR_PTR(-EINVAL);
+	}
 	o = rcmgr_owner_find(r->rn, r->sk, r->portid);
-	s = rcmgr_handle_get(r->rn, o, nla_get_u64(id));
+	if (cookie)
+		s = rcmgr_handle_by_cookie(r->rn, o, nla_get_u64(cookie));
+	else
+		s = rcmgr_handle_get(r->rn, o, nla_get_u64(id));
 	if (!s) {
-		NL_SET_ERR_MSG_ATTR(info->extack, id, "unknown handle");
+		NL_SET_ERR_MSG_ATTR(info->extack, id ?: cookie, "unknown handle");
 		return ERR_PTR(-ENOENT);
 	}
 	return s;
@@ -291,12 +305,13 @@ struct rcmgr_scope *rcmgr_nl_target(struct rcmgr_nl_req *r, struct genl_info *in
 {
 	struct nlattr **a = info->attrs;
 
-	if (a[RCMGR_A_SCOPE_ID] && a[RCMGR_A_SCOPE_KIND]) {
+	if ((a[RCMGR_A_SCOPE_ID] || a[RCMGR_A_SCOPE_COOKIE]) &&
+	    a[RCMGR_A_SCOPE_KIND]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[RCMGR_A_SCOPE_KIND],
-				    "give either an id or a kind, not both");
+				    "give either a handle (id, cookie) or a kind, not both");
 		return ERR_PTR(-EINVAL);
 	}
-	if (a[RCMGR_A_SCOPE_ID]) {
+	if (a[RCMGR_A_SCOPE_ID] || a[RCMGR_A_SCOPE_COOKIE]) {
 		int ret = check_names(info, 0);
 
 		return ret ? ERR_PTR(ret) : rcmgr_nl_handle_target(r, info);
@@ -319,19 +334,17 @@ struct rcmgr_scope *rcmgr_nl_target(struct rcmgr_nl_req *r, struct genl_info *in
 struct rcmgr_scope *rcmgr_nl_handle_of_kind(struct rcmgr_nl_req *r, struct genl_info *info,
 					    u32 kind)
 {
+	struct nlattr *name = info->attrs[RCMGR_A_SCOPE_ID] ?:
+			      info->attrs[RCMGR_A_SCOPE_COOKIE];
 	struct rcmgr_scope *s;
 
-	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_ID))
-		return ERR_PTR(-EINVAL);
 	s = rcmgr_nl_handle_target(r, info);
 	if (IS_ERR(s) || s->key.kind == kind)
 		return s;
 	if (kind == RCMGR_SCOPE_KIND_CONN)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_ID],
-				    "handle is not a connection");
+		NL_SET_ERR_MSG_ATTR(info->extack, name, "handle is not a connection");
 	else
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_ID],
-				    "handle is not a stream");
+		NL_SET_ERR_MSG_ATTR(info->extack, name, "handle is not a stream");
 	rcmgr_scope_put(s);
 	return ERR_PTR(-EINVAL);
 }

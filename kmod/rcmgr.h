@@ -246,6 +246,10 @@ enum {
  *	and done flags are stable while a tree charges.
  * @tree: the lock of this scope's tree root; &lock for a root.
  * @owner: owner of a handle.
+ * @cookie: the owner's name for a handle (0: none); with @owner, the key
+ *	of @cookie_node.
+ * @cookie_node: a handle with a cookie, in &rcmgr_net.cookies until its
+ *	id is forgotten.
  * @portid: port id of @owner, kept for events sent after it went.
  * @owner_node: in &rcmgr_owner.handles.
  * @own: memory reserved directly on a handle (not by its spans), under
@@ -287,6 +291,8 @@ struct rcmgr_scope {
 	struct mutex lock;		/* see @lock above */
 	struct mutex *tree;		/* see @tree above */
 	struct rcmgr_owner *owner;
+	u64 cookie;
+	struct rhash_head cookie_node;
 	union {
 		struct list_head owner_node;
 		struct list_head named_node;
@@ -406,7 +412,8 @@ bool rcmgr_user_charge(atomic_t *nr, u32 max);
  * @portid: its port id; index in &rcmgr_net.owners.
  * @rn: the namespace state.
  * @user: the user who created @sk (referenced).
- * @lock: protects @handles and @views.
+ * @lock: protects @handles and @views; names handles by cookie
+ *	(rcmgr_handle_name()).
  * @handles: the live handles it opened.
  * @views: &struct rcmgr_view by scope id: what it reserved directly on
  *	shared scopes.
@@ -418,7 +425,7 @@ struct rcmgr_owner {
 	u32 portid;
 	struct rcmgr_net *rn;
 	struct rcmgr_user *user;
-	struct mutex lock;		/* protects @handles and @views */
+	struct mutex lock;		/* @handles, @views, cookies */
 	struct list_head handles;
 	struct xarray views;
 	atomic_t nr_handles;
@@ -433,6 +440,11 @@ void rcmgr_owner_release(struct rcmgr_net *rn, u32 portid);
 void rcmgr_owner_flush(struct rcmgr_net *rn);
 struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 				     struct rcmgr_owner *owner, u64 id);
+struct rcmgr_scope *rcmgr_handle_by_cookie(struct rcmgr_net *rn,
+					   struct rcmgr_owner *owner,
+					   u64 cookie);
+extern const struct rhashtable_params rcmgr_cookie_params;
+int rcmgr_handle_name(struct rcmgr_scope *s, u64 cookie);
 struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 				    u32 portid, u8 dir, bool usefd,
 				    struct rcmgr_endpoint *ep,
@@ -757,6 +769,7 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @overrides: per-name limits by &rcmgr_key.
  * @override_list: the same, in the order they were set.
  * @scopes: every scope by id, for handles and dumps.
+ * @cookies: handles by owner and cookie (&rcmgr_scope.cookie).
  * @owners: &struct rcmgr_owner by port id.
  * @next_id: the last id handed out.
  * @gen: bumped whenever a scope goes (or per-name limits change); dumps
@@ -793,6 +806,7 @@ struct rcmgr_net {
 	struct rhashtable overrides;
 	struct list_head override_list;
 	struct xarray scopes;
+	struct rhashtable cookies;
 	struct xarray owners;
 	atomic64_t next_id;
 	atomic_t gen;
