@@ -7,18 +7,16 @@
  * sender's context, and queues their answers before sendmsg() returns; so
  * one send and the reads of already queued answers replace a round trip
  * (and a wake-up) per request.  No message of a send asks for an ack:
- * each answers only when it fails (an error, after the refusal's details)
- * or when it opens a handle (its id), and every answer is queued once
- * sendmsg() returned, so the reads end when nothing more is queued.  (An
- * io without a non-blocking read asks an ack of the last message instead,
- * and reads up to it.)
+ * each answers only when it fails (an error, after the refusal's details),
+ * and every answer is queued once sendmsg() returned, so the reads end
+ * when nothing more is queued.  (An io without a non-blocking read asks
+ * an ack of the last message instead, and reads up to it.)
  *
- * What cannot be sent together: a request on a handle that an earlier
- * request of the same send opens, since the kernel hands out ids
- * namespace-wide (ids cannot be guessed) and requests name handles by id.
- * Such a request starts the next send, once the open's id is known.  The
- * ops keep their queued order across sends, so queuing every open first
- * costs one send more, whatever the number of handles.
+ * An open names its handle by a cookie the library chose when it was
+ * queued, so a later op of the same send can act on the handle: opening a
+ * stream, setting its protocol and reserving its buffer go together.  An
+ * op on a handle whose open failed fails with ECANCELED (the kernel found
+ * no handle by that cookie, and did nothing).
  *
  * The answers of one send must fit in the socket's receive buffer, or the
  * kernel drops some (ENOBUFS) and what the dropped ones said is lost: a
@@ -40,16 +38,13 @@
 struct batch_op {
 	uint8_t cmd;
 	bool final;			/* @error is the op's result */
-	bool replied;			/* opens: the id came */
 	bool acked;			/* its ack or error came */
 	int error;			/* 0, or a negative errno */
 	uint32_t off, len;		/* its message in batch->msgs */
-	uint32_t id_off;		/* 0, or where @target's id goes */
 	struct rcmgr_scope *target;	/* the handle it acts on, if any */
 	struct rcmgr_scope *opened;	/* opens: the new handle's object */
 	struct rcmgr_scope *view;	/* attaches: the named scope */
 	struct rcmgr_error *err;	/* details of a failure, or NULL */
-	uint64_t id;			/* opens: the new handle's id */
 };
 
 struct rcmgr_batch {
@@ -160,10 +155,7 @@ static int check_target(struct rcmgr_batch *b, struct rcmgr_scope *s)
 	return 0;
 }
 
-/*
- * Start an op's message at the end of the batch, its target in it.  The id
- * of a handle this batch opens is not known yet: a place is kept for it.
- */
+/* Start an op's message at the end of the batch, its target in it. */
 static struct nlmsghdr *op_start(struct rcmgr_batch *b, uint8_t cmd,
 				 struct rcmgr_scope *target,
 				 struct batch_op **opp)
@@ -200,8 +192,7 @@ static struct nlmsghdr *op_start(struct rcmgr_batch *b, uint8_t cmd,
 			      RCMGR_FAMILY_VERSION, 0, 0);
 	if (target && (target->handle || target->batch)) {
 		op->target = target;
-		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, target->id);
-		op->id_off = nlh->nlmsg_len - sizeof(uint64_t);
+		rcmgr_msg_put_handle(nlh, target);
 	} else if (target) {
 		t.kind = target->kind;
 		t.name = target->name;
@@ -222,7 +213,7 @@ static int op_commit(struct rcmgr_batch *b, struct batch_op *op,
 
 /* A new handle's object, pending until the batch's answer. */
 static int op_open(struct rcmgr_batch *b, struct batch_op *op,
-		   const struct nlmsghdr *nlh, enum rcmgr_kind kind,
+		   struct nlmsghdr *nlh, enum rcmgr_kind kind,
 		   const char *peer, struct rcmgr_scope **out)
 {
 	struct rcmgr_scope *s = rcmgr_scope_new(b->rm, kind, NULL);
@@ -239,6 +230,10 @@ static int op_open(struct rcmgr_batch *b, struct batch_op *op,
 	s->handle = true;
 	s->batch = b;
 	s->batch_op = b->n;
+	if (!b->rm->null) {
+		s->cookie = rcmgr_cookie_new(b->rm);
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_NEW_COOKIE, s->cookie);
+	}
 	op->opened = s;
 	*out = s;
 	return op_commit(b, op, nlh);
@@ -465,21 +460,6 @@ static void op_fail(struct batch_op *op, int error, const struct rcmgr_error *e,
 		snprintf(op->err->message, sizeof(op->err->message), "%s", why);
 }
 
-/* The id in an open's reply. */
-static bool reply_id(const struct nlmsghdr *nlh, uint64_t *id)
-{
-	const struct nlattr *a;
-
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) == RCMGR_A_SCOPE_ID &&
-		    mnl_attr_get_payload_len(a) == sizeof(uint64_t)) {
-			*id = mnl_attr_get_u64(a);
-			return true;
-		}
-	}
-	return false;
-}
-
 /*
  * One datagram's messages: each goes to the op of its sequence number.
  * Return: 1 once the last op's ack was seen (nothing more is ours).
@@ -519,17 +499,14 @@ static int scan(struct rcmgr_batch *b, const unsigned int *idx,
 				op->err = malloc(sizeof(*op->err));
 			if (op->err)
 				*op->err = e;
-			continue;
 		}
-		if (op->opened && reply_id(m, &op->id))
-			op->replied = true;
 	}
 	return 0;
 }
 
 /*
  * The socket failed while answers were coming: keep what is still queued
- * of them (ids, refusals), without waiting for what was dropped.  The
+ * of them (errors, refusals), without waiting for what was dropped.  The
  * next request drains what is left (rcmgr_nl_drain()).
  */
 static void salvage(struct rcmgr_batch *b, const unsigned int *idx,
@@ -632,16 +609,16 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 			 */
 			op_fail(op, -EDQUOT, op->err, NULL);
 			dropped = true;
-		} else if ((op->opened && op->replied) ||
-			   (!op->opened && op->acked)) {
-			/* Its id (the kernel keeps the handle) or its ack. */
+		} else if (op->acked) {
 			op->final = true;
 		} else if (ret < 0 || dropped) {
 			/* Sent, but the answer is lost: it may have happened. */
 			op_fail(op, ret < 0 ? ret : -ENOBUFS, NULL, !sent ? NULL :
 				"answer lost: the request may have been carried out");
-		} else if (op->opened) {
-			op_fail(op, -EBADMSG, NULL, "answered without a reply");
+			/* An open that may have happened is undone. */
+			if (op->opened && sent)
+				rcmgr_cookie_forget(b->rm, op->opened->cookie,
+						    -ENOBUFS);
 		} else {
 			op->final = true;
 		}
@@ -657,12 +634,22 @@ static void resolve(struct rcmgr_batch *b, struct batch_op *op)
 		s->batch = NULL;
 		if (s->abandoned)
 			;	/* freed once the batch is through */
-		else if (!op->error)
-			rcmgr_handle_set_id(s, op->id);
-		else
+		else if (op->error)
 			s->open_error = -op->error;
+		else if (b->rm->null)
+			rcmgr_handle_set_id(s, 0);
 		if (!s->abandoned)
 			rcmgr_scope_track(b->rm, s);
+	}
+	/* Its handle's open, earlier in the batch, failed: nothing was done. */
+	if (t && t->open_error && op->error == -ENOENT) {
+		op->error = -ECANCELED;
+		if (op->err) {
+			memset(op->err, 0, sizeof(*op->err));
+			op->err->error = ECANCELED;
+			snprintf(op->err->message, sizeof(op->err->message),
+				 "its handle was not opened");
+		}
 	}
 	if (op->view) {
 		if (op->error)
@@ -677,22 +664,18 @@ static void resolve(struct rcmgr_batch *b, struct batch_op *op)
 }
 
 /*
- * Whether op @i can go in the send being built: 1 yes, 0 not before the
- * open of its handle is answered, -1 never (its handle is dead).
+ * Whether op @i goes out: 1 yes, -1 never (its handle is dead, or it was
+ * given up on before it went out).  A handle an earlier op of the batch
+ * opens is named by its cookie: its ops go in the same send.
  */
 static int ready(struct rcmgr_batch *b, unsigned int i)
 {
 	struct batch_op *op = &b->ops[i];
 	struct rcmgr_scope *t = op->target;
 
-	/* Given up on before it went out. */
 	if (op->opened && op->opened->abandoned)
 		return -1;
-	if (!t)
-		return 1;
-	if (t->batch == b)
-		return 0;
-	if (t->open_error || t->abandoned)
+	if (t && (t->open_error || t->abandoned))
 		return -1;
 	return 1;
 }
@@ -713,8 +696,6 @@ static void run(struct rcmgr_batch *b)
 			struct batch_op *op = &b->ops[i];
 
 			r = ready(b, i);
-			if (!r)
-				break;
 			if (r < 0) {
 				op_fail(op, -ECANCELED, NULL,
 					"its handle was not opened");
@@ -723,21 +704,11 @@ static void run(struct rcmgr_batch *b)
 			}
 			if (bytes + NLMSG_ALIGN(op->len) > RCMGR_NL_BUFSIZE)
 				break;
-			if (op->id_off)
-				memcpy(b->msgs + op->off + op->id_off,
-				       &op->target->id, sizeof(uint64_t));
 			idx[k++] = i;
 			bytes += NLMSG_ALIGN(op->len);
 		}
-		if (!k) {
-			/* Cannot be: an op's handle is opened by an earlier op. */
-			if (i < b->n && !ready(b, i)) {
-				op_fail(&b->ops[i], -EDEADLK, NULL,
-					"its handle is opened by a later op");
-				resolve(b, &b->ops[i++]);
-			}
+		if (!k)
 			continue;
-		}
 		send_chunk(b, idx, k);
 		for (j = 0; j < k; j++)
 			resolve(b, &b->ops[idx[j]]);

@@ -55,6 +55,7 @@ struct rcmgr_limit_msg {
 
 /* A request's target: a handle by id, or a scope by kind and name. */
 struct rcmgr_target {
+	uint64_t cookie;	/* a handle of ours by its cookie; 0: by id */
 	uint64_t id;		/* 0: by kind */
 	uint32_t kind;
 	const char *name;	/* service, protocol or peer, by kind */
@@ -124,13 +125,15 @@ struct rcmgr {
 	pthread_mutex_t scopes_lock;	/* @scopes */
 	struct rcmgr_scope *scopes;	/* live conns, streams, spans */
 	struct rcmgr *next_rm;		/* in the fork registry (nl.c) */
+	uint64_t last_cookie;		/* the last handle's name (atomic) */
 };
 
 struct rcmgr_scope {
 	struct rcmgr *rm;
 	enum rcmgr_kind kind;
 	bool handle;			/* a conn, stream or span we own */
-	uint64_t id;			/* handles (0 in a null manager) */
+	uint64_t cookie;		/* handles: our name for it, 0: none */
+	uint64_t id;			/* handles: learned lazily (atomic) */
 	char *name;			/* named scopes: their name */
 	char label[32];			/* what rcmgr_scope_name() returns */
 	struct rcmgr_scope *peer;	/* conns and streams: borrowed views */
@@ -205,6 +208,9 @@ void rcmgr_scope_free(struct rcmgr_scope *s);
 void rcmgr_scope_track(struct rcmgr *rm, struct rcmgr_scope *s);
 void rcmgr_scope_untrack(struct rcmgr *rm, struct rcmgr_scope *s);
 void rcmgr_handle_set_id(struct rcmgr_scope *s, uint64_t id);
+uint64_t rcmgr_cookie_new(struct rcmgr *rm);
+void rcmgr_cookie_forget(struct rcmgr *rm, uint64_t cookie, int error);
+void rcmgr_msg_put_handle(struct nlmsghdr *nlh, const struct rcmgr_scope *s);
 
 /* rcmgr.c: a manager over any io, for the unit tests. */
 int rcmgr_open_io(struct rcmgr **rm, const struct rcmgr_io *io, void *ctx,

@@ -62,6 +62,10 @@ void rcmgr_msg_put_target(struct nlmsghdr *nlh, const struct rcmgr_target *t)
 {
 	int attr = name_attr(t->kind);
 
+	if (t->cookie) {
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_COOKIE, t->cookie);
+		return;
+	}
 	if (t->id) {
 		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, t->id);
 		return;

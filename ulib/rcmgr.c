@@ -268,28 +268,56 @@ struct rcmgr_scope *rcmgr_scope_new(struct rcmgr *rm, enum rcmgr_kind kind,
 	return s;
 }
 
-static int id_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct rcmgr_scope_msg m;
-	int ret;
-
-	ret = rcmgr_parse_scope(nlh, &m);
-	if (ret)
-		return ret;
-	if (!(m.present & (1ull << RCMGR_A_SCOPE_ID)))
-		return -EBADMSG;
-	*(uint64_t *)data = m.id;
-	return 0;
-}
-
-/* A handle's object gets its id, and its name from it. */
+/*
+ * A handle's object gets its id, and its name from it: the name first,
+ * so whoever sees the id sees the name whole.  Two threads learning the
+ * id at once write the same bytes.
+ */
 void rcmgr_handle_set_id(struct rcmgr_scope *s, uint64_t id)
 {
 	s->handle = true;
-	s->id = id;
 	snprintf(s->label, sizeof(s->label), "%s-%" PRIu64,
 		 s->kind == RCMGR_KIND_CONN ? "conn" :
 		 s->kind == RCMGR_KIND_STREAM ? "stream" : "span", id);
+	__atomic_store_n(&s->id, id, __ATOMIC_RELEASE);
+}
+
+/*
+ * Handles are named by cookies the library gives them, so an open needs
+ * no reply: the id is learned when somebody asks for it.  Unique per
+ * manager (its socket), never 0, never reused: 64 bits do not wrap.
+ */
+uint64_t rcmgr_cookie_new(struct rcmgr *rm)
+{
+	return __atomic_add_fetch(&rm->last_cookie, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * An open whose answer was lost (@error: ENOBUFS, EMSGSIZE) may have
+ * happened: end the handle it may have made, so nothing stays charged
+ * under a name nobody knows.  A handle that was never made is not found.
+ */
+void rcmgr_cookie_forget(struct rcmgr *rm, uint64_t cookie, int error)
+{
+	struct rcmgr_error last = *rcmgr_thread_error();
+	char buf[REQ_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (error != -ENOBUFS && error != -EMSGSIZE)
+		return;
+	nlh = rcmgr_msg_request(buf, rm->family, RCMGR_CMD_SCOPE_DONE);
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_COOKIE, cookie);
+	rcmgr_talk(rm, nlh, NULL, NULL);
+	*rcmgr_thread_error() = last;
+}
+
+/* A handle of ours, in a request about it: by cookie, else by id. */
+void rcmgr_msg_put_handle(struct nlmsghdr *nlh, const struct rcmgr_scope *s)
+{
+	if (s->cookie)
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_COOKIE, s->cookie);
+	else
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, s->id);
 }
 
 /*
@@ -305,26 +333,34 @@ static int usable(const struct rcmgr_scope *s)
 	return 0;
 }
 
-/* Send a request that opens a handle; make the handle's object. */
+/*
+ * Send a request that opens a handle; make the handle's object.  The
+ * handle is named by a cookie, so the open is a quiet request: only a
+ * failure answers.
+ */
 static int open_handle(struct rcmgr *rm, struct nlmsghdr *nlh,
 		       enum rcmgr_kind kind, struct rcmgr_scope **out)
 {
 	struct rcmgr_scope *s;
-	uint64_t id = 0;
 	int ret;
 
 	s = rcmgr_scope_new(rm, kind, NULL);
 	if (!s)
 		return -ENOMEM;
-	/* The reply carries the id: an ack after it would be one more message. */
-	nlh->nlmsg_flags &= ~NLM_F_ACK;
-	/* The null manager: a scope that accounts nothing, id 0. */
-	ret = rm->null ? 0 : rcmgr_talk(rm, nlh, id_cb, &id);
-	if (ret) {
-		rcmgr_scope_free(s);
-		return ret;
+	s->handle = true;
+	if (rm->null) {
+		/* A scope that accounts nothing, id 0. */
+		rcmgr_handle_set_id(s, 0);
+	} else {
+		s->cookie = rcmgr_cookie_new(rm);
+		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_NEW_COOKIE, s->cookie);
+		ret = rcmgr_talk(rm, nlh, NULL, NULL);
+		if (ret) {
+			rcmgr_cookie_forget(rm, s->cookie, ret);
+			rcmgr_scope_free(s);
+			return ret;
+		}
 	}
-	rcmgr_handle_set_id(s, id);
 	rcmgr_scope_track(rm, s);
 	*out = s;
 	return 0;
@@ -390,7 +426,7 @@ RCMGR_EXPORT int rcmgr_conn_bind_fd(struct rcmgr_scope *conn, int sockfd)
 	if (conn->rm->null)
 		return 0;
 	nlh = rcmgr_msg_request(buf, conn->rm->family, RCMGR_CMD_CONN_BIND_FD);
-	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, conn->id);
+	rcmgr_msg_put_handle(nlh, conn);
 	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_FD, sockfd);
 	return fail(rcmgr_talk(conn->rm, nlh, NULL, NULL));
 }
@@ -475,7 +511,9 @@ RCMGR_EXPORT int rcmgr_view_peer(struct rcmgr *rm, const char *peer,
 static struct nlmsghdr *scope_request(void *buf, const struct rcmgr_scope *s,
 				      uint8_t cmd)
 {
-	struct rcmgr_target t = { .id = s->id, .kind = s->kind, .name = s->name };
+	struct rcmgr_target t = {
+		.cookie = s->cookie, .id = s->id, .kind = s->kind, .name = s->name,
+	};
 	struct nlmsghdr *nlh = rcmgr_msg_request(buf, s->rm->family, cmd);
 
 	rcmgr_msg_put_target(nlh, &t);
@@ -593,7 +631,7 @@ RCMGR_EXPORT void rcmgr_scope_done(struct rcmgr_scope *s)
 	if (!s->rm->null && !s->open_error) {
 		nlh = rcmgr_msg_request(buf, s->rm->family,
 					RCMGR_CMD_SCOPE_DONE);
-		mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, s->id);
+		rcmgr_msg_put_handle(nlh, s);
 		/* Done after the kernel ended it, or in a child: nothing left. */
 		rcmgr_talk(s->rm, nlh, NULL, NULL);
 	}
@@ -602,6 +640,33 @@ RCMGR_EXPORT void rcmgr_scope_done(struct rcmgr_scope *s)
 	/* Cleaning up must not hide why the caller is cleaning up. */
 	*rcmgr_thread_error() = last;
 	errno = saved;
+}
+
+/*
+ * A handle's id: asked of the kernel, by the handle's cookie, the first
+ * time somebody wants it.  Return: the id, or 0 (a null manager's handle,
+ * or one the kernel no longer knows, or the question failed).
+ */
+static uint64_t handle_id(const struct rcmgr_scope *cs)
+{
+	struct rcmgr_scope *s = (struct rcmgr_scope *)cs;
+	uint64_t id = __atomic_load_n(&s->id, __ATOMIC_ACQUIRE);
+	struct rcmgr_error last;
+	struct rcmgr_scope_msg m;
+	int saved;
+
+	if (id || !s->handle || !s->cookie || usable(s))
+		return id;
+	/* A getter: asking must not hide the caller's last error. */
+	last = *rcmgr_thread_error();
+	saved = errno;
+	if (!scope_get(s, &m) && (m.present & (1ull << RCMGR_A_SCOPE_ID))) {
+		id = m.id;
+		rcmgr_handle_set_id(s, id);
+	}
+	*rcmgr_thread_error() = last;
+	errno = saved;
+	return id;
 }
 
 RCMGR_EXPORT const char *rcmgr_scope_name(const struct rcmgr_scope *s)
@@ -614,7 +679,10 @@ RCMGR_EXPORT const char *rcmgr_scope_name(const struct rcmgr_scope *s)
 	case RCMGR_KIND_CONN:
 	case RCMGR_KIND_STREAM:
 	case RCMGR_KIND_SPAN:
-		return s->label;
+		if (handle_id(s) || !s->cookie)
+			return s->label;
+		return s->kind == RCMGR_KIND_CONN ? "conn" :
+		       s->kind == RCMGR_KIND_STREAM ? "stream" : "span";
 	default:
 		return s->name ? s->name : "";
 	}
@@ -627,7 +695,7 @@ RCMGR_EXPORT enum rcmgr_kind rcmgr_scope_kind(const struct rcmgr_scope *s)
 
 RCMGR_EXPORT uint64_t rcmgr_scope_id(const struct rcmgr_scope *s)
 {
-	return s->id;
+	return s->handle ? handle_id(s) : s->id;
 }
 
 /* Attach a handle to a named scope; on success remember it as a view. */
@@ -643,7 +711,7 @@ static int attach(struct rcmgr_scope *h, uint8_t cmd, uint16_t attr,
 	if (usable(h))
 		return fail(usable(h));
 	nlh = rcmgr_msg_request(buf, h->rm->family, cmd);
-	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, h->id);
+	rcmgr_msg_put_handle(nlh, h);
 	ret = put_name(nlh, attr, name);
 	if (ret)
 		return fail(ret);
