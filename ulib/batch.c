@@ -749,7 +749,11 @@ RCMGR_EXPORT int rcmgr_batch_submit(struct rcmgr_batch *b)
 	else
 		run(b);
 
-	/* What a done ended, then what the caller gave up on while queued. */
+	/*
+	 * What a done ended, and what the caller gave up on while queued,
+	 * are freed; decided first for every op, while all objects live (a
+	 * handle opened and ended by one batch is two ops' object).
+	 */
 	for (i = 0; i < b->n; i++) {
 		struct batch_op *op = &b->ops[i];
 
@@ -758,16 +762,19 @@ RCMGR_EXPORT int rcmgr_batch_submit(struct rcmgr_batch *b)
 			if (!first)
 				first = op;
 		}
-		if (op->cmd == RCMGR_CMD_SCOPE_DONE && !op->target->abandoned) {
-			rcmgr_scope_untrack(b->rm, op->target);
-			rcmgr_scope_free(op->target);
-		}
+		if (op->cmd != RCMGR_CMD_SCOPE_DONE || op->target->abandoned)
+			op->target = NULL;
+		if (op->opened && !op->opened->abandoned)
+			op->opened = NULL;
 	}
 	for (i = 0; i < b->n; i++) {
 		struct batch_op *op = &b->ops[i];
 
-		if (op->opened && op->opened->abandoned)
-			rcmgr_scope_free(op->opened);
+		if (op->target) {
+			rcmgr_scope_untrack(b->rm, op->target);
+			rcmgr_scope_free(op->target);
+		}
+		rcmgr_scope_free(op->opened);
 		op->opened = NULL;
 		op->target = NULL;
 	}
