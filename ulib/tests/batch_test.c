@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * librcmgr's batches against a fake transport fed scripted datagrams: what
- * goes in each send (ids of handles opened by an earlier send, the ack
- * asked of no message), answers mapped to their ops by
- * sequence number, a refusal in the middle, left-overs of other requests
- * skipped, and an answer lost to ENOBUFS.  Each case also checks that
- * nothing was read after the last scripted datagram (a real socket would
- * have blocked there forever).
+ * goes in each send (opens naming their handles by new cookies, ops on
+ * those handles in the same send by the same cookies, the ack asked of no
+ * message), answers mapped to their ops by sequence number (an open that
+ * succeeded answers nothing), a refusal in the middle, left-overs of other
+ * requests skipped, ops on a refused open cancelled, and answers lost to
+ * ENOBUFS (an open that may have happened ended by its cookie).  Each case
+ * also checks that nothing was read after the last scripted datagram (a
+ * real socket would have blocked there forever).
  */
 #include <errno.h>
 #include <string.h>
@@ -150,15 +152,16 @@ static void end(struct chunk *c, struct nlmsghdr *nlh)
 	c->len += NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
-/* An open's reply: the new handle's id. */
+/* A scope-get's reply: the handle's id. */
 static void put_id(struct chunk *c, uint32_t seq, uint64_t id)
 {
 	struct nlmsghdr *nlh = put(c, FAMILY, 0, seq);
 	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 
-	g->cmd = RCMGR_CMD_STREAM_OPEN;
+	g->cmd = RCMGR_CMD_SCOPE_GET;
 	g->version = 1;
 	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, id);
+	mnl_attr_put_u32(nlh, RCMGR_A_SCOPE_KIND, RCMGR_SCOPE_KIND_STREAM);
 	end(c, nlh);
 }
 
@@ -216,15 +219,58 @@ static int sent_count(const struct fake *f, int s)
 	return j;
 }
 
-/* The handle id a sent message names, or 0. */
-static uint64_t sent_id(const struct nlmsghdr *m)
+/* A u64 attribute of a sent message (an id, a cookie), or 0. */
+static uint64_t sent_u64(const struct nlmsghdr *m, uint16_t type)
 {
 	const struct nlattr *a;
 
 	mnl_attr_for_each(a, m, GENL_HDRLEN)
-		if (mnl_attr_get_type(a) == RCMGR_A_SCOPE_ID)
+		if (mnl_attr_get_type(a) == type)
 			return mnl_attr_get_u64(a);
 	return 0;
+}
+
+static uint8_t sent_cmd(const struct nlmsghdr *m)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
+
+	return g->cmd;
+}
+
+/* The cookie the @j-th message of send @s gives the handle it opens. */
+static uint64_t sent_new_cookie(const struct fake *f, int s, int j)
+{
+	return sent_u64(sent_msg(f, s, j), RCMGR_A_SCOPE_NEW_COOKIE);
+}
+
+/* The cookie of the handle the @j-th message of send @s acts on. */
+static uint64_t sent_cookie(const struct fake *f, int s, int j)
+{
+	return sent_u64(sent_msg(f, s, j), RCMGR_A_SCOPE_COOKIE);
+}
+
+/*
+ * The next send is rcmgr_scope_id()'s scope-get, by the handle's cookie:
+ * answered by the handle's id and an ack.
+ */
+static void script_id(struct fake *f, uint64_t id)
+{
+	struct chunk *c = next_chunk(f);
+
+	put_id(c, SEQ_OP | 0, id);
+	put_ack(c, SEQ_OP | 0, 0, NULL);
+}
+
+/* Send @s is one quiet scope-done of the handle named @cookie. */
+static bool sent_done(const struct fake *f, int s, uint64_t cookie)
+{
+	const struct nlmsghdr *m = sent_msg(f, s, 0);
+
+	return m && sent_count(f, s) == 1 &&
+	       sent_cmd(m) == RCMGR_CMD_SCOPE_DONE &&
+	       !(m->nlmsg_flags & NLM_F_ACK) &&
+	       sent_u64(m, RCMGR_A_SCOPE_COOKIE) == cookie &&
+	       !sent_u64(m, RCMGR_A_SCOPE_ID);
 }
 
 FIXTURE(batch) {
@@ -247,40 +293,77 @@ FIXTURE_TEARDOWN(batch)
 	rcmgr_close(self->rm);
 }
 
-TEST_F(batch, ops_on_new_handles_wait_for_their_ids)
+/*
+ * Opens name their handles by new cookies, so the ops on those handles go
+ * in the same send, by the same cookies, and an open that succeeded
+ * answers nothing.  The ids are asked of the kernel (scope-get by cookie)
+ * the first time they are wanted, once each.
+ */
+TEST_F(batch, ops_on_new_handles_go_in_the_same_send)
 {
 	struct rcmgr_scope *a, *b;
-	struct chunk *c;
+	uint64_t ca, cb;
+	int j;
 
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "pa", RCMGR_DIR_INBOUND, &a));
 	ASSERT_EQ(1, rcmgr_batch_open_stream(self->b, "pb", RCMGR_DIR_INBOUND, &b));
 	ASSERT_EQ(2, rcmgr_batch_stream_set_protocol(self->b, a, "/x"));
 	ASSERT_EQ(3, rcmgr_batch_reserve_memory(self->b, b, 10, 0));
-	/* Send 1: both ids, in one datagram each. */
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 11);
-	c = next_chunk(&self->f);
-	put_id(c, SEQ_OP | 1, 12);
-	/* Send 2: nothing queued, both done. */
+	/* Nothing queued: every op succeeded. */
 
 	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
-	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(1, self->f.sends);
 	EXPECT_EQ(0, self->f.overread);
-	ASSERT_EQ(2, sent_count(&self->f, 0));
-	ASSERT_EQ(2, sent_count(&self->f, 1));
-	/* No message asks for an ack: what is queued after send() is all. */
-	EXPECT_FALSE(sent_msg(&self->f, 0, 0)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_FALSE(sent_msg(&self->f, 0, 1)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_FALSE(sent_msg(&self->f, 1, 0)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_FALSE(sent_msg(&self->f, 1, 1)->nlmsg_flags & NLM_F_ACK);
-	/* The second send names the handles by the ids the first gave. */
-	EXPECT_EQ(11, sent_id(sent_msg(&self->f, 1, 0)));
-	EXPECT_EQ(12, sent_id(sent_msg(&self->f, 1, 1)));
-	EXPECT_EQ(self->f.seq[0] + 1, sent_msg(&self->f, 0, 1)->nlmsg_seq);
-	EXPECT_EQ(11, rcmgr_scope_id(a));
-	EXPECT_EQ(12, rcmgr_scope_id(b));
-	EXPECT_STREQ("stream-11", rcmgr_scope_name(a));
+	ASSERT_EQ(4, sent_count(&self->f, 0));
+	for (j = 0; j < 4; j++) {
+		const struct nlmsghdr *m = sent_msg(&self->f, 0, j);
+
+		/* No ack asked: what is queued after send() is all. */
+		EXPECT_FALSE(m->nlmsg_flags & NLM_F_ACK);
+		EXPECT_EQ(self->f.seq[0] + j, m->nlmsg_seq);
+		/* Handles are named by cookie, never by id. */
+		EXPECT_EQ(0, sent_u64(m, RCMGR_A_SCOPE_ID));
+		EXPECT_EQ(0, rcmgr_batch_result(self->b, j));
+	}
+	EXPECT_EQ(RCMGR_CMD_STREAM_OPEN, sent_cmd(sent_msg(&self->f, 0, 0)));
+	EXPECT_EQ(RCMGR_CMD_STREAM_OPEN, sent_cmd(sent_msg(&self->f, 0, 1)));
+	EXPECT_EQ(RCMGR_CMD_STREAM_SET_PROTOCOL,
+		  sent_cmd(sent_msg(&self->f, 0, 2)));
+	EXPECT_EQ(RCMGR_CMD_SCOPE_RESERVE, sent_cmd(sent_msg(&self->f, 0, 3)));
+	/* Each open a cookie of its own, the manager's counter: never 0. */
+	ca = sent_new_cookie(&self->f, 0, 0);
+	cb = sent_new_cookie(&self->f, 0, 1);
+	EXPECT_NE(0, ca);
+	EXPECT_LT(ca, cb);
+	EXPECT_EQ(0, sent_cookie(&self->f, 0, 0));
+	EXPECT_EQ(0, sent_cookie(&self->f, 0, 1));
+	/* The later ops name the handles by them. */
+	EXPECT_EQ(ca, sent_cookie(&self->f, 0, 2));
+	EXPECT_EQ(0, sent_new_cookie(&self->f, 0, 2));
+	EXPECT_EQ(cb, sent_cookie(&self->f, 0, 3));
 	EXPECT_STREQ("/x", rcmgr_scope_name(rcmgr_stream_protocol_scope(a)));
 	EXPECT_EQ(NULL, rcmgr_stream_protocol_scope(b));
+
+	/* The id: one scope-get by cookie, then remembered. */
+	script_id(&self->f, 11);
+	EXPECT_EQ(11, rcmgr_scope_id(a));
+	ASSERT_EQ(2, self->f.sends);
+	ASSERT_EQ(1, sent_count(&self->f, 1));
+	EXPECT_EQ(RCMGR_CMD_SCOPE_GET, sent_cmd(sent_msg(&self->f, 1, 0)));
+	EXPECT_EQ(ca, sent_cookie(&self->f, 1, 0));
+	EXPECT_EQ(0, sent_u64(sent_msg(&self->f, 1, 0), RCMGR_A_SCOPE_ID));
+	EXPECT_EQ(11, rcmgr_scope_id(a));
+	EXPECT_STREQ("stream-11", rcmgr_scope_name(a));
+	EXPECT_EQ(2, self->f.sends);
+	/* The name wants the id as well. */
+	script_id(&self->f, 12);
+	EXPECT_STREQ("stream-12", rcmgr_scope_name(b));
+	EXPECT_EQ(3, self->f.sends);
+	EXPECT_EQ(cb, sent_cookie(&self->f, 2, 0));
+	EXPECT_EQ(12, rcmgr_scope_id(b));
+	EXPECT_EQ(3, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
 }
 
 TEST_F(batch, refusal_in_the_middle_and_left_overs_skipped)
@@ -290,8 +373,6 @@ TEST_F(batch, refusal_in_the_middle_and_left_overs_skipped)
 	struct chunk *c;
 
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 5);
-	put_ack(next_chunk(&self->f), SEQ_OP | 0, 0, NULL);
 	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
 
 	rcmgr_batch_reset(self->b);
@@ -300,7 +381,7 @@ TEST_F(batch, refusal_in_the_middle_and_left_overs_skipped)
 	ASSERT_EQ(2, rcmgr_batch_reserve_memory(self->b, s, 20, 0));
 	c = next_chunk(&self->f);
 	/* The previous send's, and another port's: not ours. */
-	put_ack(c, self->f.seq[0], 0, NULL);
+	put_ack(c, self->f.seq[0], -EPERM, NULL);
 	put_ack(c, SEQ_OP | 1, -EPERM, NULL)->nlmsg_pid = PORTID + 1;
 	put_refusal(c, SEQ_OP | 1);
 	put_ack(c, SEQ_OP | 1, -EDQUOT, "memory limit exceeded");
@@ -308,6 +389,12 @@ TEST_F(batch, refusal_in_the_middle_and_left_overs_skipped)
 
 	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
 	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	EXPECT_EQ(2, self->f.sends);
+	/* The handle by the cookie its open gave it. */
+	EXPECT_NE(0, sent_new_cookie(&self->f, 0, 0));
+	EXPECT_EQ(sent_new_cookie(&self->f, 0, 0), sent_cookie(&self->f, 1, 0));
+	EXPECT_EQ(0, sent_u64(sent_msg(&self->f, 1, 0), RCMGR_A_SCOPE_ID));
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
 	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 2));
@@ -322,49 +409,78 @@ TEST_F(batch, refusal_in_the_middle_and_left_overs_skipped)
 	rcmgr_scope_done(s);	/* the fake answers nothing: not read */
 }
 
+/*
+ * An overrun: what was queued of the send's answers, before it or still
+ * after it, goes to its ops; the others may or may not have happened, said
+ * so, and each open among them is ended by its cookie (a quiet done), so
+ * nothing stays charged under a name nobody knows.  A refused open needs
+ * no done.
+ */
 TEST_F(batch, enobufs_loses_only_what_was_not_answered)
 {
-	struct rcmgr_scope *s, *t, *u;
+	struct rcmgr_scope *s, *t, *u, *v;
 	uint32_t first;
 	struct chunk *c;
 
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
-	ASSERT_EQ(1, rcmgr_batch_open_stream(self->b, "q", RCMGR_DIR_INBOUND, &t));
-	ASSERT_EQ(2, rcmgr_batch_open_stream(self->b, "r", RCMGR_DIR_INBOUND, &u));
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 7);
-	next_chunk(&self->f)->err = ENOBUFS;
-	/* Still queued after the overrun: kept, not waited for. */
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	ASSERT_EQ(2, rcmgr_batch_open_stream(self->b, "q", RCMGR_DIR_INBOUND, &t));
+	ASSERT_EQ(3, rcmgr_batch_open_stream(self->b, "r", RCMGR_DIR_INBOUND, &u));
 	c = next_chunk(&self->f);
 	put_refusal(c, SEQ_OP | 1);
 	put_ack(c, SEQ_OP | 1, -EDQUOT, "memory limit exceeded");
+	next_chunk(&self->f)->err = ENOBUFS;
+	/* Still queued after the overrun: kept, not waited for. */
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_OP | 2);
+	put_ack(c, SEQ_OP | 2, -EDQUOT, "memory limit exceeded");
 
-	EXPECT_EQ(2, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(4, rcmgr_batch_submit(self->b));
 	EXPECT_EQ(0, self->f.overread);
 	EXPECT_EQ(self->f.n, self->f.next);
-	/* Its id came: the kernel keeps it. */
-	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
-	EXPECT_EQ(7, rcmgr_scope_id(s));
 	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
 	EXPECT_EQ(100, rcmgr_batch_error(self->b, 1)->limit);
-	/* The last may or may not have happened: said so. */
-	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 2));
-	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 2));
-	EXPECT_NE(NULL, strstr(rcmgr_batch_error(self->b, 2)->message, "lost"));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 2));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 2)->limit);
+	/* The opens nothing was read for may or may not have happened. */
+	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 0));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 0));
+	EXPECT_NE(NULL, strstr(rcmgr_batch_error(self->b, 0)->message, "lost"));
+	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 3));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 3));
+	EXPECT_NE(NULL, strstr(rcmgr_batch_error(self->b, 3)->message, "lost"));
+	/* So they are ended by their cookies, one quiet done each. */
+	ASSERT_EQ(3, self->f.sends);
+	EXPECT_TRUE(sent_done(&self->f, 1, sent_new_cookie(&self->f, 0, 0)));
+	EXPECT_TRUE(sent_done(&self->f, 2, sent_new_cookie(&self->f, 0, 3)));
+	/* Their results still say why the batch failed. */
+	EXPECT_EQ(ENOBUFS, rcmgr_last_error(self->rm)->error);
+	EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(s, 1, 0));
 	EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(t, 1, 0));
+	EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(u, 1, 0));
+	EXPECT_EQ(0, rcmgr_scope_id(u));
+	EXPECT_EQ(3, self->f.sends);
 
 	/* The next request skips the batch's left-overs and reads its own. */
 	first = self->f.seq[0];
 	rcmgr_batch_reset(self->b);
-	ASSERT_EQ(0, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &v));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, v, 1000, 0));
 	c = next_chunk(&self->f);
-	put_id(c, first + 1, 8);
-	put_ack(c, first + 2, 0, NULL);
-	put_ack(c, SEQ_OP | 0, 0, NULL);
-	EXPECT_EQ(0, rcmgr_batch_submit(self->b));
+	put_ack(c, first + 3, -EPERM, NULL);
+	put_refusal(c, first + 0);
+	put_refusal(c, SEQ_OP | 1);
+	put_ack(c, SEQ_OP | 1, -EDQUOT, NULL);
+	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
 	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
+	/* Done with the handles whose opens failed: nothing to send. */
+	rcmgr_scope_done(s);
 	rcmgr_scope_done(t);
 	rcmgr_scope_done(u);
+	EXPECT_EQ(4, self->f.sends);
 }
 
 /*
@@ -377,8 +493,6 @@ TEST_F(batch, left_overs_drained_before_the_next_send)
 	struct chunk *c;
 
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 5);
-	put_ack(next_chunk(&self->f), SEQ_OP | 0, 0, NULL);
 	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
 
 	/* A single call loses its answer. */
@@ -411,42 +525,89 @@ TEST_F(batch, send_interrupted_is_retried)
 	struct rcmgr_scope *s;
 
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
 	self->f.send_eintr = 2;
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 9);
-	put_ack(next_chunk(&self->f), SEQ_OP | 0, 0, NULL);
-	EXPECT_EQ(0, rcmgr_batch_submit(self->b));
+	put_ack(next_chunk(&self->f), SEQ_OP | 1, -EDQUOT, NULL);
+	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
 	EXPECT_EQ(1, self->f.sends);
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
+	/* The one send that went: the open and the op on its handle. */
+	EXPECT_EQ(2, sent_count(&self->f, 0));
+	self->f.send_eintr = 1;
+	script_id(&self->f, 9);
 	EXPECT_EQ(9, rcmgr_scope_id(s));
+	EXPECT_EQ(2, self->f.sends);
 	EXPECT_EQ(0, self->f.overread);
-}
-
-TEST_F(batch, open_acked_without_its_id_fails)
-{
-	struct rcmgr_scope *s;
-
-	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
-	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
-	put_ack(next_chunk(&self->f), SEQ_OP | 0, 0, NULL);
-	EXPECT_EQ(2, rcmgr_batch_submit(self->b));
-	EXPECT_EQ(-EBADMSG, rcmgr_batch_result(self->b, 0));
-	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, 1));
-	EXPECT_EQ(1, self->f.sends);
-	EXPECT_EQ(0, self->f.overread);
-	rcmgr_scope_done(s);
+	EXPECT_EQ(self->f.n, self->f.next);
 }
 
 /*
- * Nothing asks for an ack: an op with nothing queued for it succeeded, and
- * a refusal's details whose error the kernel dropped unsaid are a refusal.
+ * An op on a handle whose open, earlier in the same send, was refused:
+ * the kernel found nothing by the cookie (ENOENT) and did nothing, which
+ * the op's result says as ECANCELED.  Any other answer is its own.
+ */
+TEST_F(batch, ops_on_a_refused_open_are_cancelled)
+{
+	const struct rcmgr_error *e;
+	struct rcmgr_scope *s;
+	struct chunk *c;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
+	ASSERT_EQ(2, rcmgr_batch_stream_set_protocol(self->b, s, "/x"));
+	ASSERT_EQ(3, rcmgr_batch_release_memory(self->b, s, 1));
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_OP | 0);
+	put_ack(c, SEQ_OP | 0, -EDQUOT, "memory limit exceeded");
+	put_ack(c, SEQ_OP | 1, -ENOENT, "unknown handle");
+	put_ack(c, SEQ_OP | 2, -ENOENT, "unknown handle");
+	put_ack(c, SEQ_OP | 3, -EINVAL, "bad size");
+
+	EXPECT_EQ(4, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(1, self->f.sends);
+	ASSERT_EQ(4, sent_count(&self->f, 0));
+	EXPECT_EQ(sent_new_cookie(&self->f, 0, 0), sent_cookie(&self->f, 0, 1));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 0));
+	e = rcmgr_batch_error(self->b, 0);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(100, e->limit);
+	EXPECT_STREQ("system: memory 100/100", e->message);
+	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, 1));
+	e = rcmgr_batch_error(self->b, 1);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(ECANCELED, e->error);
+	EXPECT_STREQ("its handle was not opened", e->message);
+	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, 2));
+	EXPECT_EQ(NULL, rcmgr_stream_protocol_scope(s));
+	EXPECT_EQ(-EINVAL, rcmgr_batch_result(self->b, 3));
+	EXPECT_STREQ("bad size", rcmgr_batch_error(self->b, 3)->message);
+	/* The batch's error is its first failure's: the refusal. */
+	EXPECT_EQ(EDQUOT, rcmgr_last_error(self->rm)->error);
+	EXPECT_EQ(100, rcmgr_last_error(self->rm)->limit);
+	/* A refused open ends nothing, has no id to ask for. */
+	EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(s, 1, 0));
+	EXPECT_EQ(0, rcmgr_scope_id(s));
+	rcmgr_scope_done(s);
+	EXPECT_EQ(1, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+}
+
+/*
+ * Nothing asks for an ack: an op with nothing queued for it (an open as
+ * well) succeeded, and a refusal's details whose error the kernel dropped
+ * unsaid are a refusal.
  */
 TEST_F(batch, quiet_ops_and_a_refusal_without_its_error)
 {
 	struct rcmgr_scope *s;
 
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 8);
 	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
-	EXPECT_EQ(8, rcmgr_scope_id(s));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_FALSE(sent_msg(&self->f, 0, 0)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(0, self->f.overread);
 
 	rcmgr_batch_reset(self->b);
 	ASSERT_EQ(0, rcmgr_batch_reserve_memory(self->b, s, 10, 0));
@@ -466,63 +627,77 @@ TEST_F(batch, quiet_ops_and_a_refusal_without_its_error)
 }
 
 /*
- * Opens of one send answered every way a quiet send can be: an id, no
- * answer at all (the reply dropped), a refusal split over two datagrams,
- * and a refusal's details whose error was dropped.  Only the handle whose
- * id came is named by the next send; the ops on the others are cancelled.
+ * Opens of one send answered every way a quiet send can be: nothing (it
+ * succeeded), a refusal split over two datagrams, a refusal whole, and a
+ * refusal's details whose error was dropped (last: the kernel drops every
+ * later answer of the send too).  The ops on the opened handle, in the
+ * same send, get their own answers (a refusal split over two datagrams);
+ * those on the refused ones are cancelled.  No done is sent for a refused
+ * open: the kernel made nothing.
  */
-TEST_F(batch, opens_lost_refused_and_split_refusals)
+TEST_F(batch, opens_refused_every_way_and_ops_on_them)
 {
 	struct rcmgr_scope *s[4];
 	struct chunk *c;
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 3; i++)
 		ASSERT_EQ(i, rcmgr_batch_open_stream(self->b, "p",
 						     RCMGR_DIR_INBOUND, &s[i]));
-	for (i = 0; i < 4; i++)
-		ASSERT_EQ(4 + i, rcmgr_batch_reserve_memory(self->b, s[i], 1, 0));
-	/* Send 1. */
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 21);
-	put_refusal(next_chunk(&self->f), SEQ_OP | 2);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(3 + i, rcmgr_batch_reserve_memory(self->b, s[i], 1, 0));
+	ASSERT_EQ(6, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND,
+					     &s[3]));
+	put_refusal(next_chunk(&self->f), SEQ_OP | 1);
 	c = next_chunk(&self->f);
-	put_ack(c, SEQ_OP | 2, -EDQUOT, "memory limit exceeded");
+	put_ack(c, SEQ_OP | 1, -EDQUOT, "memory limit exceeded");
+	put_refusal(c, SEQ_OP | 2);
+	put_ack(c, SEQ_OP | 2, -EDQUOT, NULL);
 	put_refusal(c, SEQ_OP | 3);
-	/* Send 2: the reserve on s[0] only, refused over two datagrams. */
 	c = next_chunk(&self->f);
-	c->after = 2;
-	put_refusal(c, SEQ_OP | 0);
-	c = next_chunk(&self->f);
-	c->after = 2;
-	put_ack(c, SEQ_OP | 0, -EDQUOT, NULL);
+	put_ack(c, SEQ_OP | 3, -EDQUOT, NULL);
+	put_ack(c, SEQ_OP | 4, -ENOENT, "unknown handle");
+	put_ack(c, SEQ_OP | 5, -ENOENT, "unknown handle");
+	put_refusal(c, SEQ_OP | 6);
 
-	EXPECT_EQ(7, rcmgr_batch_submit(self->b));
-	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(6, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(1, self->f.sends);
 	EXPECT_EQ(0, self->f.overread);
 	EXPECT_EQ(self->f.n, self->f.next);
-	ASSERT_EQ(1, sent_count(&self->f, 1));
-	EXPECT_EQ(21, sent_id(sent_msg(&self->f, 1, 0)));
+	ASSERT_EQ(7, sent_count(&self->f, 0));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(sent_new_cookie(&self->f, 0, i),
+			  sent_cookie(&self->f, 0, 3 + i));
 
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
-	EXPECT_EQ(21, rcmgr_scope_id(s[0]));
-	EXPECT_EQ(-EBADMSG, rcmgr_batch_result(self->b, 1));
-	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 2));
-	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 2));
-	EXPECT_EQ(100, rcmgr_batch_error(self->b, 2)->limit);
-	EXPECT_STREQ("system: memory 100/100",
-		     rcmgr_batch_error(self->b, 2)->message);
+	EXPECT_EQ(NULL, rcmgr_batch_error(self->b, 0));
+	for (i = 1; i < 4; i++) {
+		int op = i < 3 ? i : 6;
+
+		EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, op));
+		ASSERT_NE(NULL, rcmgr_batch_error(self->b, op));
+		EXPECT_EQ(100, rcmgr_batch_error(self->b, op)->limit);
+		EXPECT_STREQ("system: memory 100/100",
+			     rcmgr_batch_error(self->b, op)->message);
+		EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(s[i], 1, 0));
+		EXPECT_EQ(0, rcmgr_scope_id(s[i]));
+	}
 	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 3));
 	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 3));
 	EXPECT_EQ(100, rcmgr_batch_error(self->b, 3)->limit);
-	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 4));
-	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 4));
-	EXPECT_EQ(100, rcmgr_batch_error(self->b, 4)->limit);
-	for (i = 5; i < 8; i++)
+	for (i = 4; i < 6; i++) {
 		EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, i));
+		EXPECT_STREQ("its handle was not opened",
+			     rcmgr_batch_error(self->b, i)->message);
+	}
+	/* Nothing was lost: no open needed ending. */
+	EXPECT_EQ(1, self->f.sends);
 	for (i = 1; i < 4; i++)
-		EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(s[i], 1, 0));
-	for (i = 0; i < 4; i++)
 		rcmgr_scope_done(s[i]);
+	EXPECT_EQ(1, self->f.sends);
+	rcmgr_scope_done(s[0]);
+	EXPECT_EQ(2, self->f.sends);
+	EXPECT_TRUE(sent_done(&self->f, 1, sent_new_cookie(&self->f, 0, 0)));
 	EXPECT_EQ(0, self->f.overread);
 }
 
@@ -538,7 +713,6 @@ TEST_F(batch, ops_over_several_sends_keep_their_answers)
 
 	ASSERT_GE(RCMGR_BATCH_OPS_MAX, max);
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 5);
 	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
 	rcmgr_batch_reset(self->b);
 
@@ -570,34 +744,56 @@ TEST_F(batch, ops_over_several_sends_keep_their_answers)
 }
 
 /*
- * An overrun in the first send of a split batch: the open whose id was
- * queued before it is open and named by the next send; the one whose
- * answer is lost fails with ENOBUFS, and the ops on it are cancelled.
+ * An overrun in the first send of a split batch: the open nothing was read
+ * for fails with ENOBUFS and is ended by its cookie before the next send;
+ * the refused one's error, still queued, is kept.  The next send carries
+ * only the op on a handle that was opened before: the ops on the two
+ * failed opens are cancelled without going out.
  */
 TEST_F(batch, enobufs_in_a_split_batch)
 {
-	struct rcmgr_scope *a, *b;
+	struct rcmgr_scope *a, *b, *s;
+	struct chunk *c;
 
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
+	rcmgr_batch_reset(self->b);
+
+	self->rm->nl.batch_ops = 2;
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "pa", RCMGR_DIR_INBOUND, &a));
 	ASSERT_EQ(1, rcmgr_batch_open_stream(self->b, "pb", RCMGR_DIR_INBOUND, &b));
 	ASSERT_EQ(2, rcmgr_batch_reserve_memory(self->b, a, 1, 0));
-	ASSERT_EQ(3, rcmgr_batch_reserve_memory(self->b, b, 1, 0));
+	ASSERT_EQ(3, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
+	ASSERT_EQ(4, rcmgr_batch_reserve_memory(self->b, b, 1, 0));
 	next_chunk(&self->f)->err = ENOBUFS;
-	put_id(next_chunk(&self->f), SEQ_OP | 1, 12);
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_OP | 1);
+	put_ack(c, SEQ_OP | 1, -EDQUOT, NULL);
+	/* Send 3, after the done: the reserve on s, refused. */
+	c = next_chunk(&self->f);
+	c->after = 4;
+	put_ack(c, SEQ_OP | 0, -EDQUOT, NULL);
 
-	EXPECT_EQ(2, rcmgr_batch_submit(self->b));
-	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(5, rcmgr_batch_submit(self->b));
+	ASSERT_EQ(4, self->f.sends);
 	EXPECT_EQ(0, self->f.overread);
 	EXPECT_EQ(self->f.n, self->f.next);
+	EXPECT_EQ(2, sent_count(&self->f, 1));
+	EXPECT_TRUE(sent_done(&self->f, 2, sent_new_cookie(&self->f, 1, 0)));
+	ASSERT_EQ(1, sent_count(&self->f, 3));
+	EXPECT_EQ(sent_new_cookie(&self->f, 0, 0), sent_cookie(&self->f, 3, 0));
 	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 0));
-	EXPECT_EQ(0, rcmgr_batch_result(self->b, 1));
-	EXPECT_EQ(12, rcmgr_scope_id(b));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
 	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, 2));
-	EXPECT_EQ(0, rcmgr_batch_result(self->b, 3));
-	ASSERT_EQ(1, sent_count(&self->f, 1));
-	EXPECT_EQ(12, sent_id(sent_msg(&self->f, 1, 0)));
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 3));
+	EXPECT_EQ(-ECANCELED, rcmgr_batch_result(self->b, 4));
+	EXPECT_STREQ("its handle was not opened",
+		     rcmgr_batch_error(self->b, 4)->message);
 	rcmgr_scope_done(a);
 	rcmgr_scope_done(b);
+	EXPECT_EQ(4, self->f.sends);
+	rcmgr_scope_done(s);
+	EXPECT_TRUE(sent_done(&self->f, 4, sent_new_cookie(&self->f, 0, 0)));
 }
 
 /*
@@ -611,7 +807,6 @@ TEST_F(batch, ops_after_a_dropped_error_are_not_successes)
 	struct rcmgr_scope *s;
 
 	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 8);
 	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
 
 	rcmgr_batch_reset(self->b);
@@ -643,30 +838,29 @@ TEST_F(batch, reads_interrupted_are_retried)
 	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
 	ASSERT_EQ(2, rcmgr_batch_release_memory(self->b, s, 1));
 	next_chunk(&self->f)->err = EINTR;
-	put_id(next_chunk(&self->f), SEQ_OP | 0, 9);
+	put_refusal(next_chunk(&self->f), SEQ_OP | 1);
 	next_chunk(&self->f)->err = EINTR;
-	c = next_chunk(&self->f);
-	c->after = 2;
-	put_refusal(c, SEQ_OP | 0);
-	c = next_chunk(&self->f);
-	c->after = 2;
-	c->err = EINTR;
-	c = next_chunk(&self->f);
-	c->after = 2;
-	put_ack(c, SEQ_OP | 0, -EDQUOT, NULL);
-	c = next_chunk(&self->f);
-	c->after = 2;
-	c->err = EINTR;
+	put_ack(next_chunk(&self->f), SEQ_OP | 1, -EDQUOT, NULL);
+	next_chunk(&self->f)->err = EINTR;
 
 	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
-	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(1, self->f.sends);
 	EXPECT_EQ(0, self->f.overread);
 	EXPECT_EQ(self->f.n, self->f.next);
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
-	EXPECT_EQ(9, rcmgr_scope_id(s));
 	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
 	EXPECT_EQ(100, rcmgr_batch_error(self->b, 1)->limit);
 	EXPECT_EQ(0, rcmgr_batch_result(self->b, 2));
+
+	/* The id's question, read after a signal too. */
+	next_chunk(&self->f)->err = EINTR;
+	c = next_chunk(&self->f);
+	put_id(c, SEQ_OP | 0, 9);
+	put_ack(c, SEQ_OP | 0, 0, NULL);
+	EXPECT_EQ(9, rcmgr_scope_id(s));
+	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
 	rcmgr_scope_done(s);
 }
 
@@ -677,8 +871,9 @@ static const struct rcmgr_io blocking_io = {
 
 /*
  * An io that cannot read without blocking: the last op of each send asks
- * an ack, which ends the reads; a refusal in the middle and an open's id
- * go to their ops, and nothing is read after the ack.
+ * an ack, which ends the reads; the open and the ops on its handle go in
+ * one send, a refusal in the middle goes to its op, and nothing is read
+ * after the ack.
  */
 TEST(batch_over_a_blocking_io)
 {
@@ -687,6 +882,7 @@ TEST(batch_over_a_blocking_io)
 	struct rcmgr *rm;
 	struct fake f;
 	struct chunk *c;
+	int j;
 
 	memset(&f, 0, sizeof(f));
 	ASSERT_EQ(0, rcmgr_open_io(&rm, &blocking_io, &f, PORTID, FAMILY));
@@ -696,33 +892,37 @@ TEST(batch_over_a_blocking_io)
 	ASSERT_EQ(2, rcmgr_batch_reserve_memory(b, s, 1000, 0));
 	ASSERT_EQ(3, rcmgr_batch_release_memory(b, s, 10));
 	c = next_chunk(&f);
-	put_id(c, SEQ_OP | 0, 8);
-	put_ack(c, SEQ_OP | 0, 0, NULL);
+	put_refusal(c, SEQ_OP | 2);
+	put_ack(c, SEQ_OP | 2, -EDQUOT, NULL);
 	c = next_chunk(&f);
-	c->after = 2;
-	put_refusal(c, SEQ_OP | 1);
-	put_ack(c, SEQ_OP | 1, -EDQUOT, NULL);
-	c = next_chunk(&f);
-	c->after = 2;
-	put_ack(c, SEQ_OP | 2, 0, NULL);
+	put_ack(c, SEQ_OP | 3, 0, NULL);
 
 	EXPECT_EQ(1, rcmgr_batch_submit(b));
-	EXPECT_EQ(2, f.sends);
+	EXPECT_EQ(1, f.sends);
 	EXPECT_EQ(0, f.overread);
 	EXPECT_EQ(f.n, f.next);
-	EXPECT_TRUE(sent_msg(&f, 0, 0)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_FALSE(sent_msg(&f, 1, 0)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_FALSE(sent_msg(&f, 1, 1)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_TRUE(sent_msg(&f, 1, 2)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_EQ(8, rcmgr_scope_id(s));
+	ASSERT_EQ(4, sent_count(&f, 0));
+	for (j = 0; j < 3; j++)
+		EXPECT_FALSE(sent_msg(&f, 0, j)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_TRUE(sent_msg(&f, 0, 3)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_NE(0, sent_new_cookie(&f, 0, 0));
+	for (j = 1; j < 4; j++)
+		EXPECT_EQ(sent_new_cookie(&f, 0, 0), sent_cookie(&f, 0, j));
 	EXPECT_EQ(0, rcmgr_batch_result(b, 0));
 	EXPECT_EQ(0, rcmgr_batch_result(b, 1));
 	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(b, 2));
 	EXPECT_EQ(100, rcmgr_batch_error(b, 2)->limit);
 	EXPECT_EQ(0, rcmgr_batch_result(b, 3));
 	rcmgr_batch_free(b);
+	script_id(&f, 8);
+	EXPECT_EQ(8, rcmgr_scope_id(s));
+	EXPECT_EQ(sent_new_cookie(&f, 0, 0), sent_cookie(&f, 1, 0));
 	put_ack(next_chunk(&f), SEQ_OP | 0, 0, NULL);
 	rcmgr_scope_done(s);
+	EXPECT_EQ(3, f.sends);
+	EXPECT_TRUE(sent_msg(&f, 2, 0)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(sent_new_cookie(&f, 0, 0), sent_cookie(&f, 2, 0));
+	EXPECT_EQ(0, f.overread);
 	EXPECT_EQ(f.n, f.next);
 	rcmgr_close(rm);
 }

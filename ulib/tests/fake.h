@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A fake transport for librcmgr's unit tests: the io vtable the socket
- * uses, fed scripted datagrams, recording the last request sent.  Answers
+ * uses, fed scripted datagrams, recording the last two requests sent.  Answers
  * carry SEQ_CUR (or SEQ_OLD), patched to the last request's sequence
  * number (or the one before) as they are read; overread counts reads past
  * the script, where a real socket would have blocked forever.
@@ -24,6 +24,7 @@
 struct chunk {
 	int err;		/* recv() fails with it */
 	size_t len;
+	size_t trunc;		/* a datagram this long, cut to @len */
 	char data[8192];
 };
 
@@ -34,6 +35,7 @@ struct fake {
 	uint32_t seq;		/* of the last request */
 	char sent[8192];	/* the last request */
 	size_t sent_len;
+	char prev[8192];	/* the one before it */
 	int overread;		/* recv() after the script: would block */
 	size_t recv_len;	/* buffer size offered */
 };
@@ -50,6 +52,7 @@ static inline ssize_t fake_send(void *ctx, const void *buf, size_t len)
 	}
 	f->sends++;
 	f->seq = nlh->nlmsg_seq;
+	memcpy(f->prev, f->sent, sizeof(f->prev));
 	f->sent_len = len < sizeof(f->sent) ? len : sizeof(f->sent);
 	memcpy(f->sent, buf, f->sent_len);
 	return len;
@@ -81,7 +84,8 @@ static inline ssize_t fake_recv(void *ctx, void *buf, size_t len)
 		else if (m->nlmsg_seq == SEQ_OLD)
 			m->nlmsg_seq = f->seq - 1;
 	}
-	return c->len;
+	/* recv(MSG_TRUNC) says how long the datagram was. */
+	return c->trunc ? c->trunc : c->len;
 }
 
 static const struct rcmgr_io fake_io = { .send = fake_send, .recv = fake_recv };
@@ -146,6 +150,30 @@ static inline void put_ack(struct chunk *c, uint32_t seq, int err, const char *t
 static inline const struct nlmsghdr *fake_sent(const struct fake *f)
 {
 	return (const struct nlmsghdr *)f->sent;
+}
+
+/* The request sent before the last one. */
+static inline const struct nlmsghdr *fake_sent_prev(const struct fake *f)
+{
+	return (const struct nlmsghdr *)f->prev;
+}
+
+/* A u64 attribute of a request (an id, a cookie), or 0. */
+static inline uint64_t sent_u64(const struct nlmsghdr *m, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, m, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == type)
+			return mnl_attr_get_u64(a);
+	return 0;
+}
+
+static inline uint8_t sent_genl_cmd(const struct nlmsghdr *m)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
+
+	return g->cmd;
 }
 
 #endif /* _RCMGR_TESTS_FAKE_H */

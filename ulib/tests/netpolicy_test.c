@@ -73,16 +73,15 @@ FIXTURE_TEARDOWN(np)
 
 TEST_F(np, open_connection_sends_the_endpoint_in_binary)
 {
-	struct chunk *c = next_chunk(&self->f);
 	uint8_t want[RCMGR_MULTIADDR_MAX];
 	struct rcmgr_scope *conn;
 	struct nlmsghdr *nlh;
+	struct chunk *c;
+	uint64_t cookie;
 	int len;
 
-	nlh = put_genl(c, SEQ_CUR, 0, RCMGR_CMD_CONN_OPEN);
-	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, 7);
-	end(c, nlh);
-	put_ack(c, SEQ_CUR, 0, NULL);
+	/* The open names the conn by a cookie: its ack alone answers. */
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
 	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_INBOUND, true,
 					   "/ip4/10.0.0.1/tcp/4001", &conn));
 	EXPECT_EQ(RCMGR_CMD_CONN_OPEN, sent_cmd(&self->f, &self->t));
@@ -93,11 +92,27 @@ TEST_F(np, open_connection_sends_the_endpoint_in_binary)
 	ASSERT_EQ(len, mnl_attr_get_payload_len(self->t.a[RCMGR_A_SCOPE_ENDPOINT_BIN]));
 	EXPECT_EQ(0, memcmp(want, mnl_attr_get_payload(self->t.a[RCMGR_A_SCOPE_ENDPOINT_BIN]),
 			    len));
-	EXPECT_EQ(7, rcmgr_scope_id(conn));
-	/* Its done. */
+	ASSERT_NE(NULL, self->t.a[RCMGR_A_SCOPE_NEW_COOKIE]);
+	cookie = mnl_attr_get_u64(self->t.a[RCMGR_A_SCOPE_NEW_COOKIE]);
+	EXPECT_NE(0, cookie);
+	/* Its id, asked by that cookie. */
 	c = next_chunk(&self->f);
+	nlh = put_genl(c, SEQ_CUR, 0, RCMGR_CMD_SCOPE_GET);
+	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, 7);
+	end(c, nlh);
 	put_ack(c, SEQ_CUR, 0, NULL);
+	EXPECT_EQ(7, rcmgr_scope_id(conn));
+	EXPECT_EQ(RCMGR_CMD_SCOPE_GET, sent_cmd(&self->f, &self->t));
+	ASSERT_NE(NULL, self->t.a[RCMGR_A_SCOPE_COOKIE]);
+	EXPECT_EQ(cookie, mnl_attr_get_u64(self->t.a[RCMGR_A_SCOPE_COOKIE]));
+	EXPECT_EQ(NULL, self->t.a[RCMGR_A_SCOPE_ID]);
+	/* Its done. */
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
 	rcmgr_scope_done(conn);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_cmd(&self->f, &self->t));
+	ASSERT_NE(NULL, self->t.a[RCMGR_A_SCOPE_COOKIE]);
+	EXPECT_EQ(cookie, mnl_attr_get_u64(self->t.a[RCMGR_A_SCOPE_COOKIE]));
+	EXPECT_EQ(self->f.n, self->f.next);
 }
 
 TEST_F(np, garbage_endpoint_is_refused_before_any_send)
@@ -127,15 +142,11 @@ TEST_F(np, garbage_endpoint_is_refused_before_any_send)
 
 TEST_F(np, batch_open_sends_the_endpoint_in_binary)
 {
-	struct chunk *c = next_chunk(&self->f);
 	struct rcmgr_scope *conn;
 	struct rcmgr_batch *b;
-	struct nlmsghdr *nlh;
 
-	nlh = put_genl(c, SEQ_CUR, 0, RCMGR_CMD_CONN_OPEN);
-	mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, 9);
-	end(c, nlh);
-	put_ack(c, SEQ_CUR, 0, NULL);
+	/* A blocking io: the batch's last op asks an ack, its only answer. */
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
 	ASSERT_EQ(0, rcmgr_batch_new(self->rm, &b));
 	ASSERT_EQ(0, rcmgr_batch_open_connection(b, RCMGR_DIR_OUTBOUND, false,
 						 "/ip6/::1/udp/1/quic-v1",
@@ -146,6 +157,9 @@ TEST_F(np, batch_open_sends_the_endpoint_in_binary)
 	EXPECT_EQ(17 + 4 + 2,
 		  mnl_attr_get_payload_len(self->t.a[RCMGR_A_SCOPE_ENDPOINT_BIN]));
 	EXPECT_EQ(NULL, self->t.a[RCMGR_A_SCOPE_ENDPOINT]);
+	ASSERT_NE(NULL, self->t.a[RCMGR_A_SCOPE_NEW_COOKIE]);
+	EXPECT_NE(0, mnl_attr_get_u64(self->t.a[RCMGR_A_SCOPE_NEW_COOKIE]));
+	EXPECT_EQ(self->f.n, self->f.next);
 	rcmgr_batch_free(b);
 	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
 	rcmgr_scope_done(conn);

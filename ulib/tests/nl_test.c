@@ -86,6 +86,15 @@ static void script_stat(struct fake *f, uint64_t memory, bool split)
 	put_ack(c, SEQ_CUR, 0, NULL);
 }
 
+/* A handle's id, asked by its cookie: one scope-get, a reply and an ack. */
+static void script_id(struct fake *f, uint64_t id)
+{
+	struct chunk *c = next_chunk(f);
+
+	put_scope(c, SEQ_CUR, 0, id, 0);
+	put_ack(c, SEQ_CUR, 0, NULL);
+}
+
 static int stat_fn(struct rcmgr_scope *s, void *arg)
 {
 	return rcmgr_scope_stat(s, arg);
@@ -338,10 +347,9 @@ TEST_F(nl, refusal_kept_across_success_and_done)
 	struct rcmgr_scope *stream;
 	struct chunk *c;
 
-	/* A stream to clean up with. */
-	c = next_chunk(&self->f);
-	put_scope(c, SEQ_CUR, 0, 31, 0);
-	put_ack(c, SEQ_CUR, 0, NULL);
+	/* A stream to clean up with: its open acked, its id asked. */
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	script_id(&self->f, 31);
 	c = next_chunk(&self->f);
 	put_refusal(c, SEQ_CUR);
 	put_ack(c, SEQ_CUR, -EDQUOT, "memory limit exceeded");
@@ -362,36 +370,164 @@ TEST_F(nl, refusal_kept_across_success_and_done)
 	EXPECT_EQ(100, e->limit);
 	EXPECT_STREQ("system: memory 100/100", e->message);
 	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
 }
 
 /*
- * An open is answered by its reply alone (asked without NLM_F_ACK): the
- * reply ends it, and nothing is read after it; a refusal still comes as
- * its details, then the error.
+ * Over an io that cannot read without blocking, an open asks an ack and
+ * ends at it: it names its handle by a new cookie, and the kernel sends no
+ * reply.  A refusal still comes as its details, then the error.  The id
+ * is asked (scope-get by cookie) the first time it is wanted, once.
  */
-TEST_F(nl, open_ends_at_its_reply)
+TEST_F(nl, open_over_a_blocking_io_ends_at_its_ack)
 {
 	const struct rcmgr_error *e = rcmgr_last_error(self->rm);
-	struct rcmgr_scope *s, *t;
+	struct rcmgr_scope *s, *t = NULL;
+	uint64_t cookie, next;
 	struct chunk *c;
 
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND, &s));
+	EXPECT_EQ(RCMGR_CMD_STREAM_OPEN, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_NE(0, fake_sent(&self->f)->nlmsg_flags & NLM_F_ACK);
+	cookie = sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_NEW_COOKIE);
+	EXPECT_NE(0, cookie);
+	EXPECT_EQ(0, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(self->f.n, self->f.next);
+
+	/* Its reply and ack in reads of their own. */
 	put_scope(next_chunk(&self->f), SEQ_CUR, 0, 7, 0);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	EXPECT_EQ(7, rcmgr_scope_id(s));
+	EXPECT_EQ(2, self->f.sends);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_GET, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(cookie, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(0, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_ID));
+	EXPECT_EQ(7, rcmgr_scope_id(s));
+	EXPECT_STREQ("stream-7", rcmgr_scope_name(s));
+	EXPECT_EQ(2, self->f.sends);
+
 	c = next_chunk(&self->f);
 	put_refusal(c, SEQ_CUR);
 	put_ack(c, SEQ_CUR, -EDQUOT, "memory limit exceeded");
-	script_stat(&self->f, 19, false);
-
-	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND, &s));
-	EXPECT_EQ(0, fake_sent(&self->f)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_EQ(7, rcmgr_scope_id(s));
-	EXPECT_EQ(1, self->f.next);
 	EXPECT_EQ(-EDQUOT, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND,
 					     &t));
+	EXPECT_EQ(NULL, t);
+	next = sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_NEW_COOKIE);
+	EXPECT_LT(cookie, next);
 	EXPECT_EQ(EDQUOT, e->error);
 	EXPECT_EQ(100, e->limit);
+	EXPECT_STREQ("system: memory 100/100", e->message);
+	/* Refused: nothing to end. */
+	EXPECT_EQ(3, self->f.sends);
+
 	/* Other requests still end at their ack. */
+	script_stat(&self->f, 19, false);
 	EXPECT_EQ(19, system_memory(self->rm));
 	EXPECT_NE(0, fake_sent(&self->f)->nlmsg_flags & NLM_F_ACK);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	rcmgr_scope_done(s);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(cookie, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+}
+
+/*
+ * Every request about a handle names it by its cookie, never by its id: a
+ * span begun on a conn names its parent by the conn's cookie and itself by
+ * a new one.
+ */
+TEST_F(nl, handles_named_by_their_cookies)
+{
+	struct rcmgr_scope *conn, *span;
+	struct rcmgr_stat st;
+	uint64_t cc, cs;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	script_stat(&self->f, 3, false);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+
+	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_INBOUND, false,
+					   NULL, &conn));
+	EXPECT_EQ(RCMGR_CMD_CONN_OPEN, sent_genl_cmd(fake_sent(&self->f)));
+	cc = sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_NEW_COOKIE);
+	EXPECT_NE(0, cc);
+
+	ASSERT_EQ(0, rcmgr_conn_set_peer(conn, "peer"));
+	EXPECT_EQ(RCMGR_CMD_CONN_SET_PEER, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(cc, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(0, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_ID));
+
+	ASSERT_EQ(0, rcmgr_scope_begin_span(conn, &span));
+	EXPECT_EQ(RCMGR_CMD_SPAN_BEGIN, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(cc, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	cs = sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_NEW_COOKIE);
+	EXPECT_LT(cc, cs);
+	EXPECT_EQ(0, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_ID));
+
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(span, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(RCMGR_CMD_SCOPE_RESERVE, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(cs, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(0, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_ID));
+
+	ASSERT_EQ(0, rcmgr_scope_stat(conn, &st));
+	EXPECT_EQ(3, st.memory);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_GET, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(cc, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(0, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_KIND));
+
+	rcmgr_scope_done(span);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(cs, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	rcmgr_scope_done(conn);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(cc, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(0, sent_u64(fake_sent(&self->f), RCMGR_A_SCOPE_ID));
+	EXPECT_EQ(7, self->f.sends);
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+}
+
+/*
+ * The id's question failing (the kernel ended the handle): no id, a name
+ * without one, and the caller's last error and errno untouched, since the
+ * getters cannot fail.  The next call asks again.
+ */
+TEST_F(nl, id_question_failing_hides_nothing)
+{
+	const struct rcmgr_error *e = rcmgr_last_error(self->rm);
+	struct rcmgr_scope *s;
+	struct chunk *c;
+
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND, &s));
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_CUR);
+	put_ack(c, SEQ_CUR, -EDQUOT, "memory limit exceeded");
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 1000, 0));
+
+	put_ack(next_chunk(&self->f), SEQ_CUR, -ENOENT, "unknown handle");
+	errno = EDQUOT;
+	EXPECT_EQ(0, rcmgr_scope_id(s));
+	EXPECT_EQ(RCMGR_CMD_SCOPE_GET, sent_genl_cmd(fake_sent(&self->f)));
+	EXPECT_EQ(EDQUOT, errno);
+	EXPECT_EQ(EDQUOT, e->error);
+	EXPECT_EQ(100, e->limit);
+	put_ack(next_chunk(&self->f), SEQ_CUR, -ENOENT, "unknown handle");
+	EXPECT_STREQ("stream", rcmgr_scope_name(s));
+	EXPECT_EQ(4, self->f.sends);
+	EXPECT_STREQ("system: memory 100/100", e->message);
+	/* Asked again, answered. */
+	script_id(&self->f, 44);
+	EXPECT_EQ(44, rcmgr_scope_id(s));
+	EXPECT_STREQ("stream-44", rcmgr_scope_name(s));
+	EXPECT_EQ(5, self->f.sends);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	rcmgr_scope_done(s);
 	EXPECT_EQ(0, self->f.overread);
 	EXPECT_EQ(self->f.n, self->f.next);
 }
@@ -426,13 +562,14 @@ TEST(quiet_requests)
 
 	ASSERT_EQ(0, rcmgr_open_io(&rm, &quiet_io, &f, PORTID, FAMILY));
 	e = rcmgr_last_error(rm);
-	put_scope(next_chunk(&f), SEQ_CUR, 0, 9, 0);
+	/* An open is one: nothing queued, opened. */
 	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &s));
+	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
 
 	/* Nothing queued: done. */
 	EXPECT_EQ(0, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
 	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
-	EXPECT_EQ(1, f.next);
+	EXPECT_EQ(0, f.next);
 
 	/* A refusal: its details, then its error, in one datagram or two. */
 	c = next_chunk(&f);
@@ -453,9 +590,18 @@ TEST(quiet_requests)
 	chunk_err(&f, ENOBUFS);
 	EXPECT_EQ(-ENOBUFS, rcmgr_scope_release_memory(s, 10));
 
-	/* An open whose reply never came fails rather than waits. */
-	EXPECT_EQ(-EBADMSG, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
-	EXPECT_STREQ("answered without a reply", e->message);
+	/*
+	 * An open after the overrun: the left-overs drained first, then
+	 * nothing queued for it, opened, never waited for.
+	 */
+	put_ack(next_chunk(&f), SEQ_OLD, -EPERM, NULL);
+	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
+	EXPECT_EQ(RCMGR_CMD_STREAM_OPEN, sent_genl_cmd(fake_sent(&f)));
+	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_NE(0, sent_u64(fake_sent(&f), RCMGR_A_SCOPE_NEW_COOKIE));
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(t, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(sent_u64(fake_sent_prev(&f), RCMGR_A_SCOPE_NEW_COOKIE),
+		  sent_u64(fake_sent(&f), RCMGR_A_SCOPE_COOKIE));
 
 	EXPECT_EQ(f.n, f.next);
 	EXPECT_EQ(0, f.overread);
@@ -477,7 +623,6 @@ TEST(quiet_refusal_without_its_error)
 
 	ASSERT_EQ(0, rcmgr_open_io(&rm, &quiet_io, &f, PORTID, FAMILY));
 	e = rcmgr_last_error(rm);
-	put_scope(next_chunk(&f), SEQ_CUR, 0, 9, 0);
 	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &s));
 
 	put_refusal(next_chunk(&f), SEQ_CUR);
@@ -494,12 +639,17 @@ TEST(quiet_refusal_without_its_error)
 }
 
 /*
- * An open read without blocking: its reply after a signal and an older
- * request's left-over; refused, details and error in two datagrams;
- * refused with the error dropped; and its answer lost to an overrun.
+ * An open read without blocking: nothing queued is success (after a signal
+ * and an older request's left-over); refused, details and error in two
+ * datagrams; refused with the error dropped; and its answer lost to an
+ * overrun or to a datagram too long: the handle it may have made is ended
+ * by its cookie (a quiet done), and the open's failure is still the last
+ * error.  The id of the
+ * handle opened is asked of the kernel, by its cookie, once.
  */
 TEST(quiet_opens)
 {
+	uint64_t cookie, last;
 	const struct rcmgr_error *e;
 	struct rcmgr_scope *s, *t;
 	struct fake f = {};
@@ -510,17 +660,34 @@ TEST(quiet_opens)
 
 	chunk_err(&f, EINTR);
 	put_ack(next_chunk(&f), SEQ_OLD, -EPERM, NULL);
-	put_scope(next_chunk(&f), SEQ_CUR, 0, 9, 0);
 	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &s));
 	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
+	cookie = sent_u64(fake_sent(&f), RCMGR_A_SCOPE_NEW_COOKIE);
+	EXPECT_NE(0, cookie);
+	EXPECT_EQ(f.n, f.next);
+	EXPECT_EQ(1, f.sends);
+
+	/* Its id: a scope-get by cookie, with a reply, so read to its ack. */
+	put_scope(next_chunk(&f), SEQ_CUR, 0, 9, 0);
+	put_ack(next_chunk(&f), SEQ_CUR, 0, NULL);
 	EXPECT_EQ(9, rcmgr_scope_id(s));
+	EXPECT_EQ(2, f.sends);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_GET, sent_genl_cmd(fake_sent(&f)));
+	EXPECT_NE(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(cookie, sent_u64(fake_sent(&f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(9, rcmgr_scope_id(s));
+	EXPECT_STREQ("stream-9", rcmgr_scope_name(s));
+	EXPECT_EQ(2, f.sends);
 	EXPECT_EQ(f.n, f.next);
 
+	last = cookie;
 	put_refusal(next_chunk(&f), SEQ_CUR);
 	put_ack(next_chunk(&f), SEQ_CUR, -EDQUOT, "memory limit exceeded");
 	EXPECT_EQ(-EDQUOT, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
 	EXPECT_EQ(100, e->limit);
 	EXPECT_STREQ("system: memory 100/100", e->message);
+	EXPECT_LT(last, sent_u64(fake_sent(&f), RCMGR_A_SCOPE_NEW_COOKIE));
+	last = sent_u64(fake_sent(&f), RCMGR_A_SCOPE_NEW_COOKIE);
 	EXPECT_EQ(f.n, f.next);
 
 	put_refusal(next_chunk(&f), SEQ_CUR);
@@ -528,28 +695,51 @@ TEST(quiet_opens)
 	EXPECT_EQ(EDQUOT, errno);
 	EXPECT_EQ(EDQUOT, e->error);
 	EXPECT_EQ(100, e->limit);
+	EXPECT_LT(last, sent_u64(fake_sent(&f), RCMGR_A_SCOPE_NEW_COOKIE));
+	last = sent_u64(fake_sent(&f), RCMGR_A_SCOPE_NEW_COOKIE);
 	EXPECT_EQ(f.n, f.next);
+	/* Refused: the kernel made nothing, nothing to end. */
+	EXPECT_EQ(4, f.sends);
 
 	chunk_err(&f, ENOBUFS);
 	EXPECT_EQ(-ENOBUFS, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
+	EXPECT_EQ(ENOBUFS, errno);
 	EXPECT_EQ(ENOBUFS, e->error);
+	EXPECT_EQ(6, f.sends);
+	EXPECT_EQ(RCMGR_CMD_STREAM_OPEN, sent_genl_cmd(fake_sent_prev(&f)));
+	cookie = sent_u64(fake_sent_prev(&f), RCMGR_A_SCOPE_NEW_COOKIE);
+	EXPECT_LT(last, cookie);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_genl_cmd(fake_sent(&f)));
+	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(cookie, sent_u64(fake_sent(&f), RCMGR_A_SCOPE_COOKIE));
+	EXPECT_EQ(0, sent_u64(fake_sent(&f), RCMGR_A_SCOPE_ID));
+
+	/* A datagram too long for the buffer: the open's answer lost too. */
+	last = cookie;
+	put_ack(next_chunk(&f), SEQ_CUR, 0, NULL);
+	f.chunk[f.n - 1].trunc = RCMGR_NL_BUFSIZE + 1;
+	EXPECT_EQ(-EMSGSIZE, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
+	EXPECT_EQ(EMSGSIZE, e->error);
+	EXPECT_EQ(8, f.sends);
+	cookie = sent_u64(fake_sent_prev(&f), RCMGR_A_SCOPE_NEW_COOKIE);
+	EXPECT_LT(last, cookie);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_genl_cmd(fake_sent(&f)));
+	EXPECT_EQ(cookie, sent_u64(fake_sent(&f), RCMGR_A_SCOPE_COOKIE));
 
 	EXPECT_EQ(f.n, f.next);
 	EXPECT_EQ(0, f.overread);
 	rcmgr_scope_done(s);
+	EXPECT_EQ(9, f.sends);
 	rcmgr_close(rm);
 }
 
 TEST_F(nl, fork_child_gets_echild)
 {
 	struct rcmgr_scope *stream;
-	struct chunk *c;
 	int status;
 	pid_t pid;
 
-	c = next_chunk(&self->f);
-	put_scope(c, SEQ_CUR, 0, 5, 0);
-	put_ack(c, SEQ_CUR, 0, NULL);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
 	script_stat(&self->f, 17, false);
 	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND,
 				       &stream));
