@@ -246,7 +246,7 @@ TEST_F(cookie, malformed)
 	EXPECT_EQ(0, system_use(&self->a, RCMGR_A_RESOURCES_MEMORY));
 }
 
-#define RACE_OPENS	3000
+#define RACE_OPENS	1000
 
 struct sweeper {
 	struct raw_nl *r;
@@ -277,7 +277,7 @@ static void *sweep(void *arg)
 	return NULL;
 }
 
-TEST_F(cookie, dropped_while_named)
+TEST_F_TIMEOUT(cookie, dropped_while_named, 120)
 {
 	struct sweeper w = { .r = &self->a };
 	int64_t alive = 0, got;
