@@ -192,7 +192,6 @@ void rcmgr_handle_free(struct rcmgr_scope *s)
 		rcmgr_scope_put(s->edges[i]);
 	if (s->parent)
 		rcmgr_scope_put(s->parent);
-	mutex_destroy(&s->lock);
 	/* Dumps may be reading it, and its endpoint. */
 	call_rcu(&s->rcu, handle_free_rcu);
 }

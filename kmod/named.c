@@ -210,12 +210,10 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 err_del:
 	rcmgr_net_del(rn, s);
 	/* Dumps may be reading it. */
-	mutex_destroy(&s->lock);
 	call_rcu(&s->rcu, named_free_rcu);
 	return ERR_PTR(ret);
 err_free:
 	kfree(s->names);
-	mutex_destroy(&s->lock);
 	kmem_cache_free(named_cache, s);
 	return ERR_PTR(ret);
 }
@@ -231,7 +229,6 @@ static void named_free(struct rcmgr_scope *s)
 	atomic_dec(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
-	mutex_destroy(&s->lock);
 	call_rcu(&s->rcu, named_free_rcu);
 }
 

@@ -209,10 +209,6 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	xa_destroy(&rn->users);
 	rhashtable_destroy(&rn->overrides);
 	rhashtable_destroy(&rn->named);
-	mutex_destroy(&rn->system.lock);
-	mutex_destroy(&rn->transient.lock);
-	mutex_destroy(&rn->allowlisted_system.lock);
-	mutex_destroy(&rn->allowlisted_transient.lock);
 	mutex_destroy(&rn->lock);
 	atomic_dec(&rcmgr_nr_nets);
 }

@@ -13,8 +13,10 @@
  *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
  *   the netlink notifier chain's rwsem (URELEASE) -> all of the above
  * No two tree locks nest, and nothing reaps holding a tree or owner lock.
- * A handle tree's lock is &rcmgr_scope.lock of the tree's root.  Counters
- * are atomics and are charged under no lock at all.
+ * A handle tree's lock is &rcmgr_scope.tree of the tree's root: one of a
+ * pool of mutexes, picked by the root's address, that unrelated trees may
+ * share (so no tree lock is ever taken under another).  Counters are
+ * atomics and are charged under no lock at all.
  */
 #ifndef _RCMGR_H
 #define _RCMGR_H
@@ -241,10 +243,11 @@ enum {
  * @rn: the namespace state.
  * @limit: the limits that apply (RCU; NULL for spans, which use their
  *	parent's).  Changed under &rcmgr_net.lock.
- * @lock: for a root of handles (a conn, a stream, or any scope spans hang
- *	off): serialises reservations, moves and done in its tree, so edges
- *	and done flags are stable while a tree charges.
- * @tree: the lock of this scope's tree root; &lock for a root.
+ * @tree: the lock of this scope's tree (a conn, a stream, or any scope
+ *	spans hang off, and its spans): serialises reservations, moves and
+ *	done in the tree, so edges and done flags are stable while it
+ *	charges.  A root's is from a pool (rcmgr_scope_init()), a span's
+ *	its root's.
  * @owner: owner of a handle.
  * @portid: port id of @owner, kept for events sent after it went.
  * @owner_node: in &rcmgr_owner.handles.
@@ -284,7 +287,6 @@ struct rcmgr_scope {
 	unsigned long flags;
 	struct rcmgr_net *rn;
 	const struct rcmgr_limit __rcu *limit;
-	struct mutex lock;		/* see @lock above */
 	struct mutex *tree;		/* see @tree above */
 	struct rcmgr_owner *owner;
 	union {
@@ -332,6 +334,8 @@ static inline bool rcmgr_scope_done(const struct rcmgr_scope *s)
 	return test_bit(RCMGR_SCOPE_DONE, &s->flags);
 }
 
+void __init rcmgr_scope_locks_init(void);
+void rcmgr_scope_locks_exit(void);
 void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 		      const struct rcmgr_limit *limit);
 s64 rcmgr_scope_max(const struct rcmgr_scope *s, enum rcmgr_res r);

@@ -23,9 +23,40 @@
  * given back once, when it is done: a check against its limit then, and
  * a value that follows from its kind, direction and done flag otherwise.
  */
+#include <linux/hash.h>
 #include <linux/math64.h>
 
 #include "rcmgr.h"
+
+/*
+ * The locks of handle trees: a tree's lock is the one its root's address
+ * hashes to, shared with other trees but never nested (see rcmgr.h), so a
+ * scope needs no mutex of its own.
+ */
+#define RCMGR_TREE_LOCK_BITS	8
+static struct mutex tree_locks[1 << RCMGR_TREE_LOCK_BITS];
+
+/**
+ * rcmgr_scope_locks_init() - initialise the locks of handle trees
+ */
+void __init rcmgr_scope_locks_init(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tree_locks); i++)
+		mutex_init(&tree_locks[i]);
+}
+
+/**
+ * rcmgr_scope_locks_exit() - destroy them; no scope is left
+ */
+void rcmgr_scope_locks_exit(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tree_locks); i++)
+		mutex_destroy(&tree_locks[i]);
+}
 
 /* How many of @s->res exist: a handle has the memory counter alone. */
 static int counters(const struct rcmgr_scope *s)
@@ -67,8 +98,7 @@ void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 	s->rn = rn;
 	refcount_set(&s->ref, 1);
 	RCU_INIT_POINTER(s->limit, limit);
-	mutex_init(&s->lock);
-	s->tree = &s->lock;
+	s->tree = &tree_locks[hash_ptr(s, RCMGR_TREE_LOCK_BITS)];
 	INIT_LIST_HEAD(&s->owner_node);
 	INIT_LIST_HEAD(&s->reap_node);
 	for (r = 0; r < counters(s); r++) {
