@@ -29,38 +29,59 @@ enum {
 	RCMGR_SCOPE_DROPPED = RCMGR_SCOPE_NR_FLAGS,	/* flags: id released */
 };
 
-/* Conns, streams and spans: scopes allocated short (struct rcmgr_scope). */
-static struct kmem_cache *handle_cache __read_mostly;
-
 /*
- * A handle ends after its memory counter: only the counters of named
- * scopes and @names (named scopes only) may follow it.
+ * Conns, streams and spans: scopes allocated short, each kind up to the
+ * end of what it holds (struct rcmgr_scope).
  */
-static_assert(offsetof(struct rcmgr_scope, names) ==
-	      offsetof(struct rcmgr_scope, res[RCMGR_NR_RES]));
+static struct kmem_cache *conn_cache __read_mostly;
+static struct kmem_cache *stream_cache __read_mostly;
+static struct kmem_cache *span_cache __read_mostly;
+
+static struct kmem_cache *handle_cache(u32 kind)
+{
+	switch (kind) {
+	case RCMGR_SCOPE_KIND_CONN:
+		return conn_cache;
+	case RCMGR_SCOPE_KIND_STREAM:
+		return stream_cache;
+	}
+	return span_cache;
+}
 
 /**
- * rcmgr_handle_init() - make the cache handles are allocated from
+ * rcmgr_handle_init() - make the caches handles are allocated from
  *
  * Return: 0 or -ENOMEM.
  */
 int __init rcmgr_handle_init(void)
 {
-	handle_cache = kmem_cache_create("rcmgr_handle",
-					 offsetof(struct rcmgr_scope,
-						  res[RCMGR_RES_MEMORY + 1]),
+	conn_cache = kmem_cache_create("rcmgr_conn",
+				       offsetofend(struct rcmgr_scope,
+						   reap_node),
+				       0, SLAB_ACCOUNT, NULL);
+	stream_cache = kmem_cache_create("rcmgr_stream",
+					 offsetofend(struct rcmgr_scope,
+						     service),
 					 0, SLAB_ACCOUNT, NULL);
-	return handle_cache ? 0 : -ENOMEM;
+	span_cache = kmem_cache_create("rcmgr_span",
+				       offsetofend(struct rcmgr_scope, parent),
+				       0, SLAB_ACCOUNT, NULL);
+	if (conn_cache && stream_cache && span_cache)
+		return 0;
+	rcmgr_handle_exit();
+	return -ENOMEM;
 }
 
 /**
- * rcmgr_handle_exit() - destroy the cache; every handle is freed already
+ * rcmgr_handle_exit() - destroy the caches; every handle is freed already
  *
  * Context: after rcu_barrier(), so no free is pending.
  */
 void rcmgr_handle_exit(void)
 {
-	kmem_cache_destroy(handle_cache);
+	kmem_cache_destroy(span_cache);
+	kmem_cache_destroy(stream_cache);
+	kmem_cache_destroy(conn_cache);
 }
 
 /**
@@ -91,7 +112,6 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 
 static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 				      u32 portid, u32 kind,
-				      const struct rcmgr_limit *limit,
 				      struct netlink_ext_ack *extack)
 {
 	struct rcmgr_owner *o;
@@ -114,12 +134,12 @@ static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 		NL_SET_ERR_MSG(extack, "too many handles of this user (max-user-handles)");
 		goto err_user;
 	}
-	s = kmem_cache_zalloc(handle_cache, GFP_KERNEL);
+	s = kmem_cache_zalloc(handle_cache(kind), GFP_KERNEL);
 	if (!s) {
 		ret = -ENOMEM;
 		goto err_alloc;
 	}
-	rcmgr_scope_init(s, rn, kind, limit);
+	rcmgr_scope_init(s, rn, kind, NULL);
 	s->owner = o;
 	s->portid = o->portid;
 	return s;
@@ -176,8 +196,9 @@ static void handle_free_rcu(struct rcu_head *head)
 {
 	struct rcmgr_scope *s = container_of(head, struct rcmgr_scope, rcu);
 
-	kfree(rcu_access_pointer(s->ep));
-	kmem_cache_free(handle_cache, s);
+	if (s->key.kind == RCMGR_SCOPE_KIND_CONN)
+		kfree(rcu_access_pointer(s->ep));
+	kmem_cache_free(handle_cache(s->key.kind), s);
 }
 
 /**
@@ -190,7 +211,7 @@ void rcmgr_handle_free(struct rcmgr_scope *s)
 
 	for (i = 0; i < s->nr_edges; i++)
 		rcmgr_scope_put(s->edges[i]);
-	if (s->parent)
+	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN && s->parent)
 		rcmgr_scope_put(s->parent);
 	/* Dumps may be reading it, and its endpoint. */
 	call_rcu(&s->rcu, handle_free_rcu);
@@ -203,7 +224,7 @@ void rcmgr_handle_free(struct rcmgr_scope *s)
  */
 static int build_chain(struct rcmgr_scope *s, struct rcmgr_scope **chain)
 {
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	for (;;) {
 		if (rcmgr_scope_done(s))
@@ -213,16 +234,14 @@ static int build_chain(struct rcmgr_scope *s, struct rcmgr_scope **chain)
 			break;
 		s = s->parent;
 	}
-	for (i = 0; i < s->nr_edges; i++)
-		chain[n++] = s->edges[i];
-	return n;
+	return n + rcmgr_scope_edges(s, &chain[n]);
 }
 
 /* The part of @s's chain a release reaches: up to the first done scope. */
 static unsigned int live_chain(struct rcmgr_scope *s,
 			       struct rcmgr_scope **chain)
 {
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	for (;;) {
 		if (rcmgr_scope_done(s))
@@ -232,9 +251,7 @@ static unsigned int live_chain(struct rcmgr_scope *s,
 			break;
 		s = s->parent;
 	}
-	for (i = 0; i < s->nr_edges; i++)
-		chain[n++] = s->edges[i];
-	return n;
+	return n + rcmgr_scope_edges(s, &chain[n]);
 }
 
 /*
@@ -263,7 +280,7 @@ static const struct rcmgr_maddr *conn_remote(const struct rcmgr_scope *s)
 	const struct rcmgr_endpoint *ep;
 
 	ep = rcu_dereference_protected(s->ep, !s->id ||
-				       lockdep_is_held(s->tree));
+				       lockdep_is_held(rcmgr_scope_tree(s)));
 	return ep && ep->has_addr ? &ep->ma : NULL;
 }
 
@@ -350,8 +367,7 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	struct rcmgr_scope *s, *chain[3];
 	int ret;
 
-	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN,
-		       &rn->class_limit[RCMGR_CLASS_CONN], extack);
+	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN, extack);
 	if (IS_ERR(s)) {
 		kfree(ep);
 		return s;
@@ -411,8 +427,7 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	struct rcmgr_scope *s, *p, *chain[4];
 	int ret;
 
-	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_STREAM,
-		       &rn->class_limit[RCMGR_CLASS_STREAM], extack);
+	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_STREAM, extack);
 	if (IS_ERR(s))
 		return s;
 	p = rcmgr_named_get(rn, peer, extack);
@@ -469,23 +484,21 @@ struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
 		NL_SET_ERR_MSG(extack, "spans nest at most 16 deep");
 		return ERR_PTR(-EINVAL);
 	}
-	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, NULL,
-		       extack);
+	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, extack);
 	if (IS_ERR(s))
 		return s;
 
-	mutex_lock(parent->tree);
+	mutex_lock(rcmgr_scope_tree(parent));
 	ret = build_chain(parent, chain);
 	if (ret < 0) {
-		mutex_unlock(parent->tree);
+		mutex_unlock(rcmgr_scope_tree(parent));
 		NL_SET_ERR_MSG(extack, "scope closed");
 		handle_abort(s);
 		return ERR_PTR(ret);
 	}
 	rcmgr_scope_get(parent);
 	s->parent = parent;
-	s->tree = parent->tree;
-	mutex_unlock(parent->tree);
+	mutex_unlock(rcmgr_scope_tree(parent));
 
 	ret = handle_publish(s);
 	if (ret) {
@@ -508,7 +521,7 @@ static int move(struct rcmgr_scope *s, struct rcmgr_scope **to,
 	struct rcmgr_delta d;
 	int ret;
 
-	lockdep_assert_held(s->tree);
+	lockdep_assert_held(rcmgr_scope_tree(s));
 	rcmgr_scope_usage(s, &d);
 	ret = rcmgr_charge(to, nto, &d, why);
 	if (ret)
@@ -544,7 +557,7 @@ static int to_standard(struct rcmgr_scope *conn, struct rcmgr_refusal *why)
 	struct rcmgr_delta d;
 	int ret;
 
-	lockdep_assert_held(conn->tree);
+	lockdep_assert_held(rcmgr_scope_tree(conn));
 	rcmgr_scope_usage(conn, &d);
 	ret = rcmgr_charge(to, 2, &d, why);
 	if (ret)
@@ -563,7 +576,7 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 	struct rcmgr_scope *p, *edges[2];
 	int ret;
 
-	mutex_lock(conn->tree);
+	mutex_lock(rcmgr_scope_tree(conn));
 	ret = check_open(conn, extack);
 	if (ret)
 		goto out;
@@ -599,7 +612,7 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 	else
 		WRITE_ONCE(conn->peer, p);
 out:
-	mutex_unlock(conn->tree);
+	mutex_unlock(rcmgr_scope_tree(conn));
 	return ret;
 }
 
@@ -636,7 +649,7 @@ static int set_protocol(struct rcmgr_scope *stream,
 	struct rcmgr_net *rn = stream->rn;
 	int ret;
 
-	mutex_lock(stream->tree);
+	mutex_lock(rcmgr_scope_tree(stream));
 	ret = check_open(stream, extack);
 	if (ret)
 		goto out;
@@ -663,7 +676,7 @@ static int set_protocol(struct rcmgr_scope *stream,
 	rcmgr_scope_put(pp);
 	rcmgr_scope_put(p);
 out:
-	mutex_unlock(stream->tree);
+	mutex_unlock(rcmgr_scope_tree(stream));
 	return ret;
 }
 
@@ -676,7 +689,7 @@ static int set_service(struct rcmgr_scope *stream,
 	struct rcmgr_net *rn = stream->rn;
 	int ret;
 
-	mutex_lock(stream->tree);
+	mutex_lock(rcmgr_scope_tree(stream));
 	ret = check_open(stream, extack);
 	if (ret)
 		goto out;
@@ -710,7 +723,7 @@ static int set_service(struct rcmgr_scope *stream,
 	rcmgr_scope_put(sp);
 	rcmgr_scope_put(s);
 out:
-	mutex_unlock(stream->tree);
+	mutex_unlock(rcmgr_scope_tree(stream));
 	return ret;
 }
 
@@ -815,13 +828,13 @@ int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
 
 	d.v[RCMGR_RES_MEMORY] = size;
 again:
-	mutex_lock(s->tree);
+	mutex_lock(rcmgr_scope_tree(s));
 	n = build_chain(s, chain);
 	if (n >= 0)
 		n = rcmgr_charge(chain, n, &d, why);
 	if (!n)
 		s->own += size;
-	mutex_unlock(s->tree);
+	mutex_unlock(rcmgr_scope_tree(s));
 	/* Dead sockets' conns may hold memory: reap (no tree lock held). */
 	if (n == -EDQUOT && !reaped && rcmgr_reap(s->rn)) {
 		reaped = true;
@@ -852,7 +865,7 @@ int rcmgr_release_memory(struct rcmgr_scope *s, s64 size,
 	int ret = 0;
 
 	d.v[RCMGR_RES_MEMORY] = size;
-	mutex_lock(s->tree);
+	mutex_lock(rcmgr_scope_tree(s));
 	n = live_chain(s, chain);
 	if (n && size > s->own) {
 		NL_SET_ERR_MSG(extack, "more than was reserved on this scope");
@@ -861,7 +874,7 @@ int rcmgr_release_memory(struct rcmgr_scope *s, s64 size,
 		s->own -= size;
 		rcmgr_uncharge(chain, n, &d);
 	}
-	mutex_unlock(s->tree);
+	mutex_unlock(rcmgr_scope_tree(s));
 	return ret;
 }
 
@@ -883,11 +896,12 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 	unsigned int n, nedges = 0, r;
+	struct mutex *tree = rcmgr_scope_tree(s);
 	struct rcmgr_delta d;
 
-	mutex_lock(s->tree);
+	mutex_lock(tree);
 	if (test_and_set_bit(RCMGR_SCOPE_DONE, &s->flags)) {
-		mutex_unlock(s->tree);
+		mutex_unlock(tree);
 		return false;
 	}
 	if (s->key.kind == RCMGR_SCOPE_KIND_CONN) {
@@ -895,7 +909,7 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 		/* Exactly once: the done flag is set, under the tree lock. */
 		rcmgr_netlimit_uncount(s->rn,
 				       rcu_dereference_protected(s->ep,
-								 lockdep_is_held(s->tree)));
+								 lockdep_is_held(tree)));
 	}
 	rcmgr_handle_usage(s, &d);
 	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
@@ -907,13 +921,15 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 		memcpy(edges, s->edges, nedges * sizeof(*edges));
 		s->nr_edges = 0;
 		WRITE_ONCE(s->peer, NULL);
-		WRITE_ONCE(s->protocol, NULL);
-		WRITE_ONCE(s->service, NULL);
+		if (s->key.kind == RCMGR_SCOPE_KIND_STREAM) {
+			WRITE_ONCE(s->protocol, NULL);
+			WRITE_ONCE(s->service, NULL);
+		}
 	}
 	/* The other units follow from the done flag. */
-	atomic64_set(&s->res[RCMGR_RES_MEMORY].usage, 0);
+	atomic64_set(&s->mem.usage, 0);
 	s->own = 0;
-	mutex_unlock(s->tree);
+	mutex_unlock(tree);
 
 	/* Named scopes left unused and empty go now. */
 	for (r = 0; r < nedges; r++)

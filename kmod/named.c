@@ -33,7 +33,9 @@ static struct kmem_cache *named_cache __read_mostly;
  */
 int __init rcmgr_named_init(void)
 {
-	named_cache = KMEM_CACHE(rcmgr_scope, SLAB_ACCOUNT);
+	named_cache = kmem_cache_create("rcmgr_named",
+					offsetofend(struct rcmgr_scope, names),
+					0, SLAB_ACCOUNT, NULL);
 	return named_cache ? 0 : -ENOMEM;
 }
 
@@ -187,7 +189,7 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	if (k->kind == RCMGR_SCOPE_KIND_SERVICE ||
 	    k->kind == RCMGR_SCOPE_KIND_PROTOCOL ||
 	    k->kind == RCMGR_SCOPE_KIND_PEER)
-		s->edges[s->nr_edges++] = &rn->system;
+		s->up = &rn->system;
 
 	/*
 	 * Whole before it can be found by name: a lockless lookup may take
@@ -201,7 +203,7 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 				     rcmgr_named_params);
 	if (ret)
 		goto err_del;
-	list_add_tail(&s->named_node, &rn->named_list);
+	xa_set_mark(&rn->scopes, s->id, RCMGR_SCOPE_NAMED);
 	atomic_inc(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
@@ -225,7 +227,6 @@ static void named_free(struct rcmgr_scope *s)
 	lockdep_assert_held(&rn->lock);
 	rhashtable_remove_fast(&rn->named, &s->key.node, rcmgr_named_params);
 	rcmgr_net_del(rn, s);
-	list_del(&s->named_node);
 	atomic_dec(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
 		 rcmgr_kind_name(s->key.kind));
@@ -360,9 +361,10 @@ void rcmgr_scope_put(struct rcmgr_scope *s)
 void rcmgr_named_relimit(struct rcmgr_net *rn)
 {
 	struct rcmgr_scope *s;
+	unsigned long id;
 
 	lockdep_assert_held(&rn->lock);
-	list_for_each_entry(s, &rn->named_list, named_node) {
+	xa_for_each_marked(&rn->scopes, id, s, RCMGR_SCOPE_NAMED) {
 		rcu_assign_pointer(s->limit, resolve_limit(rn, &s->key));
 		cond_resched();
 	}
@@ -374,11 +376,12 @@ void rcmgr_named_relimit(struct rcmgr_net *rn)
  */
 void rcmgr_named_flush(struct rcmgr_net *rn)
 {
-	struct rcmgr_scope *s, *tmp;
+	struct rcmgr_scope *s;
+	unsigned long id;
 
 	mutex_lock(&rn->lock);
 	/* Every owner and handle is gone: nothing uses or holds any. */
-	list_for_each_entry_safe(s, tmp, &rn->named_list, named_node) {
+	xa_for_each_marked(&rn->scopes, id, s, RCMGR_SCOPE_NAMED) {
 		WARN_ON_ONCE(refcount_read(&s->ref) || !rcmgr_scope_empty(s));
 		named_free(s);
 	}

@@ -109,7 +109,6 @@ static int __net_init rcmgr_net_init(struct net *net)
 
 	mutex_init(&rn->lock);
 	INIT_LIST_HEAD(&rn->override_list);
-	INIT_LIST_HEAD(&rn->named_list);
 	xa_init(&rn->scopes);
 	xa_init(&rn->owners);
 	xa_init(&rn->users);
@@ -125,16 +124,14 @@ static int __net_init rcmgr_net_init(struct net *net)
 			 &rn->class_limit[RCMGR_CLASS_SYSTEM]);
 	rcmgr_scope_init(&rn->transient, rn, RCMGR_SCOPE_KIND_TRANSIENT,
 			 &rn->class_limit[RCMGR_CLASS_TRANSIENT]);
-	rn->transient.edges[0] = &rn->system;
-	rn->transient.nr_edges = 1;
+	rn->transient.up = &rn->system;
 	rcmgr_scope_init(&rn->allowlisted_system, rn,
 			 RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
 			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_SYSTEM]);
 	rcmgr_scope_init(&rn->allowlisted_transient, rn,
 			 RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
 			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_TRANSIENT]);
-	rn->allowlisted_transient.edges[0] = &rn->allowlisted_system;
-	rn->allowlisted_transient.nr_edges = 1;
+	rn->allowlisted_transient.up = &rn->allowlisted_system;
 
 	rn->net = net;
 	ret = rhashtable_init(&rn->named, &rcmgr_named_params);

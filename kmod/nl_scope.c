@@ -92,9 +92,11 @@ int rcmgr_nl_put_names(struct sk_buff *skb, const struct rcmgr_scope *s,
 
 static bool is_zombie(const struct rcmgr_scope *s)
 {
-	for (s = s->parent; s; s = s->parent)
+	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
+		s = s->parent;
 		if (rcmgr_scope_done(s))
 			return true;
+	}
 	return false;
 }
 
@@ -124,18 +126,20 @@ static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 	    s->key.kind == RCMGR_SCOPE_KIND_STREAM) {
 		if (nla_put_u32(skb, RCMGR_A_SCOPE_DIR, s->dir) ||
 		    (s->usefd && nla_put_flag(skb, RCMGR_A_SCOPE_USEFD)) ||
-		    put_endpoint(skb, s) ||
 		    (test_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags) &&
-		     nla_put_flag(skb, RCMGR_A_SCOPE_ALLOWLISTED)) ||
-		    rcmgr_put_bind(skb, s))
+		     nla_put_flag(skb, RCMGR_A_SCOPE_ALLOWLISTED)))
 			return -EMSGSIZE;
 	}
-	if (s->parent &&
+	if (s->key.kind == RCMGR_SCOPE_KIND_CONN &&
+	    (put_endpoint(skb, s) || rcmgr_put_bind(skb, s)))
+		return -EMSGSIZE;
+	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN &&
 	    (nla_put_u64_64bit(skb, RCMGR_A_SCOPE_PARENT, s->parent->id,
 			       RCMGR_A_SCOPE_PAD) ||
 	     (is_zombie(s) && nla_put_flag(skb, RCMGR_A_SCOPE_ZOMBIE))))
 		return -EMSGSIZE;
-	if (s->owner && nla_put_u32(skb, RCMGR_A_SCOPE_OWNER, s->portid))
+	if (rcmgr_scope_is_handle(s) &&
+	    nla_put_u32(skb, RCMGR_A_SCOPE_OWNER, s->portid))
 		return -EMSGSIZE;
 	return put_counters(skb, s);
 }

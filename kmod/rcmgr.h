@@ -13,9 +13,9 @@
  *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
  *   the netlink notifier chain's rwsem (URELEASE) -> all of the above
  * No two tree locks nest, and nothing reaps holding a tree or owner lock.
- * A handle tree's lock is &rcmgr_scope.tree of the tree's root: one of a
- * pool of mutexes, picked by the root's address, that unrelated trees may
- * share (so no tree lock is ever taken under another).  Counters are
+ * A handle tree's lock is rcmgr_scope_tree(): one of a pool of mutexes,
+ * picked by the address of the tree's root, that unrelated trees may share
+ * (so no tree lock is ever taken under another).  Counters are
  * atomics and are charged under no lock at all.
  */
 #ifndef _RCMGR_H
@@ -238,46 +238,52 @@ enum {
  *	and spans; index in &rcmgr_net.scopes.
  * @ref: references; for named scopes a count of users: handles charging
  *	it, spans on it, owners' reservations on it, requests on it.
+ * @portid: port id of the owner of a handle, kept for events sent after
+ *	the owner went.
  * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
  *	tree lock, read locklessly by dumps).
  * @rn: the namespace state.
- * @limit: the limits that apply (RCU; NULL for spans, which use their
- *	parent's).  Changed under &rcmgr_net.lock.
- * @tree: the lock of this scope's tree (a conn, a stream, or any scope
- *	spans hang off, and its spans): serialises reservations, moves and
- *	done in the tree, so edges and done flags are stable while it
- *	charges.  A root's is from a pool (rcmgr_scope_init()), a span's
- *	its root's.
- * @owner: owner of a handle.
- * @portid: port id of @owner, kept for events sent after it went.
+ * @rcu: frees the scope.
+ *
+ * Conns, streams and spans (handles) only:
+ * @owner: the owner of the handle.
  * @owner_node: in &rcmgr_owner.handles.
- * @own: memory reserved directly on a handle (not by its spans), under
+ * @own: memory reserved directly on the handle (not by its spans), under
  *	the tree lock: what a release may take back.
- * @named_node: a named scope in &rcmgr_net.named_list.
- * @parent: what a span charges (referenced).
  * @edges: what a conn or stream charges after itself, in order (referenced).
  * @nr_edges: entries in @edges.
- * @peer: the peer scope of a conn or stream (referenced, in @edges).
- * @protocol: the protocol scope of a stream (referenced, in @edges).
- * @service: the service scope of a stream (referenced, in @edges).
  * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
+ * @peer: the peer scope of a conn or stream (referenced, in @edges).
+ * @mem: the memory counter.
+ * @protocol: the protocol scope of a stream (referenced, in @edges).
+ * @service: the service scope of a stream (referenced, in @edges).
  * @ep: a conn's remote endpoint and the per-address counters it holds,
  *	or NULL; replaced under the tree lock, freed after a grace period
  *	(dumps read it under RCU).
  * @bind: a conn's socket binding, or NULL (under the tree lock; RCU).
  * @reap_node: a conn whose socket died, on its way to done.
- * @rcu: frees the scope.
- * @res: one counter per &enum rcmgr_res; a handle has the memory counter
- *	alone (see below).
+ * @parent: what a span charges (referenced).
+ *
+ * Named scopes and the system, transient and allowlisted ones only (a
+ * handle's limits are its class's, a span's those of what it charges):
+ * @limit: the limits that apply (RCU).  Changed under &rcmgr_net.lock.
+ * @up: what the scope charges after itself (the system scope, or the
+ *	allowlisted one), or NULL.
+ * @res: one counter per &enum rcmgr_res.
  * @names: storage of the names of a named scope, allocated apart so
  *	a scope's size does not depend on them.
  *
- * A handle is allocated short, from its own cache, up to and including
- * @res[%RCMGR_RES_MEMORY]: the only thing it holds that changes is memory.
- * What else it holds follows from its kind, direction and @usefd (one
- * stream or conn, one file descriptor) until it is done, and is what it
- * charged when it opened (rcmgr_scope_usage()).
+ * A tree of handles (a conn, a stream, or any scope spans hang off, and
+ * its spans) is serialised by rcmgr_scope_tree(): reservations, moves and
+ * done, so edges and done flags are stable while the tree charges.
+ *
+ * Each kind of handle is allocated short, from its own cache, up to the
+ * end of what its kind holds; a named scope up to @names.  The only thing
+ * a handle holds that changes is memory: what else it holds follows from
+ * its kind, direction and @usefd (one stream or conn, one file
+ * descriptor) until it is done, and is what it charged when it opened
+ * (rcmgr_scope_usage()).
  */
 struct rcmgr_scope {
 	struct rcmgr_key key;
@@ -286,28 +292,38 @@ struct rcmgr_scope {
 	u32 portid;
 	unsigned long flags;
 	struct rcmgr_net *rn;
-	const struct rcmgr_limit __rcu *limit;
-	struct mutex *tree;		/* see @tree above */
-	struct rcmgr_owner *owner;
-	union {
-		struct list_head owner_node;
-		struct list_head named_node;
-	};
-	s64 own;
-	struct rcmgr_scope *parent;
-	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
-	unsigned int nr_edges;
-	u8 dir;
-	bool usefd;
-	struct rcmgr_scope *peer;
-	struct rcmgr_scope *protocol;
-	struct rcmgr_scope *service;
-	struct rcmgr_endpoint __rcu *ep;
-	struct rcmgr_bind *bind;
-	struct list_head reap_node;
 	struct rcu_head rcu;
-	struct rcmgr_counter res[RCMGR_NR_RES];
-	u8 *names;
+	union {
+		struct {
+			struct rcmgr_owner *owner;
+			struct list_head owner_node;
+			s64 own;
+			struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
+			u8 nr_edges;
+			u8 dir;
+			bool usefd;
+			struct rcmgr_scope *peer;
+			struct rcmgr_counter mem;
+			union {
+				struct {
+					struct rcmgr_scope *protocol;
+					struct rcmgr_scope *service;
+				};
+				struct {
+					struct rcmgr_endpoint __rcu *ep;
+					struct rcmgr_bind *bind;
+					struct list_head reap_node;
+				};
+				struct rcmgr_scope *parent;
+			};
+		};
+		struct {
+			const struct rcmgr_limit __rcu *limit;
+			struct rcmgr_scope *up;
+			struct rcmgr_counter res[RCMGR_NR_RES];
+			u8 *names;
+		};
+	};
 };
 
 static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
@@ -334,8 +350,27 @@ static inline bool rcmgr_scope_done(const struct rcmgr_scope *s)
 	return test_bit(RCMGR_SCOPE_DONE, &s->flags);
 }
 
+/*
+ * What @s charges after itself, into @e: a handle's edges (a span has
+ * none: it charges its parent's chain), or a shared scope's @up.
+ */
+static inline unsigned int rcmgr_scope_edges(struct rcmgr_scope *s,
+					     struct rcmgr_scope **e)
+{
+	unsigned int i;
+
+	if (!rcmgr_scope_is_handle(s)) {
+		e[0] = s->up;
+		return !!s->up;
+	}
+	for (i = 0; i < s->nr_edges; i++)
+		e[i] = s->edges[i];
+	return s->nr_edges;
+}
+
 void __init rcmgr_scope_locks_init(void);
 void rcmgr_scope_locks_exit(void);
+struct mutex *rcmgr_scope_tree(const struct rcmgr_scope *s);
 void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 		      const struct rcmgr_limit *limit);
 s64 rcmgr_scope_max(const struct rcmgr_scope *s, enum rcmgr_res r);
@@ -748,7 +783,7 @@ extern struct rcmgr_bounds rcmgr_ceiling;
 /**
  * struct rcmgr_net - the per network namespace state
  * @lock: serialises creating and freeing named scopes and users, and
- *	changes of limits, bounds and the allowlist; protects @named_list.
+ *	changes of limits, bounds and the allowlist.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
  * @allowlisted_system: the root of conns from allowlisted addresses that
@@ -756,11 +791,12 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @allowlisted_transient: where those wait for a peer.
  * @class_limit: the default limits of each &enum rcmgr_class.
  * @named: named scopes by &rcmgr_key.
- * @named_list: the same, for walks by admins and at exit.
  * @users: &struct rcmgr_user by uid.
  * @overrides: per-name limits by &rcmgr_key.
  * @override_list: the same, in the order they were set.
- * @scopes: every scope by id, for handles and dumps.
+ * @scopes: every scope by id, for handles and dumps; named scopes are
+ *	marked %RCMGR_SCOPE_NAMED, for walks by admins and at exit (under
+ *	@lock, which keeps them).
  * @owners: &struct rcmgr_owner by port id.
  * @next_id: the last id handed out.
  * @gen: bumped whenever a scope goes (or per-name limits change); dumps
@@ -792,7 +828,6 @@ struct rcmgr_net {
 	struct rcmgr_scope allowlisted_transient;
 	struct rcmgr_limit class_limit[RCMGR_NR_CLASSES];
 	struct rhashtable named;
-	struct list_head named_list;
 	struct xarray users;
 	struct rhashtable overrides;
 	struct list_head override_list;
@@ -817,6 +852,9 @@ struct rcmgr_net {
 	u64 allowlist_seq;
 	atomic_t allowlist_gen;
 };
+
+/* In &rcmgr_net.scopes: a named scope. */
+#define RCMGR_SCOPE_NAMED	XA_MARK_0
 
 extern struct pernet_operations rcmgr_net_ops;
 struct rcmgr_net *rcmgr_net(const struct net *net);

@@ -31,7 +31,7 @@
 /*
  * The locks of handle trees: a tree's lock is the one its root's address
  * hashes to, shared with other trees but never nested (see rcmgr.h), so a
- * scope needs no mutex of its own.
+ * scope needs no mutex of its own, nor a pointer to one.
  */
 #define RCMGR_TREE_LOCK_BITS	8
 static struct mutex tree_locks[1 << RCMGR_TREE_LOCK_BITS];
@@ -48,6 +48,22 @@ void __init rcmgr_scope_locks_init(void)
 }
 
 /**
+ * rcmgr_scope_tree() - the lock of a scope's handle tree
+ * @s: the scope
+ *
+ * The tree of a span is its root's: the conn, stream or shared scope its
+ * chain of parents starts from.
+ *
+ * Return: the lock; the same for the whole tree, as long as it lives.
+ */
+struct mutex *rcmgr_scope_tree(const struct rcmgr_scope *s)
+{
+	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN)
+		s = s->parent;
+	return &tree_locks[hash_ptr(s, RCMGR_TREE_LOCK_BITS)];
+}
+
+/**
  * rcmgr_scope_locks_exit() - destroy them; no scope is left
  */
 void rcmgr_scope_locks_exit(void)
@@ -58,11 +74,23 @@ void rcmgr_scope_locks_exit(void)
 		mutex_destroy(&tree_locks[i]);
 }
 
-/* How many of @s->res exist: a handle has the memory counter alone. */
+/* How many counters @s has: a handle has the memory counter alone. */
 static int counters(const struct rcmgr_scope *s)
 {
 	BUILD_BUG_ON(RCMGR_RES_MEMORY != 0);
 	return rcmgr_scope_is_handle(s) ? 1 : RCMGR_NR_RES;
+}
+
+/* The counter of @r, which @s has (@r < counters(@s)). */
+static struct rcmgr_counter *counter(struct rcmgr_scope *s, int r)
+{
+	return rcmgr_scope_is_handle(s) ? &s->mem : &s->res[r];
+}
+
+static const struct rcmgr_counter *counter_c(const struct rcmgr_scope *s,
+					     int r)
+{
+	return rcmgr_scope_is_handle(s) ? &s->mem : &s->res[r];
 }
 
 /* What a handle holds of @r besides memory while it is not done. */
@@ -87,7 +115,8 @@ static s64 handle_units(const struct rcmgr_scope *s, enum rcmgr_res r)
  * @s: the scope
  * @rn: its namespace
  * @kind: &enum rcmgr_scope_kind
- * @limit: the limits that apply to it, or NULL for a span
+ * @limit: the limits of a shared scope; NULL for a handle (see
+ *	scope_limit())
  */
 void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 		      const struct rcmgr_limit *limit)
@@ -97,15 +126,34 @@ void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 	s->key.kind = kind;
 	s->rn = rn;
 	refcount_set(&s->ref, 1);
-	RCU_INIT_POINTER(s->limit, limit);
-	s->tree = &tree_locks[hash_ptr(s, RCMGR_TREE_LOCK_BITS)];
-	INIT_LIST_HEAD(&s->owner_node);
-	INIT_LIST_HEAD(&s->reap_node);
+	if (!rcmgr_scope_is_handle(s))
+		RCU_INIT_POINTER(s->limit, limit);
+	if (rcmgr_scope_is_handle(s))
+		INIT_LIST_HEAD(&s->owner_node);
+	if (kind == RCMGR_SCOPE_KIND_CONN)
+		INIT_LIST_HEAD(&s->reap_node);
 	for (r = 0; r < counters(s); r++) {
-		atomic64_set(&s->res[r].usage, 0);
-		atomic64_set(&s->res[r].peak, 0);
-		atomic64_set(&s->res[r].failcnt, 0);
+		atomic64_set(&counter(s, r)->usage, 0);
+		atomic64_set(&counter(s, r)->peak, 0);
+		atomic64_set(&counter(s, r)->failcnt, 0);
 	}
+}
+
+/*
+ * The limits that apply to @s: a span's are those of what it charges, a
+ * conn's or stream's those of its class.  Context: RCU read lock held.
+ */
+static const struct rcmgr_limit *scope_limit(const struct rcmgr_scope *s)
+{
+	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN)
+		s = s->parent;
+	switch (s->key.kind) {
+	case RCMGR_SCOPE_KIND_CONN:
+		return &s->rn->class_limit[RCMGR_CLASS_CONN];
+	case RCMGR_SCOPE_KIND_STREAM:
+		return &s->rn->class_limit[RCMGR_CLASS_STREAM];
+	}
+	return rcu_dereference(s->limit);
 }
 
 /**
@@ -121,10 +169,8 @@ s64 rcmgr_scope_max(const struct rcmgr_scope *s, enum rcmgr_res r)
 	const struct rcmgr_limit *l;
 	s64 max;
 
-	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN)
-		s = s->parent;
 	rcu_read_lock();
-	l = rcu_dereference(s->limit);
+	l = scope_limit(s);
 	max = READ_ONCE(l->max[r]);
 	rcu_read_unlock();
 	return max;
@@ -177,7 +223,7 @@ static void uncharge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 	end = min(end, counters(s));
 	for (r = 0; r < end; r++)
 		if (d->v[r])
-			counter_sub(&s->res[r], d->v[r]);
+			counter_sub(counter(s, r), d->v[r]);
 }
 
 /**
@@ -218,6 +264,9 @@ void rcmgr_scope_names(const struct rcmgr_scope *s,
 		*peer = &s->key;
 		break;
 	case RCMGR_SCOPE_KIND_CONN:
+		p = READ_ONCE(s->peer);
+		*peer = p ? &p->key : NULL;
+		break;
 	case RCMGR_SCOPE_KIND_STREAM:
 		p = READ_ONCE(s->peer);
 		*peer = p ? &p->key : NULL;
@@ -257,15 +306,10 @@ static void refusal_snapshot(struct rcmgr_refusal *why,
 static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 		      struct rcmgr_refusal *why)
 {
-	const struct rcmgr_scope *ls = s;
-	const struct rcmgr_limit *l;
+	const struct rcmgr_limit *l = scope_limit(s);
 	s64 max, seen;
 	int r;
 
-	/* A span uses the limits of what it charges. */
-	while (ls->key.kind == RCMGR_SCOPE_KIND_SPAN)
-		ls = ls->parent;
-	l = rcu_dereference(ls->limit);
 	for (r = 0; r < RCMGR_NR_RES; r++) {
 		if (!d->v[r])
 			continue;
@@ -275,7 +319,7 @@ static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 			seen = 0;
 			if (d->v[r] <= max)
 				continue;
-		} else if (counter_try_add(&s->res[r], d->v[r],
+		} else if (counter_try_add(counter(s, r), d->v[r],
 					   threshold(max, r, d->prio), &seen)) {
 			continue;
 		}
@@ -353,7 +397,7 @@ void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d)
 	int r;
 
 	for (r = 0; r < RCMGR_NR_RES; r++)
-		d->v[r] = r < counters(s) ? atomic64_read(&s->res[r].usage) :
+		d->v[r] = r < counters(s) ? atomic64_read(&counter_c(s, r)->usage) :
 			  units ? handle_units(s, r) : 0;
 	d->prio = RCMGR_PRIO_ALWAYS;
 }
@@ -367,7 +411,7 @@ void rcmgr_handle_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d)
 {
 	int r;
 
-	d->v[RCMGR_RES_MEMORY] = atomic64_read(&s->res[RCMGR_RES_MEMORY].usage);
+	d->v[RCMGR_RES_MEMORY] = atomic64_read(&s->mem.usage);
 	for (r = 1; r < RCMGR_NR_RES; r++)
 		d->v[r] = handle_units(s, r);
 	d->prio = RCMGR_PRIO_ALWAYS;
@@ -394,8 +438,8 @@ void rcmgr_scope_stats(const struct rcmgr_scope *s, s64 *usage, s64 *peak,
 	for (r = 0; r < RCMGR_NR_RES; r++) {
 		usage[r] = d.v[r];
 		if (r < counters(s)) {
-			peak[r] = atomic64_read(&s->res[r].peak);
-			blocked[r] = atomic64_read(&s->res[r].failcnt);
+			peak[r] = atomic64_read(&counter_c(s, r)->peak);
+			blocked[r] = atomic64_read(&counter_c(s, r)->failcnt);
 		} else {
 			peak[r] = handle_units(s, r);
 			blocked[r] = 0;
