@@ -179,7 +179,7 @@ static int handle_publish(struct rcmgr_scope *s)
 		return ret;
 	}
 	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
+		 rcmgr_kind_name(s->kind));
 	return 0;
 }
 
@@ -196,9 +196,9 @@ static void handle_free_rcu(struct rcu_head *head)
 {
 	struct rcmgr_scope *s = container_of(head, struct rcmgr_scope, rcu);
 
-	if (s->key.kind == RCMGR_SCOPE_KIND_CONN)
+	if (s->kind == RCMGR_SCOPE_KIND_CONN)
 		kfree(rcu_access_pointer(s->ep));
-	kmem_cache_free(handle_cache(s->key.kind), s);
+	kmem_cache_free(handle_cache(s->kind), s);
 }
 
 /**
@@ -211,7 +211,7 @@ void rcmgr_handle_free(struct rcmgr_scope *s)
 
 	for (i = 0; i < s->nr_edges; i++)
 		rcmgr_scope_put(s->edges[i]);
-	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN && s->parent)
+	if (s->kind == RCMGR_SCOPE_KIND_SPAN && s->parent)
 		rcmgr_scope_put(s->parent);
 	/* Dumps may be reading it, and its endpoint. */
 	call_rcu(&s->rcu, handle_free_rcu);
@@ -230,7 +230,7 @@ static int build_chain(struct rcmgr_scope *s, struct rcmgr_scope **chain)
 		if (rcmgr_scope_done(s))
 			return -ESTALE;
 		chain[n++] = s;
-		if (s->key.kind != RCMGR_SCOPE_KIND_SPAN)
+		if (s->kind != RCMGR_SCOPE_KIND_SPAN)
 			break;
 		s = s->parent;
 	}
@@ -247,7 +247,7 @@ static unsigned int live_chain(struct rcmgr_scope *s,
 		if (rcmgr_scope_done(s))
 			return n;
 		chain[n++] = s;
-		if (s->key.kind != RCMGR_SCOPE_KIND_SPAN)
+		if (s->kind != RCMGR_SCOPE_KIND_SPAN)
 			break;
 		s = s->parent;
 	}
@@ -478,7 +478,7 @@ struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
 	unsigned int depth = 0;
 	int ret;
 
-	for (p = parent; p->key.kind == RCMGR_SCOPE_KIND_SPAN; p = p->parent)
+	for (p = parent; p->kind == RCMGR_SCOPE_KIND_SPAN; p = p->parent)
 		depth++;
 	if (depth >= RCMGR_MAX_SPAN_DEPTH) {
 		NL_SET_ERR_MSG(extack, "spans nest at most 16 deep");
@@ -904,7 +904,7 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 		mutex_unlock(tree);
 		return false;
 	}
-	if (s->key.kind == RCMGR_SCOPE_KIND_CONN) {
+	if (s->kind == RCMGR_SCOPE_KIND_CONN) {
 		rcmgr_conn_unbind(s);
 		/* Exactly once: the done flag is set, under the tree lock. */
 		rcmgr_netlimit_uncount(s->rn,
@@ -912,7 +912,7 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 								 lockdep_is_held(tree)));
 	}
 	rcmgr_handle_usage(s, &d);
-	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
+	if (s->kind == RCMGR_SCOPE_KIND_SPAN) {
 		n = live_chain(s->parent, chain);
 		rcmgr_uncharge(chain, n, &d);
 	} else {
@@ -921,7 +921,7 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 		memcpy(edges, s->edges, nedges * sizeof(*edges));
 		s->nr_edges = 0;
 		WRITE_ONCE(s->peer, NULL);
-		if (s->key.kind == RCMGR_SCOPE_KIND_STREAM) {
+		if (s->kind == RCMGR_SCOPE_KIND_STREAM) {
 			WRITE_ONCE(s->protocol, NULL);
 			WRITE_ONCE(s->service, NULL);
 		}
@@ -947,7 +947,7 @@ static void handle_forget(struct rcmgr_scope *s)
 	atomic_dec(&o->nr_handles);
 	atomic_dec(&s->rn->nr_handles);
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
+		 rcmgr_kind_name(s->kind));
 	/* The reference the id held. */
 	rcmgr_scope_put(s);
 }

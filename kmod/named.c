@@ -112,11 +112,26 @@ int rcmgr_key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
 	return rcmgr_key_cmp(arg->key, obj);
 }
 
+static u32 named_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct rcmgr_scope *s = data;
+
+	return rcmgr_key_hash(&s->key, seed);
+}
+
+static int named_obj_cmpfn(struct rhashtable_compare_arg *arg,
+			   const void *obj)
+{
+	const struct rcmgr_scope *s = obj;
+
+	return rcmgr_key_cmp(arg->key, &s->key);
+}
+
 const struct rhashtable_params rcmgr_named_params = {
 	.head_offset = offsetof(struct rcmgr_scope, key.node),
 	.hashfn = rcmgr_key_hashfn,
-	.obj_hashfn = rcmgr_key_hashfn,
-	.obj_cmpfn = rcmgr_key_cmpfn,
+	.obj_hashfn = named_obj_hashfn,
+	.obj_cmpfn = named_obj_cmpfn,
 	.automatic_shrinking = true,
 };
 
@@ -175,6 +190,7 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 		ret = -ENOMEM;
 		goto err_free;
 	}
+	s->key.kind = k->kind;
 	s->key.name_len = k->name_len;
 	s->key.peer_len = k->peer_len;
 	if (k->name_len) {
@@ -206,7 +222,7 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	xa_set_mark(&rn->scopes, s->id, RCMGR_SCOPE_NAMED);
 	atomic_inc(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
+		 rcmgr_kind_name(s->kind));
 	return s;
 
 err_del:
@@ -229,7 +245,7 @@ static void named_free(struct rcmgr_scope *s)
 	rcmgr_net_del(rn, s);
 	atomic_dec(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
+		 rcmgr_kind_name(s->kind));
 	call_rcu(&s->rcu, named_free_rcu);
 }
 
@@ -314,7 +330,7 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
  */
 void rcmgr_scope_get(struct rcmgr_scope *s)
 {
-	if (!rcmgr_kind_is_fixed(s->key.kind))
+	if (!rcmgr_kind_is_fixed(s->kind))
 		refcount_inc(&s->ref);
 }
 
@@ -328,7 +344,7 @@ void rcmgr_scope_put(struct rcmgr_scope *s)
 {
 	struct rcmgr_net *rn = s->rn;
 
-	switch (s->key.kind) {
+	switch (s->kind) {
 	case RCMGR_SCOPE_KIND_SYSTEM:
 	case RCMGR_SCOPE_KIND_TRANSIENT:
 	case RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM:

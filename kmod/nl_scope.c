@@ -92,7 +92,7 @@ int rcmgr_nl_put_names(struct sk_buff *skb, const struct rcmgr_scope *s,
 
 static bool is_zombie(const struct rcmgr_scope *s)
 {
-	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
+	while (s->kind == RCMGR_SCOPE_KIND_SPAN) {
 		s = s->parent;
 		if (rcmgr_scope_done(s))
 			return true;
@@ -118,22 +118,22 @@ static int put_endpoint(struct sk_buff *skb, const struct rcmgr_scope *s)
 static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 {
 	if (nla_put_u64_64bit(skb, RCMGR_A_SCOPE_ID, s->id, RCMGR_A_SCOPE_PAD) ||
-	    nla_put_u32(skb, RCMGR_A_SCOPE_KIND, s->key.kind) ||
+	    nla_put_u32(skb, RCMGR_A_SCOPE_KIND, s->kind) ||
 	    rcmgr_nl_put_names(skb, s, RCMGR_A_SCOPE_PEER, RCMGR_A_SCOPE_PROTOCOL,
 			       RCMGR_A_SCOPE_SERVICE))
 		return -EMSGSIZE;
-	if (s->key.kind == RCMGR_SCOPE_KIND_CONN ||
-	    s->key.kind == RCMGR_SCOPE_KIND_STREAM) {
+	if (s->kind == RCMGR_SCOPE_KIND_CONN ||
+	    s->kind == RCMGR_SCOPE_KIND_STREAM) {
 		if (nla_put_u32(skb, RCMGR_A_SCOPE_DIR, s->dir) ||
 		    (s->usefd && nla_put_flag(skb, RCMGR_A_SCOPE_USEFD)) ||
 		    (test_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags) &&
 		     nla_put_flag(skb, RCMGR_A_SCOPE_ALLOWLISTED)))
 			return -EMSGSIZE;
 	}
-	if (s->key.kind == RCMGR_SCOPE_KIND_CONN &&
+	if (s->kind == RCMGR_SCOPE_KIND_CONN &&
 	    (put_endpoint(skb, s) || rcmgr_put_bind(skb, s)))
 		return -EMSGSIZE;
-	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN &&
+	if (s->kind == RCMGR_SCOPE_KIND_SPAN &&
 	    (nla_put_u64_64bit(skb, RCMGR_A_SCOPE_PARENT, s->parent->id,
 			       RCMGR_A_SCOPE_PAD) ||
 	     (is_zombie(s) && nla_put_flag(skb, RCMGR_A_SCOPE_ZOMBIE))))
@@ -328,7 +328,7 @@ struct rcmgr_scope *rcmgr_nl_handle_of_kind(struct rcmgr_nl_req *r, struct genl_
 	if (GENL_REQ_ATTR_CHECK(info, RCMGR_A_SCOPE_ID))
 		return ERR_PTR(-EINVAL);
 	s = rcmgr_nl_handle_target(r, info);
-	if (IS_ERR(s) || s->key.kind == kind)
+	if (IS_ERR(s) || s->kind == kind)
 		return s;
 	if (kind == RCMGR_SCOPE_KIND_CONN)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RCMGR_A_SCOPE_ID],
@@ -413,7 +413,7 @@ struct dump_ctx {
  */
 static bool dump_visible(const struct rcmgr_scope *s, const struct sock *sk)
 {
-	if (peer_kind(s->key.kind))
+	if (peer_kind(s->kind))
 		return false;
 	/* The owner is freed after a grace period: RCU is held. */
 	if (rcmgr_scope_is_handle(s))
@@ -455,7 +455,7 @@ int rcmgr_nl_scope_get_dumpit(struct sk_buff *skb,
 	cb->seq = atomic_read(&rn->gen);
 	rcu_read_lock();
 	xa_for_each_start(&rn->scopes, id, s, ctx->next_id) {
-		if (ctx->kind && s->key.kind != ctx->kind)
+		if (ctx->kind && s->kind != ctx->kind)
 			continue;
 		if (!ctx->admin && !dump_visible(s, sk))
 			continue;

@@ -76,8 +76,8 @@ struct rcmgr_scope;
  * @name: the service or protocol, or NULL.
  * @peer: the peer, or NULL.
  *
- * First member of both objects it names, so the hash functions can treat
- * the object pointer as a key pointer.
+ * First member of a per-name limit, so the hash functions can treat its
+ * pointer as a key pointer.
  */
 struct rcmgr_key {
 	struct rhash_head node;
@@ -233,13 +233,11 @@ enum {
 
 /**
  * struct rcmgr_scope - an accounting scope
- * @key: kind and names; in &rcmgr_net.named for named scopes.
- * @id: never reused within the namespace; the handle of conns, streams
- *	and spans; index in &rcmgr_net.scopes.
+ * @kind: &enum rcmgr_scope_kind.
  * @ref: references; for named scopes a count of users: handles charging
  *	it, spans on it, owners' reservations on it, requests on it.
- * @portid: port id of the owner of a handle, kept for events sent after
- *	the owner went.
+ * @id: never reused within the namespace; the handle of conns, streams
+ *	and spans; index in &rcmgr_net.scopes.
  * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
  *	tree lock, read locklessly by dumps).
  * @rn: the namespace state.
@@ -247,6 +245,7 @@ enum {
  *
  * Conns, streams and spans (handles) only:
  * @owner: the owner of the handle.
+ * @portid: port id of @owner, kept for events sent after it went.
  * @owner_node: in &rcmgr_owner.handles.
  * @own: memory reserved directly on the handle (not by its spans), under
  *	the tree lock: what a release may take back.
@@ -267,6 +266,7 @@ enum {
  *
  * Named scopes and the system, transient and allowlisted ones only (a
  * handle's limits are its class's, a span's those of what it charges):
+ * @key: kind and names; in &rcmgr_net.named for named scopes.
  * @limit: the limits that apply (RCU).  Changed under &rcmgr_net.lock.
  * @up: what the scope charges after itself (the system scope, or the
  *	allowlisted one), or NULL.
@@ -286,10 +286,9 @@ enum {
  * (rcmgr_scope_usage()).
  */
 struct rcmgr_scope {
-	struct rcmgr_key key;
-	u64 id;
+	u32 kind;
 	refcount_t ref;
-	u32 portid;
+	u64 id;
 	unsigned long flags;
 	struct rcmgr_net *rn;
 	struct rcu_head rcu;
@@ -299,6 +298,7 @@ struct rcmgr_scope {
 			struct list_head owner_node;
 			s64 own;
 			struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
+			u32 portid;
 			u8 nr_edges;
 			u8 dir;
 			bool usefd;
@@ -318,6 +318,7 @@ struct rcmgr_scope {
 			};
 		};
 		struct {
+			struct rcmgr_key key;
 			const struct rcmgr_limit __rcu *limit;
 			struct rcmgr_scope *up;
 			struct rcmgr_counter res[RCMGR_NR_RES];
@@ -328,9 +329,9 @@ struct rcmgr_scope {
 
 static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
 {
-	return s->key.kind == RCMGR_SCOPE_KIND_CONN ||
-	       s->key.kind == RCMGR_SCOPE_KIND_STREAM ||
-	       s->key.kind == RCMGR_SCOPE_KIND_SPAN;
+	return s->kind == RCMGR_SCOPE_KIND_CONN ||
+	       s->kind == RCMGR_SCOPE_KIND_STREAM ||
+	       s->kind == RCMGR_SCOPE_KIND_SPAN;
 }
 
 /*

@@ -58,7 +58,7 @@ void __init rcmgr_scope_locks_init(void)
  */
 struct mutex *rcmgr_scope_tree(const struct rcmgr_scope *s)
 {
-	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN)
+	while (s->kind == RCMGR_SCOPE_KIND_SPAN)
 		s = s->parent;
 	return &tree_locks[hash_ptr(s, RCMGR_TREE_LOCK_BITS)];
 }
@@ -98,7 +98,7 @@ static s64 handle_units(const struct rcmgr_scope *s, enum rcmgr_res r)
 {
 	bool in = s->dir == RCMGR_DIRECTION_INBOUND;
 
-	switch (s->key.kind) {
+	switch (s->kind) {
 	case RCMGR_SCOPE_KIND_CONN:
 		return r == RCMGR_RES_CONNS ||
 		       r == (in ? RCMGR_RES_CONNS_IN : RCMGR_RES_CONNS_OUT) ||
@@ -123,7 +123,7 @@ void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 {
 	int r;
 
-	s->key.kind = kind;
+	s->kind = kind;
 	s->rn = rn;
 	refcount_set(&s->ref, 1);
 	if (!rcmgr_scope_is_handle(s))
@@ -145,9 +145,9 @@ void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
  */
 static const struct rcmgr_limit *scope_limit(const struct rcmgr_scope *s)
 {
-	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN)
+	while (s->kind == RCMGR_SCOPE_KIND_SPAN)
 		s = s->parent;
-	switch (s->key.kind) {
+	switch (s->kind) {
 	case RCMGR_SCOPE_KIND_CONN:
 		return &s->rn->class_limit[RCMGR_CLASS_CONN];
 	case RCMGR_SCOPE_KIND_STREAM:
@@ -249,7 +249,7 @@ void rcmgr_scope_names(const struct rcmgr_scope *s,
 	*peer = NULL;
 	*proto = NULL;
 	*svc = NULL;
-	switch (s->key.kind) {
+	switch (s->kind) {
 	case RCMGR_SCOPE_KIND_SERVICE:
 	case RCMGR_SCOPE_KIND_SERVICE_PEER:
 		*svc = &s->key;
@@ -290,7 +290,7 @@ static void refusal_snapshot(struct rcmgr_refusal *why,
 			     const struct rcmgr_scope *s)
 {
 	why->id = s->id;
-	why->kind = s->key.kind;
+	why->kind = s->kind;
 	why->peer_len = 0;
 	why->name_len = 0;
 	if (rcmgr_scope_is_handle(s))
