@@ -203,14 +203,17 @@ static void handle_free_rcu(struct rcu_head *head)
 
 /**
  * rcmgr_handle_free() - free a handle nothing references any more
- * @s: the handle; done, and its edges already dropped
+ * @s: the handle: done, and its edges dropped; or never published
  */
 void rcmgr_handle_free(struct rcmgr_scope *s)
 {
-	unsigned int i;
+	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
+	unsigned int i, n;
 
-	for (i = 0; i < s->nr_edges; i++)
-		rcmgr_scope_put(s->edges[i]);
+	/* A handle that never opened may still hold its first scopes. */
+	n = rcmgr_scope_edges(s, edges);
+	for (i = 0; i < n; i++)
+		rcmgr_scope_put(edges[i]);
 	if (s->kind == RCMGR_SCOPE_KIND_SPAN && s->parent)
 		rcmgr_scope_put(s->parent);
 	/* Dumps may be reading it, and its endpoint. */
@@ -303,18 +306,12 @@ static int conn_open_refused(struct rcmgr_scope *s, struct rcmgr_scope **chain,
 	if (!rcmgr_allowlist_allowed(rn, conn_remote(s)))
 		return ret;
 	why->refused = false;
-	s->edges[0] = &rn->allowlisted_transient;
-	s->edges[1] = &rn->allowlisted_system;
-	chain[1] = s->edges[0];
-	chain[2] = s->edges[1];
-	ret = charge_reaping(rn, chain, 3, d, why);
-	if (ret) {
-		s->edges[0] = &rn->transient;
-		s->edges[1] = &rn->system;
-		return ret;
-	}
 	set_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags);
-	return 0;
+	rcmgr_scope_edges(s, &chain[1]);
+	ret = charge_reaping(rn, chain, 3, d, why);
+	if (ret)
+		clear_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags);
+	return ret;
 }
 
 /*
@@ -378,16 +375,12 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	ret = conn_admit(rn, ep, why);
 	if (ret)
 		goto err;
-	s->edges[0] = &rn->transient;
-	s->edges[1] = &rn->system;
-	s->nr_edges = 2;
 
 	d.v[dir == RCMGR_DIRECTION_INBOUND ? RCMGR_RES_CONNS_IN : RCMGR_RES_CONNS_OUT] = 1;
 	d.v[RCMGR_RES_CONNS] = 1;
 	d.v[RCMGR_RES_FD] = usefd;
 	chain[0] = s;
-	chain[1] = s->edges[0];
-	chain[2] = s->edges[1];
+	rcmgr_scope_edges(s, &chain[1]);
 	ret = charge_reaping(rn, chain, 3, &d, why);
 	if (ret == -EDQUOT)
 		ret = conn_open_refused(s, chain, &d, ret, why);
@@ -437,15 +430,11 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	}
 	s->dir = dir;
 	s->peer = p;
-	s->edges[0] = p;
-	s->edges[1] = &rn->transient;
-	s->edges[2] = &rn->system;
-	s->nr_edges = 3;
 
 	d.v[dir == RCMGR_DIRECTION_INBOUND ? RCMGR_RES_STREAMS_IN : RCMGR_RES_STREAMS_OUT] = 1;
 	d.v[RCMGR_RES_STREAMS] = 1;
 	chain[0] = s;
-	memcpy(&chain[1], s->edges, 3 * sizeof(*chain));
+	rcmgr_scope_edges(s, &chain[1]);
 	ret = charge_reaping(rn, chain, 4, &d, why);
 	if (ret)
 		goto err;
@@ -510,12 +499,11 @@ struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
 
 /*
  * Move @s onto @to (charged with all @s holds, at priority always), then
- * off @from (if any), and make @edges its new edge list.  On refusal
- * nothing changes.  Called with the tree lock held.
+ * off @from (if any); the caller then attaches @s to what it moved to.
+ * On refusal nothing changes.  Called with the tree lock held.
  */
 static int move(struct rcmgr_scope *s, struct rcmgr_scope **to,
 		unsigned int nto, struct rcmgr_scope *from,
-		struct rcmgr_scope **edges, unsigned int nedges,
 		struct rcmgr_refusal *why)
 {
 	struct rcmgr_delta d;
@@ -528,8 +516,6 @@ static int move(struct rcmgr_scope *s, struct rcmgr_scope **to,
 		return ret;
 	if (from)
 		rcmgr_uncharge(&from, 1, &d);
-	memcpy(s->edges, edges, nedges * sizeof(*edges));
-	s->nr_edges = nedges;
 	return 0;
 }
 
@@ -553,8 +539,9 @@ static int to_standard(struct rcmgr_scope *conn, struct rcmgr_refusal *why)
 {
 	struct rcmgr_net *rn = conn->rn;
 	struct rcmgr_scope *to[2] = { &rn->system, &rn->transient };
-	struct rcmgr_scope *edges[2] = { &rn->transient, &rn->system };
+	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 	struct rcmgr_delta d;
+	unsigned int n;
 	int ret;
 
 	lockdep_assert_held(rcmgr_scope_tree(conn));
@@ -562,9 +549,8 @@ static int to_standard(struct rcmgr_scope *conn, struct rcmgr_refusal *why)
 	ret = rcmgr_charge(to, 2, &d, why);
 	if (ret)
 		return ret;
-	rcmgr_uncharge(conn->edges, conn->nr_edges, &d);
-	memcpy(conn->edges, edges, sizeof(edges));
-	conn->nr_edges = 2;
+	n = rcmgr_scope_edges(conn, edges);
+	rcmgr_uncharge(edges, n, &d);
 	clear_bit(RCMGR_SCOPE_ALLOWLISTED, &conn->flags);
 	return 0;
 }
@@ -573,7 +559,7 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 		    struct rcmgr_refusal *why, struct netlink_ext_ack *extack)
 {
 	struct rcmgr_net *rn = conn->rn;
-	struct rcmgr_scope *p, *edges[2];
+	struct rcmgr_scope *p, *edges[RCMGR_MAX_EDGES];
 	int ret;
 
 	mutex_lock(rcmgr_scope_tree(conn));
@@ -604,9 +590,8 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 	 * Off transient (or allowlisted-transient); system (or
 	 * allowlisted-system) keeps the charge and is not checked again.
 	 */
-	edges[0] = p;
-	edges[1] = conn->edges[1];
-	ret = move(conn, &p, 1, conn->edges[0], edges, 2, why);
+	rcmgr_scope_edges(conn, edges);
+	ret = move(conn, &p, 1, edges[0], why);
 	if (ret)
 		rcmgr_scope_put(p);
 	else
@@ -645,7 +630,7 @@ static int set_protocol(struct rcmgr_scope *stream,
 			struct rcmgr_refusal *why,
 			struct netlink_ext_ack *extack)
 {
-	struct rcmgr_scope *p, *pp, *to[2], *edges[4];
+	struct rcmgr_scope *p, *pp, *to[2];
 	struct rcmgr_net *rn = stream->rn;
 	int ret;
 
@@ -664,12 +649,9 @@ static int set_protocol(struct rcmgr_scope *stream,
 		goto out;
 	to[0] = p;
 	to[1] = pp;
-	edges[0] = stream->peer;
-	edges[1] = pp;
-	edges[2] = p;
-	edges[3] = &rn->system;
-	ret = move(stream, to, 2, &rn->transient, edges, 4, why);
+	ret = move(stream, to, 2, &rn->transient, why);
 	if (!ret) {
+		stream->protocol_peer = pp;
 		WRITE_ONCE(stream->protocol, p);
 		goto out;
 	}
@@ -685,8 +667,7 @@ static int set_service(struct rcmgr_scope *stream,
 		       struct rcmgr_refusal *why,
 		       struct netlink_ext_ack *extack)
 {
-	struct rcmgr_scope *s, *sp, *to[2], *edges[6];
-	struct rcmgr_net *rn = stream->rn;
+	struct rcmgr_scope *s, *sp, *to[2];
 	int ret;
 
 	mutex_lock(rcmgr_scope_tree(stream));
@@ -709,14 +690,9 @@ static int set_service(struct rcmgr_scope *stream,
 		goto out;
 	to[0] = s;
 	to[1] = sp;
-	edges[0] = stream->peer;
-	edges[1] = stream->edges[1];	/* protocol-peer */
-	edges[2] = sp;
-	edges[3] = stream->protocol;
-	edges[4] = s;
-	edges[5] = &rn->system;
-	ret = move(stream, to, 2, NULL, edges, 6, why);
+	ret = move(stream, to, 2, NULL, why);
 	if (!ret) {
+		stream->service_peer = sp;
 		WRITE_ONCE(stream->service, s);
 		goto out;
 	}
@@ -895,11 +871,13 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 {
 	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
-	unsigned int n, nedges = 0, r;
 	struct mutex *tree = rcmgr_scope_tree(s);
+	unsigned int n, nedges, r;
 	struct rcmgr_delta d;
 
 	mutex_lock(tree);
+	/* What it charges while not done; nothing for a span. */
+	nedges = rcmgr_scope_edges(s, edges);
 	if (test_and_set_bit(RCMGR_SCOPE_DONE, &s->flags)) {
 		mutex_unlock(tree);
 		return false;
@@ -916,12 +894,12 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 		n = live_chain(s->parent, chain);
 		rcmgr_uncharge(chain, n, &d);
 	} else {
-		rcmgr_uncharge(s->edges, s->nr_edges, &d);
-		nedges = s->nr_edges;
-		memcpy(edges, s->edges, nedges * sizeof(*edges));
-		s->nr_edges = 0;
+		rcmgr_uncharge(edges, nedges, &d);
+		/* Dropped below: a done handle charges nothing. */
 		WRITE_ONCE(s->peer, NULL);
 		if (s->kind == RCMGR_SCOPE_KIND_STREAM) {
+			s->protocol_peer = NULL;
+			s->service_peer = NULL;
 			WRITE_ONCE(s->protocol, NULL);
 			WRITE_ONCE(s->service, NULL);
 		}

@@ -249,14 +249,14 @@ enum {
  * @owner_node: in &rcmgr_owner.handles.
  * @own: memory reserved directly on the handle (not by its spans), under
  *	the tree lock: what a release may take back.
- * @edges: what a conn or stream charges after itself, in order (referenced).
- * @nr_edges: entries in @edges.
  * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
- * @peer: the peer scope of a conn or stream (referenced, in @edges).
+ * @peer: the peer scope of a conn or stream (referenced).
  * @mem: the memory counter.
- * @protocol: the protocol scope of a stream (referenced, in @edges).
- * @service: the service scope of a stream (referenced, in @edges).
+ * @protocol_peer: the protocol-peer scope of a stream (referenced).
+ * @protocol: the protocol scope of a stream (referenced).
+ * @service_peer: the service-peer scope of a stream (referenced).
+ * @service: the service scope of a stream (referenced).
  * @ep: a conn's remote endpoint and the per-address counters it holds,
  *	or NULL; replaced under the tree lock, freed after a grace period
  *	(dumps read it under RCU).
@@ -297,16 +297,16 @@ struct rcmgr_scope {
 			struct rcmgr_owner *owner;
 			struct list_head owner_node;
 			s64 own;
-			struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 			u32 portid;
-			u8 nr_edges;
 			u8 dir;
 			bool usefd;
 			struct rcmgr_scope *peer;
 			struct rcmgr_counter mem;
 			union {
 				struct {
+					struct rcmgr_scope *protocol_peer;
 					struct rcmgr_scope *protocol;
+					struct rcmgr_scope *service_peer;
 					struct rcmgr_scope *service;
 				};
 				struct {
@@ -351,27 +351,10 @@ static inline bool rcmgr_scope_done(const struct rcmgr_scope *s)
 	return test_bit(RCMGR_SCOPE_DONE, &s->flags);
 }
 
-/*
- * What @s charges after itself, into @e: a handle's edges (a span has
- * none: it charges its parent's chain), or a shared scope's @up.
- */
-static inline unsigned int rcmgr_scope_edges(struct rcmgr_scope *s,
-					     struct rcmgr_scope **e)
-{
-	unsigned int i;
-
-	if (!rcmgr_scope_is_handle(s)) {
-		e[0] = s->up;
-		return !!s->up;
-	}
-	for (i = 0; i < s->nr_edges; i++)
-		e[i] = s->edges[i];
-	return s->nr_edges;
-}
-
 void __init rcmgr_scope_locks_init(void);
 void rcmgr_scope_locks_exit(void);
 struct mutex *rcmgr_scope_tree(const struct rcmgr_scope *s);
+unsigned int rcmgr_scope_edges(struct rcmgr_scope *s, struct rcmgr_scope **e);
 void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 		      const struct rcmgr_limit *limit);
 s64 rcmgr_scope_max(const struct rcmgr_scope *s, enum rcmgr_res r);

@@ -111,6 +111,64 @@ static s64 handle_units(const struct rcmgr_scope *s, enum rcmgr_res r)
 }
 
 /**
+ * rcmgr_scope_edges() - what a scope charges after itself, in order
+ * @s: the scope
+ * @e: filled in; room for %RCMGR_MAX_EDGES
+ *
+ * A conn charges [transient, system], after set-peer [peer, system] (the
+ * allowlisted scopes in place of transient and system for an allowlisted
+ * conn); a stream [peer, transient, system], after set-protocol [peer,
+ * protocol-peer, protocol, system], after set-service [peer,
+ * protocol-peer, service-peer, protocol, service, system]; a span
+ * nothing (what it charges is its parent's chain); a shared scope what
+ * it is under.  A done handle holds nothing.
+ *
+ * Context: @s's tree lock held, or @s not published yet; a shared
+ * scope's never change.
+ * Return: how many scopes @e holds.
+ */
+unsigned int rcmgr_scope_edges(struct rcmgr_scope *s, struct rcmgr_scope **e)
+{
+	struct rcmgr_net *rn = s->rn;
+	bool al;
+
+	switch (s->kind) {
+	case RCMGR_SCOPE_KIND_CONN:
+		if (rcmgr_scope_done(s))
+			return 0;
+		al = test_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags);
+		e[0] = s->peer ?: al ? &rn->allowlisted_transient :
+				       &rn->transient;
+		e[1] = al ? &rn->allowlisted_system : &rn->system;
+		return 2;
+	case RCMGR_SCOPE_KIND_STREAM:
+		if (!s->peer)
+			return 0;
+		e[0] = s->peer;
+		if (!s->protocol) {
+			e[1] = &rn->transient;
+			e[2] = &rn->system;
+			return 3;
+		}
+		e[1] = s->protocol_peer;
+		if (!s->service) {
+			e[2] = s->protocol;
+			e[3] = &rn->system;
+			return 4;
+		}
+		e[2] = s->service_peer;
+		e[3] = s->protocol;
+		e[4] = s->service;
+		e[5] = &rn->system;
+		return 6;
+	case RCMGR_SCOPE_KIND_SPAN:
+		return 0;
+	}
+	e[0] = s->up;
+	return !!s->up;
+}
+
+/**
  * rcmgr_scope_init() - initialise an empty scope
  * @s: the scope
  * @rn: its namespace
