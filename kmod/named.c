@@ -201,11 +201,6 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 		memcpy(s->names + k->name_len, k->peer, k->peer_len);
 		s->key.peer = s->names + k->name_len;
 	}
-	/* Service, protocol and peer charge the system; the pairs nothing. */
-	if (k->kind == RCMGR_SCOPE_KIND_SERVICE ||
-	    k->kind == RCMGR_SCOPE_KIND_PROTOCOL ||
-	    k->kind == RCMGR_SCOPE_KIND_PEER)
-		s->up = &rn->system;
 
 	/*
 	 * Whole before it can be found by name: a lockless lookup may take

@@ -124,14 +124,12 @@ static int __net_init rcmgr_net_init(struct net *net)
 			 &rn->class_limit[RCMGR_CLASS_SYSTEM]);
 	rcmgr_scope_init(&rn->transient, rn, RCMGR_SCOPE_KIND_TRANSIENT,
 			 &rn->class_limit[RCMGR_CLASS_TRANSIENT]);
-	rn->transient.up = &rn->system;
 	rcmgr_scope_init(&rn->allowlisted_system, rn,
 			 RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
 			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_SYSTEM]);
 	rcmgr_scope_init(&rn->allowlisted_transient, rn,
 			 RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
 			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_TRANSIENT]);
-	rn->allowlisted_transient.up = &rn->allowlisted_system;
 
 	rn->net = net;
 	ret = rhashtable_init(&rn->named, &rcmgr_named_params);

@@ -268,8 +268,6 @@ enum {
  * handle's limits are its class's, a span's those of what it charges):
  * @key: kind and names; in &rcmgr_net.named for named scopes.
  * @limit: the limits that apply (RCU).  Changed under &rcmgr_net.lock.
- * @up: what the scope charges after itself (the system scope, or the
- *	allowlisted one), or NULL.
  * @res: one counter per &enum rcmgr_res.
  * @names: storage of the names of a named scope, allocated apart so
  *	a scope's size does not depend on them.
@@ -320,7 +318,6 @@ struct rcmgr_scope {
 		struct {
 			struct rcmgr_key key;
 			const struct rcmgr_limit __rcu *limit;
-			struct rcmgr_scope *up;
 			struct rcmgr_counter res[RCMGR_NR_RES];
 			u8 *names;
 		};

@@ -120,8 +120,10 @@ static s64 handle_units(const struct rcmgr_scope *s, enum rcmgr_res r)
  * conn); a stream [peer, transient, system], after set-protocol [peer,
  * protocol-peer, protocol, system], after set-service [peer,
  * protocol-peer, service-peer, protocol, service, system]; a span
- * nothing (what it charges is its parent's chain); a shared scope what
- * it is under.  A done handle holds nothing.
+ * nothing (what it charges is its parent's chain); transient, service,
+ * protocol and peer the system scope, allowlisted-transient the
+ * allowlisted one, other shared scopes nothing.  A done handle holds
+ * nothing.
  *
  * Context: @s's tree lock held, or @s not published yet; a shared
  * scope's never change.
@@ -161,11 +163,18 @@ unsigned int rcmgr_scope_edges(struct rcmgr_scope *s, struct rcmgr_scope **e)
 		e[4] = s->service;
 		e[5] = &rn->system;
 		return 6;
-	case RCMGR_SCOPE_KIND_SPAN:
-		return 0;
+	case RCMGR_SCOPE_KIND_TRANSIENT:
+	case RCMGR_SCOPE_KIND_SERVICE:
+	case RCMGR_SCOPE_KIND_PROTOCOL:
+	case RCMGR_SCOPE_KIND_PEER:
+		e[0] = &rn->system;
+		return 1;
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT:
+		e[0] = &rn->allowlisted_system;
+		return 1;
 	}
-	e[0] = s->up;
-	return !!s->up;
+	/* Span, system, the pairs, allowlisted-system. */
+	return 0;
 }
 
 /**
