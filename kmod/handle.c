@@ -29,38 +29,59 @@ enum {
 	RCMGR_SCOPE_DROPPED = RCMGR_SCOPE_NR_FLAGS,	/* flags: id released */
 };
 
-/* Conns, streams and spans: scopes allocated short (struct rcmgr_scope). */
-static struct kmem_cache *handle_cache __read_mostly;
-
 /*
- * A handle ends after its memory counter: only the counters of named
- * scopes and @names (named scopes only) may follow it.
+ * Conns, streams and spans: scopes allocated short, each kind up to the
+ * end of what it holds (struct rcmgr_scope).
  */
-static_assert(offsetof(struct rcmgr_scope, names) ==
-	      offsetof(struct rcmgr_scope, res[RCMGR_NR_RES]));
+static struct kmem_cache *conn_cache __read_mostly;
+static struct kmem_cache *stream_cache __read_mostly;
+static struct kmem_cache *span_cache __read_mostly;
+
+static struct kmem_cache *handle_cache(u32 kind)
+{
+	switch (kind) {
+	case RCMGR_SCOPE_KIND_CONN:
+		return conn_cache;
+	case RCMGR_SCOPE_KIND_STREAM:
+		return stream_cache;
+	}
+	return span_cache;
+}
 
 /**
- * rcmgr_handle_init() - make the cache handles are allocated from
+ * rcmgr_handle_init() - make the caches handles are allocated from
  *
  * Return: 0 or -ENOMEM.
  */
 int __init rcmgr_handle_init(void)
 {
-	handle_cache = kmem_cache_create("rcmgr_handle",
-					 offsetof(struct rcmgr_scope,
-						  res[RCMGR_RES_MEMORY + 1]),
+	conn_cache = kmem_cache_create("rcmgr_conn",
+				       offsetofend(struct rcmgr_scope,
+						   reap_node),
+				       0, SLAB_ACCOUNT, NULL);
+	stream_cache = kmem_cache_create("rcmgr_stream",
+					 offsetofend(struct rcmgr_scope,
+						     service),
 					 0, SLAB_ACCOUNT, NULL);
-	return handle_cache ? 0 : -ENOMEM;
+	span_cache = kmem_cache_create("rcmgr_span",
+				       offsetofend(struct rcmgr_scope, parent),
+				       0, SLAB_ACCOUNT, NULL);
+	if (conn_cache && stream_cache && span_cache)
+		return 0;
+	rcmgr_handle_exit();
+	return -ENOMEM;
 }
 
 /**
- * rcmgr_handle_exit() - destroy the cache; every handle is freed already
+ * rcmgr_handle_exit() - destroy the caches; every handle is freed already
  *
  * Context: after rcu_barrier(), so no free is pending.
  */
 void rcmgr_handle_exit(void)
 {
-	kmem_cache_destroy(handle_cache);
+	kmem_cache_destroy(span_cache);
+	kmem_cache_destroy(stream_cache);
+	kmem_cache_destroy(conn_cache);
 }
 
 /**
@@ -165,7 +186,6 @@ int rcmgr_handle_name(struct rcmgr_scope *s, u64 cookie)
 
 static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 				      u32 portid, u32 kind,
-				      const struct rcmgr_limit *limit,
 				      struct netlink_ext_ack *extack)
 {
 	struct rcmgr_owner *o;
@@ -188,12 +208,12 @@ static struct rcmgr_scope *handle_new(struct rcmgr_net *rn, struct sock *sk,
 		NL_SET_ERR_MSG(extack, "too many handles of this user (max-user-handles)");
 		goto err_user;
 	}
-	s = kmem_cache_zalloc(handle_cache, GFP_KERNEL);
+	s = kmem_cache_zalloc(handle_cache(kind), GFP_KERNEL);
 	if (!s) {
 		ret = -ENOMEM;
 		goto err_alloc;
 	}
-	rcmgr_scope_init(s, rn, kind, limit);
+	rcmgr_scope_init(s, rn, kind, NULL);
 	s->owner = o;
 	s->portid = o->portid;
 	return s;
@@ -233,7 +253,7 @@ static int handle_publish(struct rcmgr_scope *s)
 		return ret;
 	}
 	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
+		 rcmgr_kind_name(s->kind));
 	return 0;
 }
 
@@ -250,23 +270,26 @@ static void handle_free_rcu(struct rcu_head *head)
 {
 	struct rcmgr_scope *s = container_of(head, struct rcmgr_scope, rcu);
 
-	kfree(rcu_access_pointer(s->ep));
-	kmem_cache_free(handle_cache, s);
+	if (s->kind == RCMGR_SCOPE_KIND_CONN)
+		kfree(rcu_access_pointer(s->ep));
+	kmem_cache_free(handle_cache(s->kind), s);
 }
 
 /**
  * rcmgr_handle_free() - free a handle nothing references any more
- * @s: the handle; done, and its edges already dropped
+ * @s: the handle: done, and its edges dropped; or never published
  */
 void rcmgr_handle_free(struct rcmgr_scope *s)
 {
-	unsigned int i;
+	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
+	unsigned int i, n;
 
-	for (i = 0; i < s->nr_edges; i++)
-		rcmgr_scope_put(s->edges[i]);
-	if (s->parent)
+	/* A handle that never opened may still hold its first scopes. */
+	n = rcmgr_scope_edges(s, edges);
+	for (i = 0; i < n; i++)
+		rcmgr_scope_put(edges[i]);
+	if (s->kind == RCMGR_SCOPE_KIND_SPAN && s->parent)
 		rcmgr_scope_put(s->parent);
-	mutex_destroy(&s->lock);
 	/* Dumps may be reading it, and its endpoint. */
 	call_rcu(&s->rcu, handle_free_rcu);
 }
@@ -278,38 +301,34 @@ void rcmgr_handle_free(struct rcmgr_scope *s)
  */
 static int build_chain(struct rcmgr_scope *s, struct rcmgr_scope **chain)
 {
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	for (;;) {
 		if (rcmgr_scope_done(s))
 			return -ESTALE;
 		chain[n++] = s;
-		if (s->key.kind != RCMGR_SCOPE_KIND_SPAN)
+		if (s->kind != RCMGR_SCOPE_KIND_SPAN)
 			break;
 		s = s->parent;
 	}
-	for (i = 0; i < s->nr_edges; i++)
-		chain[n++] = s->edges[i];
-	return n;
+	return n + rcmgr_scope_edges(s, &chain[n]);
 }
 
 /* The part of @s's chain a release reaches: up to the first done scope. */
 static unsigned int live_chain(struct rcmgr_scope *s,
 			       struct rcmgr_scope **chain)
 {
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	for (;;) {
 		if (rcmgr_scope_done(s))
 			return n;
 		chain[n++] = s;
-		if (s->key.kind != RCMGR_SCOPE_KIND_SPAN)
+		if (s->kind != RCMGR_SCOPE_KIND_SPAN)
 			break;
 		s = s->parent;
 	}
-	for (i = 0; i < s->nr_edges; i++)
-		chain[n++] = s->edges[i];
-	return n;
+	return n + rcmgr_scope_edges(s, &chain[n]);
 }
 
 /*
@@ -338,7 +357,7 @@ static const struct rcmgr_maddr *conn_remote(const struct rcmgr_scope *s)
 	const struct rcmgr_endpoint *ep;
 
 	ep = rcu_dereference_protected(s->ep, !s->id ||
-				       lockdep_is_held(s->tree));
+				       lockdep_is_held(rcmgr_scope_tree(s)));
 	return ep && ep->has_addr ? &ep->ma : NULL;
 }
 
@@ -361,18 +380,12 @@ static int conn_open_refused(struct rcmgr_scope *s, struct rcmgr_scope **chain,
 	if (!rcmgr_allowlist_allowed(rn, conn_remote(s)))
 		return ret;
 	why->refused = false;
-	s->edges[0] = &rn->allowlisted_transient;
-	s->edges[1] = &rn->allowlisted_system;
-	chain[1] = s->edges[0];
-	chain[2] = s->edges[1];
-	ret = charge_reaping(rn, chain, 3, d, why);
-	if (ret) {
-		s->edges[0] = &rn->transient;
-		s->edges[1] = &rn->system;
-		return ret;
-	}
 	set_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags);
-	return 0;
+	rcmgr_scope_edges(s, &chain[1]);
+	ret = charge_reaping(rn, chain, 3, d, why);
+	if (ret)
+		clear_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags);
+	return ret;
 }
 
 /*
@@ -425,8 +438,7 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	struct rcmgr_scope *s, *chain[3];
 	int ret;
 
-	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN,
-		       &rn->class_limit[RCMGR_CLASS_CONN], extack);
+	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_CONN, extack);
 	if (IS_ERR(s)) {
 		kfree(ep);
 		return s;
@@ -437,16 +449,12 @@ struct rcmgr_scope *rcmgr_conn_open(struct rcmgr_net *rn, struct sock *sk,
 	ret = conn_admit(rn, ep, why);
 	if (ret)
 		goto err;
-	s->edges[0] = &rn->transient;
-	s->edges[1] = &rn->system;
-	s->nr_edges = 2;
 
 	d.v[dir == RCMGR_DIRECTION_INBOUND ? RCMGR_RES_CONNS_IN : RCMGR_RES_CONNS_OUT] = 1;
 	d.v[RCMGR_RES_CONNS] = 1;
 	d.v[RCMGR_RES_FD] = usefd;
 	chain[0] = s;
-	chain[1] = s->edges[0];
-	chain[2] = s->edges[1];
+	rcmgr_scope_edges(s, &chain[1]);
 	ret = charge_reaping(rn, chain, 3, &d, why);
 	if (ret == -EDQUOT)
 		ret = conn_open_refused(s, chain, &d, ret, why);
@@ -486,8 +494,7 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	struct rcmgr_scope *s, *p, *chain[4];
 	int ret;
 
-	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_STREAM,
-		       &rn->class_limit[RCMGR_CLASS_STREAM], extack);
+	s = handle_new(rn, sk, portid, RCMGR_SCOPE_KIND_STREAM, extack);
 	if (IS_ERR(s))
 		return s;
 	p = rcmgr_named_get(rn, peer, extack);
@@ -497,15 +504,11 @@ struct rcmgr_scope *rcmgr_stream_open(struct rcmgr_net *rn, struct sock *sk,
 	}
 	s->dir = dir;
 	s->peer = p;
-	s->edges[0] = p;
-	s->edges[1] = &rn->transient;
-	s->edges[2] = &rn->system;
-	s->nr_edges = 3;
 
 	d.v[dir == RCMGR_DIRECTION_INBOUND ? RCMGR_RES_STREAMS_IN : RCMGR_RES_STREAMS_OUT] = 1;
 	d.v[RCMGR_RES_STREAMS] = 1;
 	chain[0] = s;
-	memcpy(&chain[1], s->edges, 3 * sizeof(*chain));
+	rcmgr_scope_edges(s, &chain[1]);
 	ret = charge_reaping(rn, chain, 4, &d, why);
 	if (ret)
 		goto err;
@@ -538,29 +541,27 @@ struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
 	unsigned int depth = 0;
 	int ret;
 
-	for (p = parent; p->key.kind == RCMGR_SCOPE_KIND_SPAN; p = p->parent)
+	for (p = parent; p->kind == RCMGR_SCOPE_KIND_SPAN; p = p->parent)
 		depth++;
 	if (depth >= RCMGR_MAX_SPAN_DEPTH) {
 		NL_SET_ERR_MSG(extack, "spans nest at most 16 deep");
 		return ERR_PTR(-EINVAL);
 	}
-	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, NULL,
-		       extack);
+	s = handle_new(parent->rn, sk, portid, RCMGR_SCOPE_KIND_SPAN, extack);
 	if (IS_ERR(s))
 		return s;
 
-	mutex_lock(parent->tree);
+	mutex_lock(rcmgr_scope_tree(parent));
 	ret = build_chain(parent, chain);
 	if (ret < 0) {
-		mutex_unlock(parent->tree);
+		mutex_unlock(rcmgr_scope_tree(parent));
 		NL_SET_ERR_MSG(extack, "scope closed");
 		handle_abort(s);
 		return ERR_PTR(ret);
 	}
 	rcmgr_scope_get(parent);
 	s->parent = parent;
-	s->tree = parent->tree;
-	mutex_unlock(parent->tree);
+	mutex_unlock(rcmgr_scope_tree(parent));
 
 	ret = handle_publish(s);
 	if (ret) {
@@ -572,26 +573,23 @@ struct rcmgr_scope *rcmgr_span_begin(struct rcmgr_scope *parent,
 
 /*
  * Move @s onto @to (charged with all @s holds, at priority always), then
- * off @from (if any), and make @edges its new edge list.  On refusal
- * nothing changes.  Called with the tree lock held.
+ * off @from (if any); the caller then attaches @s to what it moved to.
+ * On refusal nothing changes.  Called with the tree lock held.
  */
 static int move(struct rcmgr_scope *s, struct rcmgr_scope **to,
 		unsigned int nto, struct rcmgr_scope *from,
-		struct rcmgr_scope **edges, unsigned int nedges,
 		struct rcmgr_refusal *why)
 {
 	struct rcmgr_delta d;
 	int ret;
 
-	lockdep_assert_held(s->tree);
+	lockdep_assert_held(rcmgr_scope_tree(s));
 	rcmgr_scope_usage(s, &d);
 	ret = rcmgr_charge(to, nto, &d, why);
 	if (ret)
 		return ret;
 	if (from)
 		rcmgr_uncharge(&from, 1, &d);
-	memcpy(s->edges, edges, nedges * sizeof(*edges));
-	s->nr_edges = nedges;
 	return 0;
 }
 
@@ -615,18 +613,18 @@ static int to_standard(struct rcmgr_scope *conn, struct rcmgr_refusal *why)
 {
 	struct rcmgr_net *rn = conn->rn;
 	struct rcmgr_scope *to[2] = { &rn->system, &rn->transient };
-	struct rcmgr_scope *edges[2] = { &rn->transient, &rn->system };
+	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 	struct rcmgr_delta d;
+	unsigned int n;
 	int ret;
 
-	lockdep_assert_held(conn->tree);
+	lockdep_assert_held(rcmgr_scope_tree(conn));
 	rcmgr_scope_usage(conn, &d);
 	ret = rcmgr_charge(to, 2, &d, why);
 	if (ret)
 		return ret;
-	rcmgr_uncharge(conn->edges, conn->nr_edges, &d);
-	memcpy(conn->edges, edges, sizeof(edges));
-	conn->nr_edges = 2;
+	n = rcmgr_scope_edges(conn, edges);
+	rcmgr_uncharge(edges, n, &d);
 	clear_bit(RCMGR_SCOPE_ALLOWLISTED, &conn->flags);
 	return 0;
 }
@@ -635,10 +633,10 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 		    struct rcmgr_refusal *why, struct netlink_ext_ack *extack)
 {
 	struct rcmgr_net *rn = conn->rn;
-	struct rcmgr_scope *p, *edges[2];
+	struct rcmgr_scope *p, *edges[RCMGR_MAX_EDGES];
 	int ret;
 
-	mutex_lock(conn->tree);
+	mutex_lock(rcmgr_scope_tree(conn));
 	ret = check_open(conn, extack);
 	if (ret)
 		goto out;
@@ -666,15 +664,14 @@ static int set_peer(struct rcmgr_scope *conn, const struct rcmgr_key *peer,
 	 * Off transient (or allowlisted-transient); system (or
 	 * allowlisted-system) keeps the charge and is not checked again.
 	 */
-	edges[0] = p;
-	edges[1] = conn->edges[1];
-	ret = move(conn, &p, 1, conn->edges[0], edges, 2, why);
+	rcmgr_scope_edges(conn, edges);
+	ret = move(conn, &p, 1, edges[0], why);
 	if (ret)
 		rcmgr_scope_put(p);
 	else
 		WRITE_ONCE(conn->peer, p);
 out:
-	mutex_unlock(conn->tree);
+	mutex_unlock(rcmgr_scope_tree(conn));
 	return ret;
 }
 
@@ -707,11 +704,11 @@ static int set_protocol(struct rcmgr_scope *stream,
 			struct rcmgr_refusal *why,
 			struct netlink_ext_ack *extack)
 {
-	struct rcmgr_scope *p, *pp, *to[2], *edges[4];
+	struct rcmgr_scope *p, *pp, *to[2];
 	struct rcmgr_net *rn = stream->rn;
 	int ret;
 
-	mutex_lock(stream->tree);
+	mutex_lock(rcmgr_scope_tree(stream));
 	ret = check_open(stream, extack);
 	if (ret)
 		goto out;
@@ -726,19 +723,16 @@ static int set_protocol(struct rcmgr_scope *stream,
 		goto out;
 	to[0] = p;
 	to[1] = pp;
-	edges[0] = stream->peer;
-	edges[1] = pp;
-	edges[2] = p;
-	edges[3] = &rn->system;
-	ret = move(stream, to, 2, &rn->transient, edges, 4, why);
+	ret = move(stream, to, 2, &rn->transient, why);
 	if (!ret) {
+		stream->protocol_peer = pp;
 		WRITE_ONCE(stream->protocol, p);
 		goto out;
 	}
 	rcmgr_scope_put(pp);
 	rcmgr_scope_put(p);
 out:
-	mutex_unlock(stream->tree);
+	mutex_unlock(rcmgr_scope_tree(stream));
 	return ret;
 }
 
@@ -747,11 +741,10 @@ static int set_service(struct rcmgr_scope *stream,
 		       struct rcmgr_refusal *why,
 		       struct netlink_ext_ack *extack)
 {
-	struct rcmgr_scope *s, *sp, *to[2], *edges[6];
-	struct rcmgr_net *rn = stream->rn;
+	struct rcmgr_scope *s, *sp, *to[2];
 	int ret;
 
-	mutex_lock(stream->tree);
+	mutex_lock(rcmgr_scope_tree(stream));
 	ret = check_open(stream, extack);
 	if (ret)
 		goto out;
@@ -771,21 +764,16 @@ static int set_service(struct rcmgr_scope *stream,
 		goto out;
 	to[0] = s;
 	to[1] = sp;
-	edges[0] = stream->peer;
-	edges[1] = stream->edges[1];	/* protocol-peer */
-	edges[2] = sp;
-	edges[3] = stream->protocol;
-	edges[4] = s;
-	edges[5] = &rn->system;
-	ret = move(stream, to, 2, NULL, edges, 6, why);
+	ret = move(stream, to, 2, NULL, why);
 	if (!ret) {
+		stream->service_peer = sp;
 		WRITE_ONCE(stream->service, s);
 		goto out;
 	}
 	rcmgr_scope_put(sp);
 	rcmgr_scope_put(s);
 out:
-	mutex_unlock(stream->tree);
+	mutex_unlock(rcmgr_scope_tree(stream));
 	return ret;
 }
 
@@ -890,13 +878,13 @@ int rcmgr_reserve_memory(struct rcmgr_scope *s, s64 size, u8 prio,
 
 	d.v[RCMGR_RES_MEMORY] = size;
 again:
-	mutex_lock(s->tree);
+	mutex_lock(rcmgr_scope_tree(s));
 	n = build_chain(s, chain);
 	if (n >= 0)
 		n = rcmgr_charge(chain, n, &d, why);
 	if (!n)
 		s->own += size;
-	mutex_unlock(s->tree);
+	mutex_unlock(rcmgr_scope_tree(s));
 	/* Dead sockets' conns may hold memory: reap (no tree lock held). */
 	if (n == -EDQUOT && !reaped && rcmgr_reap(s->rn)) {
 		reaped = true;
@@ -927,7 +915,7 @@ int rcmgr_release_memory(struct rcmgr_scope *s, s64 size,
 	int ret = 0;
 
 	d.v[RCMGR_RES_MEMORY] = size;
-	mutex_lock(s->tree);
+	mutex_lock(rcmgr_scope_tree(s));
 	n = live_chain(s, chain);
 	if (n && size > s->own) {
 		NL_SET_ERR_MSG(extack, "more than was reserved on this scope");
@@ -936,7 +924,7 @@ int rcmgr_release_memory(struct rcmgr_scope *s, s64 size,
 		s->own -= size;
 		rcmgr_uncharge(chain, n, &d);
 	}
-	mutex_unlock(s->tree);
+	mutex_unlock(rcmgr_scope_tree(s));
 	return ret;
 }
 
@@ -957,38 +945,43 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 {
 	struct rcmgr_scope *chain[RCMGR_MAX_CHAIN];
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
-	unsigned int n, nedges = 0, r;
+	struct mutex *tree = rcmgr_scope_tree(s);
+	unsigned int n, nedges, r;
 	struct rcmgr_delta d;
 
-	mutex_lock(s->tree);
+	mutex_lock(tree);
+	/* What it charges while not done; nothing for a span. */
+	nedges = rcmgr_scope_edges(s, edges);
 	if (test_and_set_bit(RCMGR_SCOPE_DONE, &s->flags)) {
-		mutex_unlock(s->tree);
+		mutex_unlock(tree);
 		return false;
 	}
-	if (s->key.kind == RCMGR_SCOPE_KIND_CONN) {
+	if (s->kind == RCMGR_SCOPE_KIND_CONN) {
 		rcmgr_conn_unbind(s);
 		/* Exactly once: the done flag is set, under the tree lock. */
 		rcmgr_netlimit_uncount(s->rn,
 				       rcu_dereference_protected(s->ep,
-								 lockdep_is_held(s->tree)));
+								 lockdep_is_held(tree)));
 	}
 	rcmgr_handle_usage(s, &d);
-	if (s->key.kind == RCMGR_SCOPE_KIND_SPAN) {
+	if (s->kind == RCMGR_SCOPE_KIND_SPAN) {
 		n = live_chain(s->parent, chain);
 		rcmgr_uncharge(chain, n, &d);
 	} else {
-		rcmgr_uncharge(s->edges, s->nr_edges, &d);
-		nedges = s->nr_edges;
-		memcpy(edges, s->edges, nedges * sizeof(*edges));
-		s->nr_edges = 0;
+		rcmgr_uncharge(edges, nedges, &d);
+		/* Dropped below: a done handle charges nothing. */
 		WRITE_ONCE(s->peer, NULL);
-		WRITE_ONCE(s->protocol, NULL);
-		WRITE_ONCE(s->service, NULL);
+		if (s->kind == RCMGR_SCOPE_KIND_STREAM) {
+			s->protocol_peer = NULL;
+			s->service_peer = NULL;
+			WRITE_ONCE(s->protocol, NULL);
+			WRITE_ONCE(s->service, NULL);
+		}
 	}
 	/* The other units follow from the done flag. */
-	atomic64_set(&s->res[RCMGR_RES_MEMORY].usage, 0);
+	atomic64_set(&s->mem.usage, 0);
 	s->own = 0;
-	mutex_unlock(s->tree);
+	mutex_unlock(tree);
 
 	/* Named scopes left unused and empty go now. */
 	for (r = 0; r < nedges; r++)
@@ -1010,7 +1003,7 @@ static void handle_forget(struct rcmgr_scope *s)
 	atomic_dec(&o->nr_handles);
 	atomic_dec(&s->rn->nr_handles);
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
+		 rcmgr_kind_name(s->kind));
 	/* The reference the id held. */
 	rcmgr_scope_put(s);
 }

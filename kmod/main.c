@@ -11,6 +11,7 @@ static int __init rcmgr_init(void)
 {
 	int ret;
 
+	rcmgr_scope_locks_init();
 	ret = rcmgr_handle_init();
 	if (ret)
 		goto err_handle;
@@ -44,6 +45,7 @@ err_pernet:
 err_named:
 	rcmgr_handle_exit();
 err_handle:
+	rcmgr_scope_locks_exit();
 	return ret;
 }
 
@@ -57,6 +59,7 @@ static void __exit rcmgr_exit(void)
 	rcu_barrier();
 	rcmgr_named_exit();
 	rcmgr_handle_exit();
+	rcmgr_scope_locks_exit();
 	pr_info("rcmgr: resource manager unloaded\n");
 }
 

@@ -33,7 +33,9 @@ static struct kmem_cache *named_cache __read_mostly;
  */
 int __init rcmgr_named_init(void)
 {
-	named_cache = KMEM_CACHE(rcmgr_scope, SLAB_ACCOUNT);
+	named_cache = kmem_cache_create("rcmgr_named",
+					offsetofend(struct rcmgr_scope, names),
+					0, SLAB_ACCOUNT, NULL);
 	return named_cache ? 0 : -ENOMEM;
 }
 
@@ -110,11 +112,26 @@ int rcmgr_key_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
 	return rcmgr_key_cmp(arg->key, obj);
 }
 
+static u32 named_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct rcmgr_scope *s = data;
+
+	return rcmgr_key_hash(&s->key, seed);
+}
+
+static int named_obj_cmpfn(struct rhashtable_compare_arg *arg,
+			   const void *obj)
+{
+	const struct rcmgr_scope *s = obj;
+
+	return rcmgr_key_cmp(arg->key, &s->key);
+}
+
 const struct rhashtable_params rcmgr_named_params = {
 	.head_offset = offsetof(struct rcmgr_scope, key.node),
 	.hashfn = rcmgr_key_hashfn,
-	.obj_hashfn = rcmgr_key_hashfn,
-	.obj_cmpfn = rcmgr_key_cmpfn,
+	.obj_hashfn = named_obj_hashfn,
+	.obj_cmpfn = named_obj_cmpfn,
 	.automatic_shrinking = true,
 };
 
@@ -173,6 +190,7 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 		ret = -ENOMEM;
 		goto err_free;
 	}
+	s->key.kind = k->kind;
 	s->key.name_len = k->name_len;
 	s->key.peer_len = k->peer_len;
 	if (k->name_len) {
@@ -183,11 +201,6 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 		memcpy(s->names + k->name_len, k->peer, k->peer_len);
 		s->key.peer = s->names + k->name_len;
 	}
-	/* Service, protocol and peer charge the system; the pairs nothing. */
-	if (k->kind == RCMGR_SCOPE_KIND_SERVICE ||
-	    k->kind == RCMGR_SCOPE_KIND_PROTOCOL ||
-	    k->kind == RCMGR_SCOPE_KIND_PEER)
-		s->edges[s->nr_edges++] = &rn->system;
 
 	/*
 	 * Whole before it can be found by name: a lockless lookup may take
@@ -201,21 +214,19 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 				     rcmgr_named_params);
 	if (ret)
 		goto err_del;
-	list_add_tail(&s->named_node, &rn->named_list);
+	xa_set_mark(&rn->scopes, s->id, RCMGR_SCOPE_NAMED);
 	atomic_inc(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) created\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
+		 rcmgr_kind_name(s->kind));
 	return s;
 
 err_del:
 	rcmgr_net_del(rn, s);
 	/* Dumps may be reading it. */
-	mutex_destroy(&s->lock);
 	call_rcu(&s->rcu, named_free_rcu);
 	return ERR_PTR(ret);
 err_free:
 	kfree(s->names);
-	mutex_destroy(&s->lock);
 	kmem_cache_free(named_cache, s);
 	return ERR_PTR(ret);
 }
@@ -227,11 +238,9 @@ static void named_free(struct rcmgr_scope *s)
 	lockdep_assert_held(&rn->lock);
 	rhashtable_remove_fast(&rn->named, &s->key.node, rcmgr_named_params);
 	rcmgr_net_del(rn, s);
-	list_del(&s->named_node);
 	atomic_dec(&rn->nr_scopes);
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
-		 rcmgr_kind_name(s->key.kind));
-	mutex_destroy(&s->lock);
+		 rcmgr_kind_name(s->kind));
 	call_rcu(&s->rcu, named_free_rcu);
 }
 
@@ -316,7 +325,7 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
  */
 void rcmgr_scope_get(struct rcmgr_scope *s)
 {
-	if (!rcmgr_kind_is_fixed(s->key.kind))
+	if (!rcmgr_kind_is_fixed(s->kind))
 		refcount_inc(&s->ref);
 }
 
@@ -330,7 +339,7 @@ void rcmgr_scope_put(struct rcmgr_scope *s)
 {
 	struct rcmgr_net *rn = s->rn;
 
-	switch (s->key.kind) {
+	switch (s->kind) {
 	case RCMGR_SCOPE_KIND_SYSTEM:
 	case RCMGR_SCOPE_KIND_TRANSIENT:
 	case RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM:
@@ -363,9 +372,10 @@ void rcmgr_scope_put(struct rcmgr_scope *s)
 void rcmgr_named_relimit(struct rcmgr_net *rn)
 {
 	struct rcmgr_scope *s;
+	unsigned long id;
 
 	lockdep_assert_held(&rn->lock);
-	list_for_each_entry(s, &rn->named_list, named_node) {
+	xa_for_each_marked(&rn->scopes, id, s, RCMGR_SCOPE_NAMED) {
 		rcu_assign_pointer(s->limit, resolve_limit(rn, &s->key));
 		cond_resched();
 	}
@@ -377,11 +387,12 @@ void rcmgr_named_relimit(struct rcmgr_net *rn)
  */
 void rcmgr_named_flush(struct rcmgr_net *rn)
 {
-	struct rcmgr_scope *s, *tmp;
+	struct rcmgr_scope *s;
+	unsigned long id;
 
 	mutex_lock(&rn->lock);
 	/* Every owner and handle is gone: nothing uses or holds any. */
-	list_for_each_entry_safe(s, tmp, &rn->named_list, named_node) {
+	xa_for_each_marked(&rn->scopes, id, s, RCMGR_SCOPE_NAMED) {
 		WARN_ON_ONCE(refcount_read(&s->ref) || !rcmgr_scope_empty(s));
 		named_free(s);
 	}

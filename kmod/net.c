@@ -109,7 +109,6 @@ static int __net_init rcmgr_net_init(struct net *net)
 
 	mutex_init(&rn->lock);
 	INIT_LIST_HEAD(&rn->override_list);
-	INIT_LIST_HEAD(&rn->named_list);
 	xa_init(&rn->scopes);
 	xa_init(&rn->owners);
 	xa_init(&rn->users);
@@ -125,16 +124,12 @@ static int __net_init rcmgr_net_init(struct net *net)
 			 &rn->class_limit[RCMGR_CLASS_SYSTEM]);
 	rcmgr_scope_init(&rn->transient, rn, RCMGR_SCOPE_KIND_TRANSIENT,
 			 &rn->class_limit[RCMGR_CLASS_TRANSIENT]);
-	rn->transient.edges[0] = &rn->system;
-	rn->transient.nr_edges = 1;
 	rcmgr_scope_init(&rn->allowlisted_system, rn,
 			 RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
 			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_SYSTEM]);
 	rcmgr_scope_init(&rn->allowlisted_transient, rn,
 			 RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
 			 &rn->class_limit[RCMGR_CLASS_ALLOWLISTED_TRANSIENT]);
-	rn->allowlisted_transient.edges[0] = &rn->allowlisted_system;
-	rn->allowlisted_transient.nr_edges = 1;
 
 	rn->net = net;
 	ret = rhashtable_init(&rn->named, &rcmgr_named_params);
@@ -215,10 +210,6 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rhashtable_destroy(&rn->cookies);
 	rhashtable_destroy(&rn->overrides);
 	rhashtable_destroy(&rn->named);
-	mutex_destroy(&rn->system.lock);
-	mutex_destroy(&rn->transient.lock);
-	mutex_destroy(&rn->allowlisted_system.lock);
-	mutex_destroy(&rn->allowlisted_transient.lock);
 	mutex_destroy(&rn->lock);
 	atomic_dec(&rcmgr_nr_nets);
 }

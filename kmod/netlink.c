@@ -407,7 +407,7 @@ void rcmgr_notify_closed(const struct rcmgr_scope *s)
 			  RCMGR_CMD_SCOPE_CLOSED_NTF);
 	if (!hdr ||
 	    nla_put_u64_64bit(msg, RCMGR_A_SCOPE_ID, s->id, RCMGR_A_SCOPE_PAD) ||
-	    nla_put_u32(msg, RCMGR_A_SCOPE_KIND, s->key.kind) ||
+	    nla_put_u32(msg, RCMGR_A_SCOPE_KIND, s->kind) ||
 	    nla_put_u32(msg, RCMGR_A_SCOPE_OWNER, s->portid)) {
 		nlmsg_free(msg);
 		goto out;

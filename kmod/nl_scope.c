@@ -92,9 +92,11 @@ int rcmgr_nl_put_names(struct sk_buff *skb, const struct rcmgr_scope *s,
 
 static bool is_zombie(const struct rcmgr_scope *s)
 {
-	for (s = s->parent; s; s = s->parent)
+	while (s->kind == RCMGR_SCOPE_KIND_SPAN) {
+		s = s->parent;
 		if (rcmgr_scope_done(s))
 			return true;
+	}
 	return false;
 }
 
@@ -116,26 +118,28 @@ static int put_endpoint(struct sk_buff *skb, const struct rcmgr_scope *s)
 static int fill_scope(struct sk_buff *skb, const struct rcmgr_scope *s)
 {
 	if (nla_put_u64_64bit(skb, RCMGR_A_SCOPE_ID, s->id, RCMGR_A_SCOPE_PAD) ||
-	    nla_put_u32(skb, RCMGR_A_SCOPE_KIND, s->key.kind) ||
+	    nla_put_u32(skb, RCMGR_A_SCOPE_KIND, s->kind) ||
 	    rcmgr_nl_put_names(skb, s, RCMGR_A_SCOPE_PEER, RCMGR_A_SCOPE_PROTOCOL,
 			       RCMGR_A_SCOPE_SERVICE))
 		return -EMSGSIZE;
-	if (s->key.kind == RCMGR_SCOPE_KIND_CONN ||
-	    s->key.kind == RCMGR_SCOPE_KIND_STREAM) {
+	if (s->kind == RCMGR_SCOPE_KIND_CONN ||
+	    s->kind == RCMGR_SCOPE_KIND_STREAM) {
 		if (nla_put_u32(skb, RCMGR_A_SCOPE_DIR, s->dir) ||
 		    (s->usefd && nla_put_flag(skb, RCMGR_A_SCOPE_USEFD)) ||
-		    put_endpoint(skb, s) ||
 		    (test_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags) &&
-		     nla_put_flag(skb, RCMGR_A_SCOPE_ALLOWLISTED)) ||
-		    rcmgr_put_bind(skb, s))
+		     nla_put_flag(skb, RCMGR_A_SCOPE_ALLOWLISTED)))
 			return -EMSGSIZE;
 	}
-	if (s->parent &&
+	if (s->kind == RCMGR_SCOPE_KIND_CONN &&
+	    (put_endpoint(skb, s) || rcmgr_put_bind(skb, s)))
+		return -EMSGSIZE;
+	if (s->kind == RCMGR_SCOPE_KIND_SPAN &&
 	    (nla_put_u64_64bit(skb, RCMGR_A_SCOPE_PARENT, s->parent->id,
 			       RCMGR_A_SCOPE_PAD) ||
 	     (is_zombie(s) && nla_put_flag(skb, RCMGR_A_SCOPE_ZOMBIE))))
 		return -EMSGSIZE;
-	if (s->owner && nla_put_u32(skb, RCMGR_A_SCOPE_OWNER, s->portid))
+	if (rcmgr_scope_is_handle(s) &&
+	    nla_put_u32(skb, RCMGR_A_SCOPE_OWNER, s->portid))
 		return -EMSGSIZE;
 	return put_counters(skb, s);
 }
@@ -339,7 +343,7 @@ struct rcmgr_scope *rcmgr_nl_handle_of_kind(struct rcmgr_nl_req *r, struct genl_
 	struct rcmgr_scope *s;
 
 	s = rcmgr_nl_handle_target(r, info);
-	if (IS_ERR(s) || s->key.kind == kind)
+	if (IS_ERR(s) || s->kind == kind)
 		return s;
 	if (kind == RCMGR_SCOPE_KIND_CONN)
 		NL_SET_ERR_MSG_ATTR(info->extack, name, "handle is not a connection");
@@ -422,7 +426,7 @@ struct dump_ctx {
  */
 static bool dump_visible(const struct rcmgr_scope *s, const struct sock *sk)
 {
-	if (peer_kind(s->key.kind))
+	if (peer_kind(s->kind))
 		return false;
 	/* The owner is freed after a grace period: RCU is held. */
 	if (rcmgr_scope_is_handle(s))
@@ -464,7 +468,7 @@ int rcmgr_nl_scope_get_dumpit(struct sk_buff *skb,
 	cb->seq = atomic_read(&rn->gen);
 	rcu_read_lock();
 	xa_for_each_start(&rn->scopes, id, s, ctx->next_id) {
-		if (ctx->kind && s->key.kind != ctx->kind)
+		if (ctx->kind && s->kind != ctx->kind)
 			continue;
 		if (!ctx->admin && !dump_visible(s, sk))
 			continue;

@@ -124,12 +124,8 @@ static void owner_free_rcu(struct rcu_head *head)
 static unsigned int shared_chain(struct rcmgr_scope *s,
 				 struct rcmgr_scope **chain)
 {
-	unsigned int i;
-
 	chain[0] = s;
-	for (i = 0; i < s->nr_edges; i++)
-		chain[i + 1] = s->edges[i];
-	return s->nr_edges + 1;
+	return rcmgr_scope_edges(s, &chain[1]) + 1;
 }
 
 /**

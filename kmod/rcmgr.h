@@ -13,8 +13,10 @@
  *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
  *   the netlink notifier chain's rwsem (URELEASE) -> all of the above
  * No two tree locks nest, and nothing reaps holding a tree or owner lock.
- * A handle tree's lock is &rcmgr_scope.lock of the tree's root.  Counters
- * are atomics and are charged under no lock at all.
+ * A handle tree's lock is rcmgr_scope_tree(): one of a pool of mutexes,
+ * picked by the address of the tree's root, that unrelated trees may share
+ * (so no tree lock is ever taken under another).  Counters are
+ * atomics and are charged under no lock at all.
  */
 #ifndef _RCMGR_H
 #define _RCMGR_H
@@ -74,8 +76,8 @@ struct rcmgr_scope;
  * @name: the service or protocol, or NULL.
  * @peer: the peer, or NULL.
  *
- * First member of both objects it names, so the hash functions can treat
- * the object pointer as a key pointer.
+ * First member of a per-name limit, so the hash functions can treat its
+ * pointer as a key pointer.
  */
 struct rcmgr_key {
 	struct rhash_head node;
@@ -231,94 +233,108 @@ enum {
 
 /**
  * struct rcmgr_scope - an accounting scope
- * @key: kind and names; in &rcmgr_net.named for named scopes.
- * @id: never reused within the namespace; the handle of conns, streams
- *	and spans; index in &rcmgr_net.scopes.
+ * @kind: &enum rcmgr_scope_kind.
  * @ref: references; for named scopes a count of users: handles charging
  *	it, spans on it, owners' reservations on it, requests on it.
+ * @id: never reused within the namespace; the handle of conns, streams
+ *	and spans; index in &rcmgr_net.scopes.
  * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
  *	tree lock, read locklessly by dumps).
  * @rn: the namespace state.
- * @limit: the limits that apply (RCU; NULL for spans, which use their
- *	parent's).  Changed under &rcmgr_net.lock.
- * @lock: for a root of handles (a conn, a stream, or any scope spans hang
- *	off): serialises reservations, moves and done in its tree, so edges
- *	and done flags are stable while a tree charges.
- * @tree: the lock of this scope's tree root; &lock for a root.
- * @owner: owner of a handle.
- * @cookie: the owner's name for a handle (0: none); with @owner, the key
- *	of @cookie_node.
+ * @rcu: frees the scope.
+ *
+ * Conns, streams and spans (handles) only:
+ * @owner: the owner of the handle.
+ * @cookie: the owner's name for the handle (0: none); with @owner, the
+ *	key of @cookie_node.
  * @cookie_node: a handle with a cookie, in &rcmgr_net.cookies until its
  *	id is forgotten.
  * @portid: port id of @owner, kept for events sent after it went.
  * @owner_node: in &rcmgr_owner.handles.
- * @own: memory reserved directly on a handle (not by its spans), under
+ * @own: memory reserved directly on the handle (not by its spans), under
  *	the tree lock: what a release may take back.
- * @named_node: a named scope in &rcmgr_net.named_list.
- * @parent: what a span charges (referenced).
- * @edges: what a conn or stream charges after itself, in order (referenced).
- * @nr_edges: entries in @edges.
- * @peer: the peer scope of a conn or stream (referenced, in @edges).
- * @protocol: the protocol scope of a stream (referenced, in @edges).
- * @service: the service scope of a stream (referenced, in @edges).
  * @dir: &enum rcmgr_direction of a conn or stream.
  * @usefd: a conn holding a file descriptor.
+ * @peer: the peer scope of a conn or stream (referenced).
+ * @mem: the memory counter.
+ * @protocol_peer: the protocol-peer scope of a stream (referenced).
+ * @protocol: the protocol scope of a stream (referenced).
+ * @service_peer: the service-peer scope of a stream (referenced).
+ * @service: the service scope of a stream (referenced).
  * @ep: a conn's remote endpoint and the per-address counters it holds,
  *	or NULL; replaced under the tree lock, freed after a grace period
  *	(dumps read it under RCU).
  * @bind: a conn's socket binding, or NULL (under the tree lock; RCU).
  * @reap_node: a conn whose socket died, on its way to done.
- * @rcu: frees the scope.
- * @res: one counter per &enum rcmgr_res; a handle has the memory counter
- *	alone (see below).
+ * @parent: what a span charges (referenced).
+ *
+ * Named scopes and the system, transient and allowlisted ones only (a
+ * handle's limits are its class's, a span's those of what it charges):
+ * @key: kind and names; in &rcmgr_net.named for named scopes.
+ * @limit: the limits that apply (RCU).  Changed under &rcmgr_net.lock.
+ * @res: one counter per &enum rcmgr_res.
  * @names: storage of the names of a named scope, allocated apart so
  *	a scope's size does not depend on them.
  *
- * A handle is allocated short, from its own cache, up to and including
- * @res[%RCMGR_RES_MEMORY]: the only thing it holds that changes is memory.
- * What else it holds follows from its kind, direction and @usefd (one
- * stream or conn, one file descriptor) until it is done, and is what it
- * charged when it opened (rcmgr_scope_usage()).
+ * A tree of handles (a conn, a stream, or any scope spans hang off, and
+ * its spans) is serialised by rcmgr_scope_tree(): reservations, moves and
+ * done, so edges and done flags are stable while the tree charges.
+ *
+ * Each kind of handle is allocated short, from its own cache, up to the
+ * end of what its kind holds; a named scope up to @names.  The only thing
+ * a handle holds that changes is memory: what else it holds follows from
+ * its kind, direction and @usefd (one stream or conn, one file
+ * descriptor) until it is done, and is what it charged when it opened
+ * (rcmgr_scope_usage()).
  */
 struct rcmgr_scope {
-	struct rcmgr_key key;
-	u64 id;
+	u32 kind;
 	refcount_t ref;
-	u32 portid;
+	u64 id;
 	unsigned long flags;
 	struct rcmgr_net *rn;
-	const struct rcmgr_limit __rcu *limit;
-	struct mutex lock;		/* see @lock above */
-	struct mutex *tree;		/* see @tree above */
-	struct rcmgr_owner *owner;
-	u64 cookie;
-	struct rhash_head cookie_node;
-	union {
-		struct list_head owner_node;
-		struct list_head named_node;
-	};
-	s64 own;
-	struct rcmgr_scope *parent;
-	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
-	unsigned int nr_edges;
-	u8 dir;
-	bool usefd;
-	struct rcmgr_scope *peer;
-	struct rcmgr_scope *protocol;
-	struct rcmgr_scope *service;
-	struct rcmgr_endpoint __rcu *ep;
-	struct rcmgr_bind *bind;
-	struct list_head reap_node;
 	struct rcu_head rcu;
-	struct rcmgr_counter res[RCMGR_NR_RES];
-	u8 *names;
+	union {
+		struct {
+			struct rcmgr_owner *owner;
+			u64 cookie;
+			struct rhash_head cookie_node;
+			struct list_head owner_node;
+			s64 own;
+			u32 portid;
+			u8 dir;
+			bool usefd;
+			struct rcmgr_scope *peer;
+			struct rcmgr_counter mem;
+			union {
+				struct {
+					struct rcmgr_scope *protocol_peer;
+					struct rcmgr_scope *protocol;
+					struct rcmgr_scope *service_peer;
+					struct rcmgr_scope *service;
+				};
+				struct {
+					struct rcmgr_endpoint __rcu *ep;
+					struct rcmgr_bind *bind;
+					struct list_head reap_node;
+				};
+				struct rcmgr_scope *parent;
+			};
+		};
+		struct {
+			struct rcmgr_key key;
+			const struct rcmgr_limit __rcu *limit;
+			struct rcmgr_counter res[RCMGR_NR_RES];
+			u8 *names;
+		};
+	};
 };
 
 static inline bool rcmgr_scope_is_handle(const struct rcmgr_scope *s)
 {
-	return s->key.kind == RCMGR_SCOPE_KIND_CONN ||
-	       s->key.kind == RCMGR_SCOPE_KIND_STREAM ||
-	       s->key.kind == RCMGR_SCOPE_KIND_SPAN;
+	return s->kind == RCMGR_SCOPE_KIND_CONN ||
+	       s->kind == RCMGR_SCOPE_KIND_STREAM ||
+	       s->kind == RCMGR_SCOPE_KIND_SPAN;
 }
 
 /*
@@ -338,6 +354,10 @@ static inline bool rcmgr_scope_done(const struct rcmgr_scope *s)
 	return test_bit(RCMGR_SCOPE_DONE, &s->flags);
 }
 
+void __init rcmgr_scope_locks_init(void);
+void rcmgr_scope_locks_exit(void);
+struct mutex *rcmgr_scope_tree(const struct rcmgr_scope *s);
+unsigned int rcmgr_scope_edges(struct rcmgr_scope *s, struct rcmgr_scope **e);
 void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 		      const struct rcmgr_limit *limit);
 s64 rcmgr_scope_max(const struct rcmgr_scope *s, enum rcmgr_res r);
@@ -756,7 +776,7 @@ extern struct rcmgr_bounds rcmgr_ceiling;
 /**
  * struct rcmgr_net - the per network namespace state
  * @lock: serialises creating and freeing named scopes and users, and
- *	changes of limits, bounds and the allowlist; protects @named_list.
+ *	changes of limits, bounds and the allowlist.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
  * @allowlisted_system: the root of conns from allowlisted addresses that
@@ -764,11 +784,12 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @allowlisted_transient: where those wait for a peer.
  * @class_limit: the default limits of each &enum rcmgr_class.
  * @named: named scopes by &rcmgr_key.
- * @named_list: the same, for walks by admins and at exit.
  * @users: &struct rcmgr_user by uid.
  * @overrides: per-name limits by &rcmgr_key.
  * @override_list: the same, in the order they were set.
- * @scopes: every scope by id, for handles and dumps.
+ * @scopes: every scope by id, for handles and dumps; named scopes are
+ *	marked %RCMGR_SCOPE_NAMED, for walks by admins and at exit (under
+ *	@lock, which keeps them).
  * @cookies: handles by owner and cookie (&rcmgr_scope.cookie).
  * @owners: &struct rcmgr_owner by port id.
  * @next_id: the last id handed out.
@@ -801,7 +822,6 @@ struct rcmgr_net {
 	struct rcmgr_scope allowlisted_transient;
 	struct rcmgr_limit class_limit[RCMGR_NR_CLASSES];
 	struct rhashtable named;
-	struct list_head named_list;
 	struct xarray users;
 	struct rhashtable overrides;
 	struct list_head override_list;
@@ -827,6 +847,9 @@ struct rcmgr_net {
 	u64 allowlist_seq;
 	atomic_t allowlist_gen;
 };
+
+/* In &rcmgr_net.scopes: a named scope. */
+#define RCMGR_SCOPE_NAMED	XA_MARK_0
 
 extern struct pernet_operations rcmgr_net_ops;
 struct rcmgr_net *rcmgr_net(const struct net *net);

@@ -23,15 +23,74 @@
  * given back once, when it is done: a check against its limit then, and
  * a value that follows from its kind, direction and done flag otherwise.
  */
+#include <linux/hash.h>
 #include <linux/math64.h>
 
 #include "rcmgr.h"
 
-/* How many of @s->res exist: a handle has the memory counter alone. */
+/*
+ * The locks of handle trees: a tree's lock is the one its root's address
+ * hashes to, shared with other trees but never nested (see rcmgr.h), so a
+ * scope needs no mutex of its own, nor a pointer to one.
+ */
+#define RCMGR_TREE_LOCK_BITS	8
+static struct mutex tree_locks[1 << RCMGR_TREE_LOCK_BITS];
+
+/**
+ * rcmgr_scope_locks_init() - initialise the locks of handle trees
+ */
+void __init rcmgr_scope_locks_init(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tree_locks); i++)
+		mutex_init(&tree_locks[i]);
+}
+
+/**
+ * rcmgr_scope_tree() - the lock of a scope's handle tree
+ * @s: the scope
+ *
+ * The tree of a span is its root's: the conn, stream or shared scope its
+ * chain of parents starts from.
+ *
+ * Return: the lock; the same for the whole tree, as long as it lives.
+ */
+struct mutex *rcmgr_scope_tree(const struct rcmgr_scope *s)
+{
+	while (s->kind == RCMGR_SCOPE_KIND_SPAN)
+		s = s->parent;
+	return &tree_locks[hash_ptr(s, RCMGR_TREE_LOCK_BITS)];
+}
+
+/**
+ * rcmgr_scope_locks_exit() - destroy them; no scope is left
+ */
+void rcmgr_scope_locks_exit(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tree_locks); i++)
+		mutex_destroy(&tree_locks[i]);
+}
+
+/* How many counters @s has: a handle has the memory counter alone. */
 static int counters(const struct rcmgr_scope *s)
 {
 	BUILD_BUG_ON(RCMGR_RES_MEMORY != 0);
 	return rcmgr_scope_is_handle(s) ? 1 : RCMGR_NR_RES;
+}
+
+/* The counter of @r, which @s has (@r < counters(@s)). */
+static struct rcmgr_counter *counter(struct rcmgr_scope *s, int r)
+{
+	return rcmgr_scope_is_handle(s) ? &s->mem : &s->res[r];
+}
+
+static const struct rcmgr_counter *counter_c(const struct rcmgr_scope *s,
+					     int r)
+{
+	return rcmgr_scope_is_handle(s) ? &s->mem : &s->res[r];
 }
 
 /* What a handle holds of @r besides memory while it is not done. */
@@ -39,7 +98,7 @@ static s64 handle_units(const struct rcmgr_scope *s, enum rcmgr_res r)
 {
 	bool in = s->dir == RCMGR_DIRECTION_INBOUND;
 
-	switch (s->key.kind) {
+	switch (s->kind) {
 	case RCMGR_SCOPE_KIND_CONN:
 		return r == RCMGR_RES_CONNS ||
 		       r == (in ? RCMGR_RES_CONNS_IN : RCMGR_RES_CONNS_OUT) ||
@@ -52,30 +111,116 @@ static s64 handle_units(const struct rcmgr_scope *s, enum rcmgr_res r)
 }
 
 /**
+ * rcmgr_scope_edges() - what a scope charges after itself, in order
+ * @s: the scope
+ * @e: filled in; room for %RCMGR_MAX_EDGES
+ *
+ * A conn charges [transient, system], after set-peer [peer, system] (the
+ * allowlisted scopes in place of transient and system for an allowlisted
+ * conn); a stream [peer, transient, system], after set-protocol [peer,
+ * protocol-peer, protocol, system], after set-service [peer,
+ * protocol-peer, service-peer, protocol, service, system]; a span
+ * nothing (what it charges is its parent's chain); transient, service,
+ * protocol and peer the system scope, allowlisted-transient the
+ * allowlisted one, other shared scopes nothing.  A done handle holds
+ * nothing.
+ *
+ * Context: @s's tree lock held, or @s not published yet; a shared
+ * scope's never change.
+ * Return: how many scopes @e holds.
+ */
+unsigned int rcmgr_scope_edges(struct rcmgr_scope *s, struct rcmgr_scope **e)
+{
+	struct rcmgr_net *rn = s->rn;
+	bool al;
+
+	switch (s->kind) {
+	case RCMGR_SCOPE_KIND_CONN:
+		if (rcmgr_scope_done(s))
+			return 0;
+		al = test_bit(RCMGR_SCOPE_ALLOWLISTED, &s->flags);
+		e[0] = s->peer ?: al ? &rn->allowlisted_transient :
+				       &rn->transient;
+		e[1] = al ? &rn->allowlisted_system : &rn->system;
+		return 2;
+	case RCMGR_SCOPE_KIND_STREAM:
+		if (!s->peer)
+			return 0;
+		e[0] = s->peer;
+		if (!s->protocol) {
+			e[1] = &rn->transient;
+			e[2] = &rn->system;
+			return 3;
+		}
+		e[1] = s->protocol_peer;
+		if (!s->service) {
+			e[2] = s->protocol;
+			e[3] = &rn->system;
+			return 4;
+		}
+		e[2] = s->service_peer;
+		e[3] = s->protocol;
+		e[4] = s->service;
+		e[5] = &rn->system;
+		return 6;
+	case RCMGR_SCOPE_KIND_TRANSIENT:
+	case RCMGR_SCOPE_KIND_SERVICE:
+	case RCMGR_SCOPE_KIND_PROTOCOL:
+	case RCMGR_SCOPE_KIND_PEER:
+		e[0] = &rn->system;
+		return 1;
+	case RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT:
+		e[0] = &rn->allowlisted_system;
+		return 1;
+	}
+	/* Span, system, the pairs, allowlisted-system. */
+	return 0;
+}
+
+/**
  * rcmgr_scope_init() - initialise an empty scope
  * @s: the scope
  * @rn: its namespace
  * @kind: &enum rcmgr_scope_kind
- * @limit: the limits that apply to it, or NULL for a span
+ * @limit: the limits of a shared scope; NULL for a handle (see
+ *	scope_limit())
  */
 void rcmgr_scope_init(struct rcmgr_scope *s, struct rcmgr_net *rn, u32 kind,
 		      const struct rcmgr_limit *limit)
 {
 	int r;
 
-	s->key.kind = kind;
+	s->kind = kind;
 	s->rn = rn;
 	refcount_set(&s->ref, 1);
-	RCU_INIT_POINTER(s->limit, limit);
-	mutex_init(&s->lock);
-	s->tree = &s->lock;
-	INIT_LIST_HEAD(&s->owner_node);
-	INIT_LIST_HEAD(&s->reap_node);
+	if (!rcmgr_scope_is_handle(s))
+		RCU_INIT_POINTER(s->limit, limit);
+	if (rcmgr_scope_is_handle(s))
+		INIT_LIST_HEAD(&s->owner_node);
+	if (kind == RCMGR_SCOPE_KIND_CONN)
+		INIT_LIST_HEAD(&s->reap_node);
 	for (r = 0; r < counters(s); r++) {
-		atomic64_set(&s->res[r].usage, 0);
-		atomic64_set(&s->res[r].peak, 0);
-		atomic64_set(&s->res[r].failcnt, 0);
+		atomic64_set(&counter(s, r)->usage, 0);
+		atomic64_set(&counter(s, r)->peak, 0);
+		atomic64_set(&counter(s, r)->failcnt, 0);
 	}
+}
+
+/*
+ * The limits that apply to @s: a span's are those of what it charges, a
+ * conn's or stream's those of its class.  Context: RCU read lock held.
+ */
+static const struct rcmgr_limit *scope_limit(const struct rcmgr_scope *s)
+{
+	while (s->kind == RCMGR_SCOPE_KIND_SPAN)
+		s = s->parent;
+	switch (s->kind) {
+	case RCMGR_SCOPE_KIND_CONN:
+		return &s->rn->class_limit[RCMGR_CLASS_CONN];
+	case RCMGR_SCOPE_KIND_STREAM:
+		return &s->rn->class_limit[RCMGR_CLASS_STREAM];
+	}
+	return rcu_dereference(s->limit);
 }
 
 /**
@@ -91,10 +236,8 @@ s64 rcmgr_scope_max(const struct rcmgr_scope *s, enum rcmgr_res r)
 	const struct rcmgr_limit *l;
 	s64 max;
 
-	while (s->key.kind == RCMGR_SCOPE_KIND_SPAN)
-		s = s->parent;
 	rcu_read_lock();
-	l = rcu_dereference(s->limit);
+	l = scope_limit(s);
 	max = READ_ONCE(l->max[r]);
 	rcu_read_unlock();
 	return max;
@@ -147,7 +290,7 @@ static void uncharge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 	end = min(end, counters(s));
 	for (r = 0; r < end; r++)
 		if (d->v[r])
-			counter_sub(&s->res[r], d->v[r]);
+			counter_sub(counter(s, r), d->v[r]);
 }
 
 /**
@@ -173,7 +316,7 @@ void rcmgr_scope_names(const struct rcmgr_scope *s,
 	*peer = NULL;
 	*proto = NULL;
 	*svc = NULL;
-	switch (s->key.kind) {
+	switch (s->kind) {
 	case RCMGR_SCOPE_KIND_SERVICE:
 	case RCMGR_SCOPE_KIND_SERVICE_PEER:
 		*svc = &s->key;
@@ -188,6 +331,9 @@ void rcmgr_scope_names(const struct rcmgr_scope *s,
 		*peer = &s->key;
 		break;
 	case RCMGR_SCOPE_KIND_CONN:
+		p = READ_ONCE(s->peer);
+		*peer = p ? &p->key : NULL;
+		break;
 	case RCMGR_SCOPE_KIND_STREAM:
 		p = READ_ONCE(s->peer);
 		*peer = p ? &p->key : NULL;
@@ -211,7 +357,7 @@ static void refusal_snapshot(struct rcmgr_refusal *why,
 			     const struct rcmgr_scope *s)
 {
 	why->id = s->id;
-	why->kind = s->key.kind;
+	why->kind = s->kind;
 	why->peer_len = 0;
 	why->name_len = 0;
 	if (rcmgr_scope_is_handle(s))
@@ -227,15 +373,10 @@ static void refusal_snapshot(struct rcmgr_refusal *why,
 static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 		      struct rcmgr_refusal *why)
 {
-	const struct rcmgr_scope *ls = s;
-	const struct rcmgr_limit *l;
+	const struct rcmgr_limit *l = scope_limit(s);
 	s64 max, seen;
 	int r;
 
-	/* A span uses the limits of what it charges. */
-	while (ls->key.kind == RCMGR_SCOPE_KIND_SPAN)
-		ls = ls->parent;
-	l = rcu_dereference(ls->limit);
 	for (r = 0; r < RCMGR_NR_RES; r++) {
 		if (!d->v[r])
 			continue;
@@ -245,7 +386,7 @@ static int charge_one(struct rcmgr_scope *s, const struct rcmgr_delta *d,
 			seen = 0;
 			if (d->v[r] <= max)
 				continue;
-		} else if (counter_try_add(&s->res[r], d->v[r],
+		} else if (counter_try_add(counter(s, r), d->v[r],
 					   threshold(max, r, d->prio), &seen)) {
 			continue;
 		}
@@ -323,7 +464,7 @@ void rcmgr_scope_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d)
 	int r;
 
 	for (r = 0; r < RCMGR_NR_RES; r++)
-		d->v[r] = r < counters(s) ? atomic64_read(&s->res[r].usage) :
+		d->v[r] = r < counters(s) ? atomic64_read(&counter_c(s, r)->usage) :
 			  units ? handle_units(s, r) : 0;
 	d->prio = RCMGR_PRIO_ALWAYS;
 }
@@ -337,7 +478,7 @@ void rcmgr_handle_usage(const struct rcmgr_scope *s, struct rcmgr_delta *d)
 {
 	int r;
 
-	d->v[RCMGR_RES_MEMORY] = atomic64_read(&s->res[RCMGR_RES_MEMORY].usage);
+	d->v[RCMGR_RES_MEMORY] = atomic64_read(&s->mem.usage);
 	for (r = 1; r < RCMGR_NR_RES; r++)
 		d->v[r] = handle_units(s, r);
 	d->prio = RCMGR_PRIO_ALWAYS;
@@ -364,8 +505,8 @@ void rcmgr_scope_stats(const struct rcmgr_scope *s, s64 *usage, s64 *peak,
 	for (r = 0; r < RCMGR_NR_RES; r++) {
 		usage[r] = d.v[r];
 		if (r < counters(s)) {
-			peak[r] = atomic64_read(&s->res[r].peak);
-			blocked[r] = atomic64_read(&s->res[r].failcnt);
+			peak[r] = atomic64_read(&counter_c(s, r)->peak);
+			blocked[r] = atomic64_read(&counter_c(s, r)->failcnt);
 		} else {
 			peak[r] = handle_units(s, r);
 			blocked[r] = 0;

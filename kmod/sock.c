@@ -179,7 +179,7 @@ static int bind_endpoint(struct rcmgr_scope *conn, struct sock *sk,
 	struct rcmgr_maddr ma;
 	int len, ret;
 
-	cur = rcu_dereference_protected(conn->ep, lockdep_is_held(conn->tree));
+	cur = rcu_dereference_protected(conn->ep, lockdep_is_held(rcmgr_scope_tree(conn)));
 	*old = NULL;
 	*replaced = false;
 	if (!sock_remote(sk, &ma))
@@ -270,7 +270,7 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 	sock_addr(b->sk, false, &ss);
 	snprintf(b->remote, sizeof(b->remote), "%pISpc", &ss);
 
-	mutex_lock(conn->tree);
+	mutex_lock(rcmgr_scope_tree(conn));
 	if (rcmgr_scope_done(conn)) {
 		NL_SET_ERR_MSG(extack, "scope closed");
 		ret = -ESTALE;
@@ -308,7 +308,7 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 			struct rcmgr_endpoint *ep;
 
 			ep = rcu_replace_pointer(conn->ep, old,
-						 lockdep_is_held(conn->tree));
+						 lockdep_is_held(rcmgr_scope_tree(conn)));
 			rcmgr_netlimit_uncount(rn, ep);
 			kfree_rcu(ep, rcu);
 			old = NULL;
@@ -326,7 +326,7 @@ int rcmgr_conn_bind(struct rcmgr_scope *conn, int fd,
 	b = NULL;
 	reaper_arm(rn);
 out_unlock:
-	mutex_unlock(conn->tree);
+	mutex_unlock(rcmgr_scope_tree(conn));
 	/* Dumps may be reading the endpoint replaced. */
 	if (old)
 		kfree_rcu(old, rcu);
@@ -356,7 +356,7 @@ void rcmgr_conn_unbind(struct rcmgr_scope *conn)
 	struct rcmgr_bind *b = conn->bind;
 	struct rcmgr_net *rn = conn->rn;
 
-	lockdep_assert_held(conn->tree);
+	lockdep_assert_held(rcmgr_scope_tree(conn));
 	if (!b)
 		return;
 	WRITE_ONCE(conn->bind, NULL);
