@@ -440,8 +440,9 @@ int rcmgr_nl_scope_get_start(struct netlink_callback *cb)
 	struct nlattr **a = rcmgr_dump_attrs(cb);
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof_field(struct netlink_callback, ctx));
-	if (a[RCMGR_A_SCOPE_ID] || a[RCMGR_A_SCOPE_PEER] ||
-	    a[RCMGR_A_SCOPE_PROTOCOL] || a[RCMGR_A_SCOPE_SERVICE]) {
+	if (a[RCMGR_A_SCOPE_ID] || a[RCMGR_A_SCOPE_COOKIE] ||
+	    a[RCMGR_A_SCOPE_PEER] || a[RCMGR_A_SCOPE_PROTOCOL] ||
+	    a[RCMGR_A_SCOPE_SERVICE]) {
 		NL_SET_ERR_MSG(cb->extack, "a dump filters by kind only");
 		return -EINVAL;
 	}

@@ -246,6 +246,43 @@ TEST_F(cookie, malformed)
 	EXPECT_EQ(0, system_use(&self->a, RCMGR_A_RESOURCES_MEMORY));
 }
 
+/* Any u64 but 0 is a cookie: the key is compared whole, not truncated. */
+TEST_F(cookie, extreme_cookies)
+{
+	static const uint64_t c[] = {
+		UINT64_MAX, 1ull << 63, (1ull << 32) + 1, 1,
+	};
+	int64_t id[4];
+	unsigned int i, j;
+	struct req q;
+
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, open_stream(&q, &self->a, c[i]));
+		id[i] = id_of(&self->a, c[i]);
+		ASSERT_GT(id[i], 0);
+		for (j = 0; j < i; j++)
+			EXPECT_NE(id[j], id[i]);
+	}
+	/* Low halves alike: still other names. */
+	EXPECT_EQ(-ENOENT, id_of(&self->a, 1ull << 32));
+	EXPECT_EQ(-ENOENT, id_of(&self->a, UINT64_MAX - 1));
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(0, done(&self->a, c[i]));
+	EXPECT_EQ(0, system_use(&self->a, RCMGR_A_RESOURCES_STREAMS));
+}
+
+/* A dump filters by kind only: a cookie is refused, as an id is. */
+TEST_F(cookie, dump_refuses_cookie)
+{
+	struct req q;
+
+	ASSERT_EQ(0, open_stream(&q, &self->a, 11));
+	on_cookie(&q, &self->a, RCMGR_CMD_SCOPE_GET, 11);
+	q.nlh->nlmsg_flags |= NLM_F_DUMP;
+	EXPECT_EQ(-EINVAL, req_do(&q, &self->a));
+	EXPECT_EQ(0, done(&self->a, 11));
+}
+
 #define RACE_OPENS	1000
 
 struct sweeper {
