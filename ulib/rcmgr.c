@@ -270,16 +270,24 @@ struct rcmgr_scope *rcmgr_scope_new(struct rcmgr *rm, enum rcmgr_kind kind,
 
 /*
  * A handle's object gets its id, and its name from it: the name first,
- * so whoever sees the id sees the name whole.  Two threads learning the
- * id at once write the same bytes.
+ * so whoever sees the id sees the name whole.  Once, under the manager's
+ * scopes lock: a second thread that learned the id at the same time must
+ * not write the name again while the first one's caller reads it
+ * (snprintf() clears the buffer before it writes it).
  */
 void rcmgr_handle_set_id(struct rcmgr_scope *s, uint64_t id)
 {
-	s->handle = true;
-	snprintf(s->label, sizeof(s->label), "%s-%" PRIu64,
+	char label[sizeof(s->label)];
+
+	snprintf(label, sizeof(label), "%s-%" PRIu64,
 		 s->kind == RCMGR_KIND_CONN ? "conn" :
 		 s->kind == RCMGR_KIND_STREAM ? "stream" : "span", id);
-	__atomic_store_n(&s->id, id, __ATOMIC_RELEASE);
+	scopes_lock(s->rm);
+	if (!__atomic_load_n(&s->id, __ATOMIC_RELAXED)) {
+		memcpy(s->label, label, sizeof(label));
+		__atomic_store_n(&s->id, id, __ATOMIC_RELEASE);
+	}
+	scopes_unlock(s->rm);
 }
 
 /*

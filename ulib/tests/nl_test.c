@@ -497,6 +497,30 @@ TEST_F(nl, handles_named_by_their_cookies)
  * without one, and the caller's last error and errno untouched, since the
  * getters cannot fail.  The next call asks again.
  */
+/*
+ * Threads that ask a handle's id at once all learn it, but only the first
+ * writes the name: another one's caller may be reading it (snprintf()
+ * clears the buffer before it writes).  A late learner is played here by
+ * hand, with another id, so a second write would show.
+ */
+TEST_F(nl, name_written_once)
+{
+	struct rcmgr_scope *s;
+	const char *name;
+
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, "p", RCMGR_DIR_INBOUND, &s));
+	script_id(&self->f, 44);
+	name = rcmgr_scope_name(s);
+	EXPECT_STREQ("stream-44", name);
+	rcmgr_handle_set_id(s, 45);
+	EXPECT_STREQ("stream-44", name);
+	EXPECT_EQ(44, rcmgr_scope_id(s));
+	EXPECT_EQ(2, self->f.sends);
+	put_ack(next_chunk(&self->f), SEQ_CUR, 0, NULL);
+	rcmgr_scope_done(s);
+}
+
 TEST_F(nl, id_question_failing_hides_nothing)
 {
 	const struct rcmgr_error *e = rcmgr_last_error(self->rm);
