@@ -9,6 +9,7 @@
  *   &rcmgr_net.reap_lock -> the events' notify_sem (netlink.c)
  *   a handle tree's lock -> &rcmgr_net.lock
  *   &rcmgr_owner.lock -> &rcmgr_net.lock
+ *   &rcmgr_owner.lock -> a bucket lock of &rcmgr_net.cookies (naming)
  *   a handle tree's lock -> &rcmgr_netlimit.lock (a conn's counters)
  *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
  *   the netlink notifier chain's rwsem (URELEASE) -> all of the above
