@@ -319,7 +319,12 @@ int rcmgr_scope_limit(struct rcmgr_scope *s, struct rcmgr_limit *l);
 int rcmgr_scope_begin_span(struct rcmgr_scope *s, struct rcmgr_scope **span);
 /* Conn, stream, span: Done, then free the object. */
 void rcmgr_scope_done(struct rcmgr_scope *s);
-/* Name()/Protocol()/Peer(): "system", the peer ID, "stream-42"... */
+/*
+ * Name()/Protocol()/Peer(): "system", the peer ID, "stream-42"...  A
+ * handle's id (and so its name) is asked of the kernel the first time
+ * either is wanted, a round trip; until a question succeeds the id is 0
+ * and the name the kind alone ("stream").
+ */
 const char *rcmgr_scope_name(const struct rcmgr_scope *s);
 enum rcmgr_kind rcmgr_scope_kind(const struct rcmgr_scope *s);
 uint64_t rcmgr_scope_id(const struct rcmgr_scope *s);
