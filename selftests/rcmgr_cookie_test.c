@@ -314,7 +314,7 @@ static void *sweep(void *arg)
 	return NULL;
 }
 
-TEST_F_TIMEOUT(cookie, dropped_while_named, 120)
+TEST_F_TIMEOUT(cookie, dropped_while_named, 400)
 {
 	struct sweeper w = { .r = &self->a };
 	int64_t alive = 0, got;
