@@ -138,6 +138,38 @@ static uint64_t leftover_counters(struct raw_nl *r)
 }
 
 /* Build one random request into @q; false if nothing to send. */
+/*
+ * Name a shared scope of any kind a request may name: spans hang off
+ * each, and each is read back, whatever part of a scope it holds.
+ */
+static void req_shared(struct nlmsghdr *nlh, unsigned int *seed)
+{
+	static const uint32_t kinds[] = {
+		RCMGR_SCOPE_KIND_SYSTEM, RCMGR_SCOPE_KIND_TRANSIENT,
+		RCMGR_SCOPE_KIND_ALLOWLISTED_SYSTEM,
+		RCMGR_SCOPE_KIND_ALLOWLISTED_TRANSIENT,
+		RCMGR_SCOPE_KIND_PEER, RCMGR_SCOPE_KIND_PROTOCOL,
+		RCMGR_SCOPE_KIND_SERVICE,
+	};
+	uint32_t kind = kinds[rand_r(seed) % ARRAY_SIZE(kinds)];
+
+	switch (kind) {
+	case RCMGR_SCOPE_KIND_PEER:
+		req_scope(nlh, kind, peers[rand_r(seed) % 6]);
+		break;
+	case RCMGR_SCOPE_KIND_PROTOCOL:
+		req_scope(nlh, kind, NULL);
+		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_PROTOCOL, protos[rand_r(seed) % 3]);
+		break;
+	case RCMGR_SCOPE_KIND_SERVICE:
+		req_scope(nlh, kind, NULL);
+		mnl_attr_put_strz(nlh, RCMGR_A_SCOPE_SERVICE, "svc");
+		break;
+	default:
+		req_scope(nlh, kind, NULL);
+	}
+}
+
 static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		       unsigned int *seed)
 {
@@ -201,7 +233,7 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		if (rand_r(seed) % 4)
 			mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
 		else
-			req_scope(nlh, RCMGR_SCOPE_KIND_PEER, peers[rand_r(seed) % 6]);
+			req_shared(nlh, seed);
 		break;
 	case 9: case 10: case 11:
 		nlh = req_new(q, &s->r, rand_r(seed) % 2 ? RCMGR_CMD_SCOPE_RESERVE :
@@ -231,7 +263,17 @@ static bool random_req(struct worker *w, struct sock_slot *s, struct req *q,
 		break;
 	case 16:
 		nlh = req_new(q, &s->r, RCMGR_CMD_SCOPE_GET);
-		nlh->nlmsg_flags |= NLM_F_DUMP;
+		/* One scope of any kind, by id or by name, or all of them. */
+		switch (rand_r(seed) % 3) {
+		case 0:
+			mnl_attr_put_u64(nlh, RCMGR_A_SCOPE_ID, pick_id(s, seed));
+			break;
+		case 1:
+			req_shared(nlh, seed);
+			break;
+		default:
+			nlh->nlmsg_flags |= NLM_F_DUMP;
+		}
 		break;
 	case 17:
 		nlh = req_new(q, &s->r, RCMGR_CMD_LIMIT_SET);
