@@ -540,6 +540,37 @@ TEST_F(core, spans_on_shared_scopes)
 	rcmgr_scope_done(sp);
 	EXPECT_EQ(0, find(self->rm, RCMGR_KIND_PEER, NULL, P1, NULL));
 	SHARED(self->rm, rcmgr_view_system, none);
+
+	/*
+	 * A shared scope's edge follows from its kind: transient, protocol
+	 * and service charge the system after themselves, and nothing else.
+	 */
+	ASSERT_EQ(0, rcmgr_view_transient(self->rm,
+		(rcmgr_view_fn)rcmgr_scope_begin_span, &sp));
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(sp, 20, RCMGR_PRIO_ALWAYS));
+	SHARED(self->rm, rcmgr_view_transient, ((struct want){ .mem = 20 }));
+	SHARED(self->rm, rcmgr_view_system, ((struct want){ .mem = 20 }));
+	rcmgr_scope_done(sp);
+	SHARED(self->rm, rcmgr_view_transient, none);
+	SHARED(self->rm, rcmgr_view_system, none);
+
+	ret = rcmgr_view_protocol(self->rm, "/p/1",
+				  (rcmgr_view_fn)rcmgr_scope_begin_span, &sp);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(sp, 30, RCMGR_PRIO_ALWAYS));
+	NAMED(self->rm, rcmgr_view_protocol, "/p/1", ((struct want){ .mem = 30 }));
+	SHARED(self->rm, rcmgr_view_system, ((struct want){ .mem = 30 }));
+	SHARED(self->rm, rcmgr_view_transient, none);
+	rcmgr_scope_done(sp);
+
+	ret = rcmgr_view_service(self->rm, "svc",
+				 (rcmgr_view_fn)rcmgr_scope_begin_span, &sp);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(sp, 40, RCMGR_PRIO_ALWAYS));
+	NAMED(self->rm, rcmgr_view_service, "svc", ((struct want){ .mem = 40 }));
+	SHARED(self->rm, rcmgr_view_system, ((struct want){ .mem = 40 }));
+	rcmgr_scope_done(sp);
+	SHARED(self->rm, rcmgr_view_system, none);
 }
 
 TEST_F(core, zombie_span)
