@@ -110,45 +110,30 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 	return s;
 }
 
-/*
- * Handles by owner and cookie: the key is the two fields, adjacent in
- * struct rcmgr_scope, so a lookup compares one 16-byte key.
- */
-struct rcmgr_cookie_key {
-	struct rcmgr_owner *owner;
-	u64 cookie;
-};
-
-static_assert(offsetof(struct rcmgr_scope, cookie) ==
-	      offsetof(struct rcmgr_scope, owner) +
-	      offsetof(struct rcmgr_cookie_key, cookie));
-
+/* An owner's handles by cookie (&rcmgr_owner.cookies). */
 const struct rhashtable_params rcmgr_cookie_params = {
 	.head_offset = offsetof(struct rcmgr_scope, cookie_node),
-	.key_offset = offsetof(struct rcmgr_scope, owner),
-	.key_len = sizeof(struct rcmgr_cookie_key),
+	.key_offset = offsetof(struct rcmgr_scope, cookie),
+	.key_len = sizeof(u64),
 	.automatic_shrinking = true,
 };
 
 /**
  * rcmgr_handle_by_cookie() - look up a handle of an owner by its cookie
- * @rn: the namespace state
  * @owner: the requesting socket's owner record, or NULL
  * @cookie: the name the owner gave the handle
  *
  * Return: the handle, referenced, or NULL.
  */
-struct rcmgr_scope *rcmgr_handle_by_cookie(struct rcmgr_net *rn,
-					   struct rcmgr_owner *owner,
+struct rcmgr_scope *rcmgr_handle_by_cookie(struct rcmgr_owner *owner,
 					   u64 cookie)
 {
-	struct rcmgr_cookie_key key = { .owner = owner, .cookie = cookie };
 	struct rcmgr_scope *s;
 
 	if (!owner)
 		return NULL;
 	rcu_read_lock();
-	s = rhashtable_lookup(&rn->cookies, &key, rcmgr_cookie_params);
+	s = rhashtable_lookup(&owner->cookies, &cookie, rcmgr_cookie_params);
 	if (s && !refcount_inc_not_zero(&s->ref))
 		s = NULL;
 	rcu_read_unlock();
@@ -174,7 +159,7 @@ int rcmgr_handle_name(struct rcmgr_scope *s, u64 cookie)
 	mutex_lock(&o->lock);
 	if (!list_empty(&s->owner_node)) {
 		s->cookie = cookie;
-		ret = rhashtable_lookup_insert_fast(&s->rn->cookies,
+		ret = rhashtable_lookup_insert_fast(&o->cookies,
 						    &s->cookie_node,
 						    rcmgr_cookie_params);
 		if (ret)
@@ -989,15 +974,18 @@ bool rcmgr_handle_done(struct rcmgr_scope *s)
 	return true;
 }
 
-/* Forget a done handle's id, once it is off its owner's list. */
-static void handle_forget(struct rcmgr_scope *s)
+/*
+ * Forget a done handle's id, once it is off its owner's list, and its
+ * cookie unless the owner's whole table goes (@unname false).
+ */
+static void handle_forget(struct rcmgr_scope *s, bool unname)
 {
 	struct rcmgr_owner *o = s->owner;
 
 	rcmgr_net_del(s->rn, s);
 	/* Named under the owner's lock, which its dropper took after. */
-	if (s->cookie)
-		rhashtable_remove_fast(&s->rn->cookies, &s->cookie_node,
+	if (s->cookie && unname)
+		rhashtable_remove_fast(&o->cookies, &s->cookie_node,
 				       rcmgr_cookie_params);
 	atomic_dec(&o->user->nr_handles);
 	atomic_dec(&o->nr_handles);
@@ -1024,7 +1012,7 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
 	mutex_lock(&o->lock);
 	list_del_init(&s->owner_node);
 	mutex_unlock(&o->lock);
-	handle_forget(s);
+	handle_forget(s, true);
 }
 
 /**
@@ -1033,7 +1021,9 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
  *
  * The owner's socket is gone, so no request of it drops a handle any
  * more: the handles are taken off @o in one go, not one lock round trip
- * each, and each is done and forgotten in the order it was opened.
+ * each, and each is done and forgotten in the order it was opened.  Their
+ * cookies stay in @o's table, which goes whole with @o (nothing looks a
+ * cookie up in it any more).
  * This relies on rcmgr_handle_drop() running only in a request of the
  * owning socket: the list walked here is no longer under @o->lock.
  * Every caller destroys @o only once its socket is released (URELEASE,
@@ -1053,7 +1043,7 @@ void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
 		rcmgr_handle_done(s);
 		list_del_init(&s->owner_node);
 		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
-			handle_forget(s);
+			handle_forget(s, false);
 		cond_resched();
 	}
 }

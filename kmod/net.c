@@ -138,9 +138,6 @@ static int __net_init rcmgr_net_init(struct net *net)
 	ret = rhashtable_init(&rn->overrides, &rcmgr_limit_params);
 	if (ret)
 		goto err_overrides;
-	ret = rhashtable_init(&rn->cookies, &rcmgr_cookie_params);
-	if (ret)
-		goto err_cookies;
 	ret = rcmgr_sock_init(rn);
 	if (ret)
 		goto err_sock;
@@ -170,8 +167,6 @@ err_scopes:
 err_netlimit:
 	rcmgr_sock_exit(rn);
 err_sock:
-	rhashtable_destroy(&rn->cookies);
-err_cookies:
 	rhashtable_destroy(&rn->overrides);
 err_overrides:
 	rhashtable_destroy(&rn->named);
@@ -207,7 +202,6 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	xa_destroy(&rn->scopes);
 	xa_destroy(&rn->owners);
 	xa_destroy(&rn->users);
-	rhashtable_destroy(&rn->cookies);
 	rhashtable_destroy(&rn->overrides);
 	rhashtable_destroy(&rn->named);
 	mutex_destroy(&rn->lock);

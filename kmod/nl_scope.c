@@ -285,7 +285,7 @@ struct rcmgr_scope *rcmgr_nl_handle_target(struct rcmgr_nl_req *r, struct genl_i
 	}
 	o = rcmgr_owner_find(r->rn, r->sk, r->portid);
 	if (cookie)
-		s = rcmgr_handle_by_cookie(r->rn, o, nla_get_u64(cookie));
+		s = rcmgr_handle_by_cookie(o, nla_get_u64(cookie));
 	else
 		s = rcmgr_handle_get(r->rn, o, nla_get_u64(id));
 	if (!s) {

@@ -84,6 +84,13 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 	mutex_init(&o->lock);
 	INIT_LIST_HEAD(&o->handles);
 	xa_init(&o->views);
+	ret = rhashtable_init(&o->cookies, &rcmgr_cookie_params);
+	if (ret) {
+		rcmgr_user_put(u);
+		mutex_destroy(&o->lock);
+		kfree(o);
+		return ERR_PTR(ret);
+	}
 
 	mutex_lock(&rn->lock);
 	cur = xa_load(&rn->owners, portid);
@@ -91,6 +98,7 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 		/* Another thread of this socket was first. */
 		mutex_unlock(&rn->lock);
 		rcmgr_user_put(u);
+		rhashtable_destroy(&o->cookies);
 		mutex_destroy(&o->lock);
 		kfree(o);
 		return cur;
@@ -101,6 +109,7 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 	mutex_unlock(&rn->lock);
 	if (ret) {
 		rcmgr_user_put(u);
+		rhashtable_destroy(&o->cookies);
 		mutex_destroy(&o->lock);
 		kfree(o);
 		return ERR_PTR(ret);
@@ -170,6 +179,8 @@ static void owner_destroy(struct rcmgr_owner *o)
 		view_free(o, v);
 	mutex_unlock(&o->lock);
 	xa_destroy(&o->views);
+	/* Its handles' cookies, all at once: nothing looks them up now. */
+	rhashtable_destroy(&o->cookies);
 	rcmgr_user_put(o->user);
 	mutex_destroy(&o->lock);
 	call_rcu(&o->rcu, owner_free_rcu);

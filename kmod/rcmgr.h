@@ -9,7 +9,7 @@
  *   &rcmgr_net.reap_lock -> the events' notify_sem (netlink.c)
  *   a handle tree's lock -> &rcmgr_net.lock
  *   &rcmgr_owner.lock -> &rcmgr_net.lock
- *   &rcmgr_owner.lock -> a bucket lock of &rcmgr_net.cookies (naming)
+ *   &rcmgr_owner.lock -> a bucket lock of &rcmgr_owner.cookies (naming)
  *   a handle tree's lock -> &rcmgr_netlimit.lock (a conn's counters)
  *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
  *   the netlink notifier chain's rwsem (URELEASE) -> all of the above
@@ -246,10 +246,10 @@ enum {
  *
  * Conns, streams and spans (handles) only:
  * @owner: the owner of the handle.
- * @cookie: the owner's name for the handle (0: none); with @owner, the
- *	key of @cookie_node.
- * @cookie_node: a handle with a cookie, in &rcmgr_net.cookies until its
- *	id is forgotten.
+ * @cookie: the owner's name for the handle (0: none); the key of
+ *	@cookie_node.
+ * @cookie_node: a handle with a cookie, in &rcmgr_owner.cookies until its
+ *	id is forgotten or the owner goes.
  * @portid: port id of @owner, kept for events sent after it went.
  * @owner_node: in &rcmgr_owner.handles.
  * @own: memory reserved directly on the handle (not by its spans), under
@@ -438,6 +438,9 @@ bool rcmgr_user_charge(atomic_t *nr, u32 max);
  * @handles: the live handles it opened.
  * @views: &struct rcmgr_view by scope id: what it reserved directly on
  *	shared scopes.
+ * @cookies: its handles by cookie (&rcmgr_scope.cookie); its own, so
+ *	another socket finds nothing by them, and it goes whole with the
+ *	owner.
  * @nr_handles: entries in @handles, against &rcmgr_net.max_owner_handles.
  * @rcu: frees the owner.
  */
@@ -449,6 +452,7 @@ struct rcmgr_owner {
 	struct mutex lock;		/* @handles, @views, cookies */
 	struct list_head handles;
 	struct xarray views;
+	struct rhashtable cookies;
 	atomic_t nr_handles;
 	struct rcu_head rcu;
 };
@@ -461,8 +465,7 @@ void rcmgr_owner_release(struct rcmgr_net *rn, u32 portid);
 void rcmgr_owner_flush(struct rcmgr_net *rn);
 struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 				     struct rcmgr_owner *owner, u64 id);
-struct rcmgr_scope *rcmgr_handle_by_cookie(struct rcmgr_net *rn,
-					   struct rcmgr_owner *owner,
+struct rcmgr_scope *rcmgr_handle_by_cookie(struct rcmgr_owner *owner,
 					   u64 cookie);
 extern const struct rhashtable_params rcmgr_cookie_params;
 int rcmgr_handle_name(struct rcmgr_scope *s, u64 cookie);
@@ -791,7 +794,6 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @scopes: every scope by id, for handles and dumps; named scopes are
  *	marked %RCMGR_SCOPE_NAMED, for walks by admins and at exit (under
  *	@lock, which keeps them).
- * @cookies: handles by owner and cookie (&rcmgr_scope.cookie).
  * @owners: &struct rcmgr_owner by port id.
  * @next_id: the last id handed out.
  * @gen: bumped whenever a scope goes (or per-name limits change); dumps
@@ -827,7 +829,6 @@ struct rcmgr_net {
 	struct rhashtable overrides;
 	struct list_head override_list;
 	struct xarray scopes;
-	struct rhashtable cookies;
 	struct xarray owners;
 	atomic64_t next_id;
 	atomic_t gen;
