@@ -115,6 +115,7 @@ const struct rhashtable_params rcmgr_cookie_params = {
 	.head_offset = offsetof(struct rcmgr_scope, cookie_node),
 	.key_offset = offsetof(struct rcmgr_scope, cookie),
 	.key_len = sizeof(u64),
+	.nelem_hint = 4,
 	.automatic_shrinking = true,
 };
 
@@ -130,7 +131,8 @@ struct rcmgr_scope *rcmgr_handle_by_cookie(struct rcmgr_owner *owner,
 {
 	struct rcmgr_scope *s;
 
-	if (!owner)
+	/* Set up by the owner's first naming, before it published anything. */
+	if (!owner || !smp_load_acquire(&owner->named))
 		return NULL;
 	rcu_read_lock();
 	s = rhashtable_lookup(&owner->cookies, &cookie, rcmgr_cookie_params);
@@ -157,6 +159,15 @@ int rcmgr_handle_name(struct rcmgr_scope *s, u64 cookie)
 	int ret = -ENOENT;
 
 	mutex_lock(&o->lock);
+	/* An owner's table is made when it names its first handle. */
+	if (!o->named) {
+		ret = rhashtable_init(&o->cookies, &rcmgr_cookie_params);
+		if (ret)
+			goto out;
+		/* Pairs with the acquire in rcmgr_handle_by_cookie(). */
+		smp_store_release(&o->named, true);
+		ret = -ENOENT;
+	}
 	if (!list_empty(&s->owner_node)) {
 		s->cookie = cookie;
 		ret = rhashtable_lookup_insert_fast(&o->cookies,
@@ -165,6 +176,7 @@ int rcmgr_handle_name(struct rcmgr_scope *s, u64 cookie)
 		if (ret)
 			s->cookie = 0;
 	}
+out:
 	mutex_unlock(&o->lock);
 	return ret;
 }

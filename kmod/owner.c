@@ -84,13 +84,6 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 	mutex_init(&o->lock);
 	INIT_LIST_HEAD(&o->handles);
 	xa_init(&o->views);
-	ret = rhashtable_init(&o->cookies, &rcmgr_cookie_params);
-	if (ret) {
-		rcmgr_user_put(u);
-		mutex_destroy(&o->lock);
-		kfree(o);
-		return ERR_PTR(ret);
-	}
 
 	mutex_lock(&rn->lock);
 	cur = xa_load(&rn->owners, portid);
@@ -98,7 +91,6 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 		/* Another thread of this socket was first. */
 		mutex_unlock(&rn->lock);
 		rcmgr_user_put(u);
-		rhashtable_destroy(&o->cookies);
 		mutex_destroy(&o->lock);
 		kfree(o);
 		return cur;
@@ -109,7 +101,6 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 	mutex_unlock(&rn->lock);
 	if (ret) {
 		rcmgr_user_put(u);
-		rhashtable_destroy(&o->cookies);
 		mutex_destroy(&o->lock);
 		kfree(o);
 		return ERR_PTR(ret);
@@ -173,14 +164,19 @@ static void owner_destroy(struct rcmgr_owner *o)
 	struct rcmgr_view *v;
 	unsigned long id;
 
+	/*
+	 * Its handles' cookies, all at once: nothing looks them up now.
+	 * First, while every handle lives: the table's resize worker, which
+	 * this waits for, walks them.
+	 */
+	if (o->named)
+		rhashtable_destroy(&o->cookies);
 	rcmgr_owner_drop_handles(o);
 	mutex_lock(&o->lock);
 	xa_for_each(&o->views, id, v)
 		view_free(o, v);
 	mutex_unlock(&o->lock);
 	xa_destroy(&o->views);
-	/* Its handles' cookies, all at once: nothing looks them up now. */
-	rhashtable_destroy(&o->cookies);
 	rcmgr_user_put(o->user);
 	mutex_destroy(&o->lock);
 	call_rcu(&o->rcu, owner_free_rcu);

@@ -440,7 +440,8 @@ bool rcmgr_user_charge(atomic_t *nr, u32 max);
  *	shared scopes.
  * @cookies: its handles by cookie (&rcmgr_scope.cookie); its own, so
  *	another socket finds nothing by them, and it goes whole with the
- *	owner.
+ *	owner.  Made on the first naming: valid once @named is.
+ * @named: @cookies is set up (under @lock; read with acquire).
  * @nr_handles: entries in @handles, against &rcmgr_net.max_owner_handles.
  * @rcu: frees the owner.
  */
@@ -453,6 +454,7 @@ struct rcmgr_owner {
 	struct list_head handles;
 	struct xarray views;
 	struct rhashtable cookies;
+	bool named;
 	atomic_t nr_handles;
 	struct rcu_head rcu;
 };

@@ -283,6 +283,46 @@ TEST_F(cookie, dump_refuses_cookie)
 	EXPECT_EQ(0, done(&self->a, 11));
 }
 
+/*
+ * A socket's cookie table grows and shrinks in a worker of its own: a
+ * socket closed while it runs must not leave it walking freed handles.
+ */
+TEST_F_TIMEOUT(cookie, close_while_the_table_resizes, 300)
+{
+	static const uint32_t class[] = {
+		RCMGR_CLASS_SYSTEM, RCMGR_CLASS_TRANSIENT, RCMGR_CLASS_PEER,
+	};
+	static const int res[] = {
+		RCMGR_A_RESOURCES_STREAMS_INBOUND, RCMGR_A_RESOURCES_STREAMS,
+	};
+	unsigned int k, i;
+	struct raw_nl r;
+	struct req q;
+	uint64_t c;
+	int round;
+
+	for (k = 0; k < sizeof(class) / sizeof(class[0]); k++)
+		for (i = 0; i < sizeof(res) / sizeof(res[0]); i++)
+			ASSERT_EQ(0, req_limit(&self->b, class[k], NULL, res[i], 1 << 20));
+	for (round = 0; round < 8; round++) {
+		ASSERT_EQ(0, raw_open(&r));
+		for (c = 1; c <= 100; c++)
+			ASSERT_EQ(0, open_stream(&q, &r, c));
+		/* Shrinks, then the close, with the worker maybe running. */
+		for (c = 1; c <= 80; c++)
+			ASSERT_EQ(0, done(&r, c));
+		EXPECT_EQ(20, system_use(&self->b, RCMGR_A_RESOURCES_STREAMS));
+		raw_close(&r);
+		EXPECT_EQ(0, system_use(&self->b, RCMGR_A_RESOURCES_STREAMS));
+		/* And grown, closed at once. */
+		ASSERT_EQ(0, raw_open(&r));
+		for (c = 1; c <= 49 + round * 16; c++)
+			ASSERT_EQ(0, open_stream(&q, &r, c));
+		raw_close(&r);
+		EXPECT_EQ(0, system_use(&self->b, RCMGR_A_RESOURCES_STREAMS));
+	}
+}
+
 #define RACE_OPENS	1000
 
 struct sweeper {
