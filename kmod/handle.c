@@ -37,6 +37,9 @@ static struct kmem_cache *conn_cache __read_mostly;
 static struct kmem_cache *stream_cache __read_mostly;
 static struct kmem_cache *span_cache __read_mostly;
 
+/* Frees the handles of dead owners, a grace period after their teardown. */
+static struct workqueue_struct *free_wq __read_mostly;
+
 static struct kmem_cache *handle_cache(u32 kind)
 {
 	switch (kind) {
@@ -66,19 +69,23 @@ int __init rcmgr_handle_init(void)
 	span_cache = kmem_cache_create("rcmgr_span",
 				       offsetofend(struct rcmgr_scope, parent),
 				       0, SLAB_ACCOUNT, NULL);
-	if (conn_cache && stream_cache && span_cache)
+	free_wq = alloc_workqueue("rcmgr_free", WQ_UNBOUND, 0);
+	if (conn_cache && stream_cache && span_cache && free_wq)
 		return 0;
 	rcmgr_handle_exit();
 	return -ENOMEM;
 }
 
 /**
- * rcmgr_handle_exit() - destroy the caches; every handle is freed already
+ * rcmgr_handle_exit() - destroy the caches once every handle is freed
  *
- * Context: after rcu_barrier(), so no free is pending.
+ * Context: after rcu_barrier(), so every owner's free is queued already.
  */
 void rcmgr_handle_exit(void)
 {
+	/* Runs what is queued, then goes. */
+	if (free_wq)
+		destroy_workqueue(free_wq);
 	kmem_cache_destroy(span_cache);
 	kmem_cache_destroy(stream_cache);
 	kmem_cache_destroy(conn_cache);
@@ -254,12 +261,18 @@ static int handle_publish(struct rcmgr_scope *s)
 	return 0;
 }
 
+/* Give back @n handles of @o: its count, its user's and the namespace's. */
+static void handles_uncount(struct rcmgr_owner *o, unsigned int n)
+{
+	atomic_sub(n, &o->user->nr_handles);
+	atomic_sub(n, &o->nr_handles);
+	atomic_sub(n, &o->rn->nr_handles);
+}
+
 /* Undo handle_new() for a handle that was never published or charged. */
 static void handle_abort(struct rcmgr_scope *s)
 {
-	atomic_dec(&s->owner->user->nr_handles);
-	atomic_dec(&s->owner->nr_handles);
-	atomic_dec(&s->rn->nr_handles);
+	handles_uncount(s->owner, 1);
 	rcmgr_handle_free(s);
 }
 
@@ -272,11 +285,8 @@ static void handle_free_rcu(struct rcu_head *head)
 	kmem_cache_free(handle_cache(s->kind), s);
 }
 
-/**
- * rcmgr_handle_free() - free a handle nothing references any more
- * @s: the handle: done, and its edges dropped; or never published
- */
-void rcmgr_handle_free(struct rcmgr_scope *s)
+/* Drop the scopes a handle nothing references any more still holds. */
+static void handle_put_scopes(struct rcmgr_scope *s)
 {
 	struct rcmgr_scope *edges[RCMGR_MAX_EDGES];
 	unsigned int i, n;
@@ -287,8 +297,46 @@ void rcmgr_handle_free(struct rcmgr_scope *s)
 		rcmgr_scope_put(edges[i]);
 	if (s->kind == RCMGR_SCOPE_KIND_SPAN && s->parent)
 		rcmgr_scope_put(s->parent);
+}
+
+/**
+ * rcmgr_handle_free() - free a handle nothing references any more
+ * @s: the handle: done, and its edges dropped; or never published
+ */
+void rcmgr_handle_free(struct rcmgr_scope *s)
+{
+	handle_put_scopes(s);
 	/* Dumps may be reading it, and its endpoint. */
 	call_rcu(&s->rcu, handle_free_rcu);
+}
+
+static void owner_free_work(struct work_struct *work)
+{
+	struct rcmgr_owner *o = container_of(to_rcu_work(work),
+					     struct rcmgr_owner, free_work);
+	struct rcmgr_scope *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &o->dead, owner_node) {
+		handle_free_rcu(&s->rcu);
+		cond_resched();
+	}
+	/* Lockless readers compare o->sk: it outlives them, as o does. */
+	sock_put(o->sk);
+	kfree(o);
+}
+
+/**
+ * rcmgr_owner_free() - free an owner, and the handles its teardown let go
+ * @o: the owner, destroyed: out of every table, its handles dropped
+ *
+ * One grace period for the owner and all of them (&rcmgr_owner.dead),
+ * rather than one call_rcu() each: lookups by id, dumps and socket
+ * callbacks may still be reading any of them.
+ */
+void rcmgr_owner_free(struct rcmgr_owner *o)
+{
+	INIT_RCU_WORK(&o->free_work, owner_free_work);
+	queue_rcu_work(free_wq, &o->free_work);
 }
 
 /*
@@ -999,9 +1047,7 @@ static void handle_forget(struct rcmgr_scope *s, bool unname)
 	if (s->cookie && unname)
 		rhashtable_remove_fast(&o->cookies, &s->cookie_node,
 				       rcmgr_cookie_params);
-	atomic_dec(&o->user->nr_handles);
-	atomic_dec(&o->nr_handles);
-	atomic_dec(&s->rn->nr_handles);
+	handles_uncount(o, 1);
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
 		 rcmgr_kind_name(s->kind));
 	/* The reference the id held. */
@@ -1035,7 +1081,8 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
  * more: the handles are taken off @o in one go, not one lock round trip
  * each, and each is done and forgotten in the order it was opened.  Their
  * cookies stay in @o's table, which goes whole with @o (nothing looks a
- * cookie up in it any more).
+ * cookie up in it any more).  Those whose last reference this drops wait
+ * on @o->dead for the owner's free: one grace period for all of them.
  * This relies on rcmgr_handle_drop() running only in a request of the
  * owning socket: the list walked here is no longer under @o->lock.
  * Every caller destroys @o only once its socket is released (URELEASE,
@@ -1046,6 +1093,7 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
 void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
 {
 	struct rcmgr_scope *s, *tmp;
+	unsigned int n = 0;
 	LIST_HEAD(handles);
 
 	mutex_lock(&o->lock);
@@ -1054,8 +1102,21 @@ void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
 	list_for_each_entry_safe(s, tmp, &handles, owner_node) {
 		rcmgr_handle_done(s);
 		list_del_init(&s->owner_node);
-		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
-			handle_forget(s, false);
+		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags)) {
+			rcmgr_net_del(s->rn, s);
+			/* The id's reference: the last one, unless a dump's. */
+			if (refcount_dec_and_test(&s->ref)) {
+				handle_put_scopes(s);
+				list_add_tail(&s->owner_node, &o->dead);
+			}
+			n++;
+		}
+		/* The counts go down as the handles do, not all at the end. */
+		if (n == 64) {
+			handles_uncount(o, n);
+			n = 0;
+		}
 		cond_resched();
 	}
+	handles_uncount(o, n);
 }

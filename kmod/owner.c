@@ -83,6 +83,7 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 	o->user = u;
 	mutex_init(&o->lock);
 	INIT_LIST_HEAD(&o->handles);
+	INIT_LIST_HEAD(&o->dead);
 	xa_init(&o->views);
 
 	mutex_lock(&rn->lock);
@@ -109,15 +110,6 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 	if (cur)
 		owner_destroy(cur);
 	return o;
-}
-
-static void owner_free_rcu(struct rcu_head *head)
-{
-	struct rcmgr_owner *o = container_of(head, struct rcmgr_owner, rcu);
-
-	/* Lockless readers compare o->sk: it outlives them, as o does. */
-	sock_put(o->sk);
-	kfree(o);
 }
 
 /* The chain a reservation on a shared scope charges: it, then its edges. */
@@ -179,7 +171,7 @@ static void owner_destroy(struct rcmgr_owner *o)
 	xa_destroy(&o->views);
 	rcmgr_user_put(o->user);
 	mutex_destroy(&o->lock);
-	call_rcu(&o->rcu, owner_free_rcu);
+	rcmgr_owner_free(o);
 }
 
 /**

@@ -443,7 +443,8 @@ bool rcmgr_user_charge(atomic_t *nr, u32 max);
  *	owner.  Made on the first naming: valid once @named is.
  * @named: @cookies is set up (under @lock; read with acquire).
  * @nr_handles: entries in @handles, against &rcmgr_net.max_owner_handles.
- * @rcu: frees the owner.
+ * @dead: handles its teardown let go, freed with it (rcmgr_owner_free()).
+ * @free_work: frees the owner and @dead after a grace period.
  */
 struct rcmgr_owner {
 	struct sock *sk;
@@ -456,7 +457,8 @@ struct rcmgr_owner {
 	struct rhashtable cookies;
 	bool named;
 	atomic_t nr_handles;
-	struct rcu_head rcu;
+	struct list_head dead;
+	struct rcu_work free_work;
 };
 
 struct rcmgr_owner *rcmgr_owner_find(struct rcmgr_net *rn,
@@ -465,6 +467,7 @@ struct rcmgr_owner *rcmgr_owner_get(struct rcmgr_net *rn, struct sock *sk,
 				    u32 portid);
 void rcmgr_owner_release(struct rcmgr_net *rn, u32 portid);
 void rcmgr_owner_flush(struct rcmgr_net *rn);
+void rcmgr_owner_free(struct rcmgr_owner *o);
 struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 				     struct rcmgr_owner *owner, u64 id);
 struct rcmgr_scope *rcmgr_handle_by_cookie(struct rcmgr_owner *owner,
