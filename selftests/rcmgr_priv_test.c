@@ -244,6 +244,83 @@ TEST_F(priv, own_handles_only)
 			       RCMGR_A_RESOURCES_MEMORY));
 }
 
+/* A stream on @peer that its socket names @cookie: 0 or -errno. */
+static int cookie_stream(struct raw_nl *r, const char *peer, uint64_t cookie)
+{
+	struct req q;
+
+	req_new(&q, r, RCMGR_CMD_STREAM_OPEN);
+	mnl_attr_put(q.nlh, RCMGR_A_SCOPE_PEER, strlen(peer), peer);
+	mnl_attr_put_u32(q.nlh, RCMGR_A_SCOPE_DIR, RCMGR_DIRECTION_INBOUND);
+	mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_NEW_COOKIE, cookie);
+	return req_do(&q, r);
+}
+
+/* @cmd on the handle named @cookie: 0 or -errno. */
+static int cookie_do(struct raw_nl *r, int cmd, uint64_t cookie,
+		     uint64_t new_cookie, int64_t size)
+{
+	struct req q;
+
+	req_new(&q, r, cmd);
+	mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_COOKIE, cookie);
+	if (new_cookie)
+		mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_NEW_COOKIE, new_cookie);
+	return size ? req_mem_do(&q, r, size) : req_do(&q, r);
+}
+
+static int cookie_mem(struct raw_nl *r, uint64_t cookie, int64_t size)
+{
+	return cookie_do(r, req_mem_cmd(size), cookie, 0, size);
+}
+
+/* Rows: new-cookie, and cookie in place of an id: a socket's names are its
+ * own, whoever it runs as; another socket's cookies name nothing. */
+TEST_F(priv, cookies)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, cookie_stream(&self->r, ROOT_PEER, 7));
+	ASSERT_EQ(0, cookie_mem(&self->r, 7, 100));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct raw_nl r;
+		int i;
+
+		become(variant->userns);
+		CHILD_CHECK(raw_open(&r) == 0);
+		/* Root's cookie names nothing on this socket. */
+		CHILD_CHECK(cookie_mem(&r, 7, 1) == -ENOENT);
+		CHILD_CHECK(cookie_mem(&r, 7, -100) == -ENOENT);
+		CHILD_CHECK(cookie_do(&r, RCMGR_CMD_SCOPE_GET, 7, 0, 0) == -ENOENT);
+		CHILD_CHECK(cookie_do(&r, RCMGR_CMD_SPAN_BEGIN, 7, 8, 0) == -ENOENT);
+		CHILD_CHECK(cookie_do(&r, RCMGR_CMD_SCOPE_DONE, 7, 0, 0) == -ENOENT);
+		/* The same value names this socket's own, once. */
+		CHILD_CHECK(cookie_stream(&r, "childs-peer", 7) == 0);
+		CHILD_CHECK(cookie_stream(&r, "childs-peer", 7) == -EEXIST);
+		CHILD_CHECK(cookie_mem(&r, 7, 1000) == 0);
+		CHILD_CHECK(cookie_mem(&r, 7, -1001) == -EINVAL);
+		CHILD_CHECK(cookie_do(&r, RCMGR_CMD_SPAN_BEGIN, 7, 8, 0) == 0);
+		CHILD_CHECK(cookie_mem(&r, 8, 10) == 0);
+		CHILD_CHECK(cookie_do(&r, RCMGR_CMD_SCOPE_DONE, 7, 0, 0) == 0);
+		CHILD_CHECK(cookie_do(&r, RCMGR_CMD_SCOPE_DONE, 7, 0, 0) == -ENOENT);
+		/* Exit with enough named handles that the table grew. */
+		for (i = 100; i < 200; i++)
+			CHILD_CHECK(cookie_stream(&r, "childs-peer", i) == 0);
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_child(pid));
+	/* Root's stream 7 is as it was, and still answers to its name. */
+	EXPECT_EQ(100, req_usage(&self->r, RCMGR_SCOPE_KIND_PEER, ROOT_PEER,
+				 RCMGR_A_RESOURCES_MEMORY));
+	EXPECT_EQ(-EEXIST, cookie_stream(&self->r, ROOT_PEER, 7));
+	EXPECT_EQ(0, cookie_do(&self->r, RCMGR_CMD_SCOPE_DONE, 7, 0, 0));
+	EXPECT_EQ(0, req_usage(&self->r, RCMGR_SCOPE_KIND_PEER, ROOT_PEER,
+			       RCMGR_A_RESOURCES_MEMORY));
+	root_untouched(_metadata, self);
+}
+
 /* Rows: limit-set, limit-del, limit-reset, config-set: the namespace's
  * CAP_NET_ADMIN; above a ceiling, the host's.  Joining events: the
  * namespace's CAP_NET_ADMIN. */
