@@ -76,14 +76,30 @@ struct rcmgr_net *rcmgr_net(const struct net *net)
  * @rn: the namespace state
  * @s: the scope
  *
+ * Ids only grow, so a socket that opens and ends handles in turn would
+ * empty an xarray node with every done and make a new one with the next
+ * open (a kmalloc, a memset and an RCU free each time).  Instead the slot
+ * of the id after @s's is reserved while nobody has that id yet: its node
+ * outlives @s, and the next add fills the slot without allocating.  At
+ * most one slot is reserved, that of @rn->next_id + 1: an id is handed
+ * out and the next one reserved in one hold of the xarray's lock (the
+ * reservation does not sleep, so the lock is not dropped between).
+ *
  * Return: 0 or -ENOMEM.
  */
 int rcmgr_net_add(struct rcmgr_net *rn, struct rcmgr_scope *s)
 {
 	int ret;
 
-	s->id = atomic64_inc_return(&rn->next_id);
-	ret = xa_err(xa_store(&rn->scopes, s->id, s, GFP_KERNEL_ACCOUNT));
+	xa_lock(&rn->scopes);
+	s->id = ++rn->next_id;
+	/* May drop the lock to allocate, when the slot was not reserved. */
+	ret = xa_err(__xa_store(&rn->scopes, s->id, s, GFP_KERNEL_ACCOUNT));
+	/* Best effort: without it, the next add allocates. */
+	if (!ret && rn->next_id == s->id)
+		__xa_cmpxchg(&rn->scopes, s->id + 1, NULL, XA_ZERO_ENTRY,
+			     GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	xa_unlock(&rn->scopes);
 	/*
 	 * No generation bump: a new id is above every id a dump has passed,
 	 * so the dump still shows one state, the later one.
@@ -112,7 +128,7 @@ static int __net_init rcmgr_net_init(struct net *net)
 	xa_init(&rn->scopes);
 	xa_init(&rn->owners);
 	xa_init(&rn->users);
-	atomic64_set(&rn->next_id, 0);
+	rn->next_id = 0;
 	/* Never 0: nl_dump_check_consistent() ignores a previous seq of 0. */
 	atomic_set(&rn->gen, 1);
 	atomic_set(&rn->allowlist_gen, 1);
@@ -197,6 +213,8 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rcmgr_net_del(rn, &rn->system);
 	rcmgr_net_del(rn, &rn->allowlisted_transient);
 	rcmgr_net_del(rn, &rn->allowlisted_system);
+	/* The one reserved slot (rcmgr_net_add()). */
+	xa_release(&rn->scopes, rn->next_id + 1);
 	WARN_ON_ONCE(!xa_empty(&rn->scopes));
 	WARN_ON_ONCE(!xa_empty(&rn->users));
 	xa_destroy(&rn->scopes);

@@ -800,7 +800,8 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  *	marked %RCMGR_SCOPE_NAMED, for walks by admins and at exit (under
  *	@lock, which keeps them).
  * @owners: &struct rcmgr_owner by port id.
- * @next_id: the last id handed out.
+ * @next_id: the last id handed out (under @scopes' lock); the slot of the
+ *	next one is reserved in @scopes (rcmgr_net_add()).
  * @gen: bumped whenever a scope goes (or per-name limits change); dumps
  *	flag what they showed going meanwhile.
  * @nr_handles: live conns, streams and spans.
@@ -835,7 +836,7 @@ struct rcmgr_net {
 	struct list_head override_list;
 	struct xarray scopes;
 	struct xarray owners;
-	atomic64_t next_id;
+	u64 next_id;
 	atomic_t gen;
 	atomic_t nr_handles;
 	atomic_t nr_scopes;
