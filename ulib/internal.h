@@ -100,7 +100,11 @@ struct rcmgr_nl {
 	char *buf;			/* RCMGR_NL_BUFSIZE bytes */
 	unsigned int batch_ops;		/* requests per batch send (batch.c) */
 	bool drain;			/* answers given up on may be queued */
+	unsigned int untold;		/* requests sent unread (rcmgr_nl_tell()) */
 };
+
+/* Requests rcmgr_nl_tell() sends unread before it reads again. */
+#define RCMGR_NL_UNTOLD_MAX	32
 
 /* A request's answer: copies of its data messages, and how it ended. */
 struct rcmgr_reply {
@@ -186,6 +190,7 @@ int rcmgr_nl_init(struct rcmgr_nl *nl, const struct rcmgr_io *io, void *ctx,
 void rcmgr_nl_close(struct rcmgr_nl *nl);
 int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		     struct rcmgr_reply *rep);
+int rcmgr_nl_tell(struct rcmgr_nl *nl, struct nlmsghdr *req);
 ssize_t rcmgr_nl_recv(struct rcmgr_nl *nl);
 ssize_t rcmgr_nl_recv_nowait(struct rcmgr_nl *nl);
 void rcmgr_nl_drain(struct rcmgr_nl *nl);
@@ -218,6 +223,7 @@ int rcmgr_open_io(struct rcmgr **rm, const struct rcmgr_io *io, void *ctx,
 typedef int (*rcmgr_msg_cb)(const struct nlmsghdr *nlh, void *data);
 int rcmgr_talk(struct rcmgr *rm, struct nlmsghdr *nlh, rcmgr_msg_cb cb,
 	       void *data);
+void rcmgr_tell(struct rcmgr *rm, struct nlmsghdr *nlh);
 
 /* multibase.c: the encodings inside multiaddrs. */
 int rcmgr_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);

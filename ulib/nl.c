@@ -34,6 +34,12 @@
  *   the kernel could not queue is ENOBUFS on the socket, unless someone
  *   set NETLINK_NO_ENOBUFS on it: then it is lost unsaid, as an ack would
  *   be, and only a refusal's details, if they came, still tell.
+ * - A request whose failure nobody is told (done: the caller gets no
+ *   result) is sent quiet and not read after at all: its failure, if
+ *   any, is queued with its own sequence number, and the next request's
+ *   reads skip it.  Every RCMGR_NL_UNTOLD_MAX-th such request in a row is
+ *   read after, so that unread failures never fill the queue (where the
+ *   kernel would drop a later request's answer for want of room).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -132,6 +138,7 @@ int rcmgr_nl_init(struct rcmgr_nl *nl, const struct rcmgr_io *io, void *ctx,
 	nl->portid = portid;
 	nl->seq = 0;
 	nl->drain = false;
+	nl->untold = 0;
 	/* A fake io: the kernel's default receive buffer. */
 	nl->batch_ops = 212992 / RCMGR_ANSWER_MAX;
 	return 0;
@@ -341,6 +348,18 @@ static int scan(struct rcmgr_nl *nl, size_t n, uint32_t seq, bool last_reply,
 	return 0;
 }
 
+/* Number @req as the next request: 0 is what notifications carry. */
+static uint32_t next_seq(struct rcmgr_nl *nl, struct nlmsghdr *req)
+{
+	uint32_t seq = ++nl->seq;
+
+	if (!seq)
+		seq = ++nl->seq;
+	req->nlmsg_seq = seq;
+	req->nlmsg_pid = 0;
+	return seq;
+}
+
 /**
  * rcmgr_nl_request() - send @req and collect its whole answer
  * @nl: the socket (or fake)
@@ -375,14 +394,12 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		     !rep->quiet;
 	/* A do's whole answer is queued once send() returns: never block. */
 	nowait = (rep->quiet || last_reply) && nl->io->recv_nowait;
-	seq = ++nl->seq;
-	if (!seq)	/* 0 is what notifications carry */
-		seq = ++nl->seq;
-	req->nlmsg_seq = seq;
-	req->nlmsg_pid = 0;
+	seq = next_seq(nl, req);
 	ret = send_req(nl, req);
 	if (ret < 0)
 		goto out;
+	/* What was queued before our answer is read (skipped) before it. */
+	nl->untold = 0;
 	for (;;) {
 		n = nowait ? rcmgr_nl_recv_nowait(nl) : rcmgr_nl_recv(nl);
 		if (n == -EAGAIN && nowait) {
@@ -413,6 +430,39 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 out:
 	if (ret < 0)
 		rep->err.error = -ret;
+	return ret;
+}
+
+/**
+ * rcmgr_nl_tell() - send @req, whose failure nobody is told
+ * @nl: the socket (or fake)
+ * @req: the request; sent without NLM_F_ACK
+ *
+ * Not read after: a failure stays queued under @req's sequence number and
+ * the next request skips it.  Read after, as any request, when the io
+ * cannot read without blocking (there every request waits for its ack),
+ * or once RCMGR_NL_UNTOLD_MAX requests in a row went unread.
+ *
+ * Return: 0, or a negative errno: sending failed, or the read after did.
+ */
+int rcmgr_nl_tell(struct rcmgr_nl *nl, struct nlmsghdr *req)
+{
+	struct rcmgr_reply rep;
+	int ret;
+
+	if (!nl->io->recv_nowait || nl->untold >= RCMGR_NL_UNTOLD_MAX) {
+		rcmgr_reply_init(&rep);
+		rep.quiet = true;
+		ret = rcmgr_nl_request(nl, req, &rep);
+		rcmgr_reply_free(&rep);
+		return ret;
+	}
+	rcmgr_nl_drain(nl);
+	req->nlmsg_flags &= ~NLM_F_ACK;
+	next_seq(nl, req);
+	ret = send_req(nl, req);
+	if (!ret)
+		nl->untold++;
 	return ret;
 }
 

@@ -248,6 +248,19 @@ out:
 	return ret;
 }
 
+/*
+ * rcmgr_tell() - send a request whose result nobody is told (done), and
+ * read nothing after it (rcmgr_nl_tell()).
+ */
+void rcmgr_tell(struct rcmgr *rm, struct nlmsghdr *nlh)
+{
+	if (rm->null || rcmgr_forked(rm))
+		return;
+	pthread_mutex_lock(&rm->lock);
+	rcmgr_nl_tell(&rm->nl, nlh);
+	pthread_mutex_unlock(&rm->lock);
+}
+
 /* A scope object for a named scope: a view, or a conn's or stream's peer. */
 struct rcmgr_scope *rcmgr_scope_new(struct rcmgr *rm, enum rcmgr_kind kind,
 				    const char *name)
@@ -640,8 +653,11 @@ RCMGR_EXPORT void rcmgr_scope_done(struct rcmgr_scope *s)
 		nlh = rcmgr_msg_request(buf, s->rm->family,
 					RCMGR_CMD_SCOPE_DONE);
 		rcmgr_msg_put_handle(nlh, s);
-		/* Done after the kernel ended it, or in a child: nothing left. */
-		rcmgr_talk(s->rm, nlh, NULL, NULL);
+		/*
+		 * Done after the kernel ended it, or in a child: nothing
+		 * left.  Its result is nobody's: not waited for.
+		 */
+		rcmgr_tell(s->rm, nlh);
 	}
 	rcmgr_scope_untrack(s->rm, s);
 	rcmgr_scope_free(s);

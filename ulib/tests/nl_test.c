@@ -632,6 +632,57 @@ TEST(quiet_requests)
 	rcmgr_close(rm);
 }
 
+/* The quiet io, counting its non-blocking reads. */
+static int nowait_reads;
+
+static ssize_t fake_recv_counted(void *ctx, void *buf, size_t len)
+{
+	nowait_reads++;
+	return fake_recv_quiet(ctx, buf, len);
+}
+
+static const struct rcmgr_io counted_io = {
+	.send = fake_send, .recv = fake_recv, .recv_nowait = fake_recv_counted,
+};
+
+/*
+ * Done has no result to give: sent quiet and not read after.  Its failure,
+ * if any, is skipped by the next request; every RCMGR_NL_UNTOLD_MAX-th
+ * done in a row is read after, so unread failures never fill the queue.
+ */
+TEST(done_is_not_waited_for)
+{
+	struct rcmgr_scope *s[RCMGR_NL_UNTOLD_MAX + 8];
+	struct fake f = {};
+	struct rcmgr *rm;
+	unsigned int i;
+	int reads;
+
+	ASSERT_EQ(0, rcmgr_open_io(&rm, &counted_io, &f, PORTID, FAMILY));
+	for (i = 0; i < ARRAY_SIZE(s); i++)
+		ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &s[i]));
+	reads = nowait_reads;
+	rcmgr_scope_done(s[0]);
+	EXPECT_EQ(reads, nowait_reads);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_genl_cmd(fake_sent(&f)));
+	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
+
+	/* Its failure, queued: the next request reads past it, succeeds. */
+	put_ack(next_chunk(&f), SEQ_OLD, -ENOENT, "no such handle");
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(s[1], 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(f.n, f.next);
+	EXPECT_EQ(0, rcmgr_scope_release_memory(s[1], 10));
+
+	/* Dones in a row: one read after every RCMGR_NL_UNTOLD_MAX. */
+	reads = nowait_reads;
+	for (i = 1; i < ARRAY_SIZE(s); i++)
+		rcmgr_scope_done(s[i]);
+	EXPECT_EQ(reads + 1, nowait_reads);
+	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_genl_cmd(fake_sent(&f)));
+	EXPECT_EQ(f.n, f.next);
+	rcmgr_close(rm);
+}
+
 /*
  * A quiet request refused, whose error the kernel dropped without a word
  * (a queue another process filled but for room for the details, on a
