@@ -632,7 +632,6 @@ RCMGR_EXPORT int rcmgr_scope_begin_span(struct rcmgr_scope *s,
 
 RCMGR_EXPORT void rcmgr_scope_done(struct rcmgr_scope *s)
 {
-	struct rcmgr_error last = *rcmgr_thread_error();
 	char buf[REQ_SIZE];
 	struct nlmsghdr *nlh;
 	int saved = errno;
@@ -661,8 +660,11 @@ RCMGR_EXPORT void rcmgr_scope_done(struct rcmgr_scope *s)
 	}
 	rcmgr_scope_untrack(s->rm, s);
 	rcmgr_scope_free(s);
-	/* Cleaning up must not hide why the caller is cleaning up. */
-	*rcmgr_thread_error() = last;
+	/*
+	 * Cleaning up must not hide why the caller is cleaning up: nothing
+	 * here writes the thread's last error (rcmgr_tell() reads no
+	 * answer into it), and errno is put back.
+	 */
 	errno = saved;
 }
 

@@ -673,13 +673,26 @@ TEST(done_is_not_waited_for)
 	EXPECT_EQ(f.n, f.next);
 	EXPECT_EQ(0, rcmgr_scope_release_memory(s[1], 10));
 
-	/* Dones in a row: one read after every RCMGR_NL_UNTOLD_MAX. */
+	/* A refusal: the thread's last error, which dones keep. */
+	put_refusal(next_chunk(&f), SEQ_CUR);
+	put_ack(next_chunk(&f), SEQ_CUR, -EDQUOT, "memory limit exceeded");
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s[1], 10, RCMGR_PRIO_ALWAYS));
+
+	/*
+	 * Dones in a row: one read after every RCMGR_NL_UNTOLD_MAX, here
+	 * finding that done's failure, which nobody is told.
+	 */
+	put_ack(next_chunk(&f), SEQ_CUR, -ENOENT, "no such handle");
 	reads = nowait_reads;
+	errno = EDQUOT;
 	for (i = 1; i < ARRAY_SIZE(s); i++)
 		rcmgr_scope_done(s[i]);
 	EXPECT_EQ(reads + 1, nowait_reads);
 	EXPECT_EQ(RCMGR_CMD_SCOPE_DONE, sent_genl_cmd(fake_sent(&f)));
 	EXPECT_EQ(f.n, f.next);
+	EXPECT_EQ(EDQUOT, errno);
+	EXPECT_EQ(EDQUOT, rcmgr_last_error(rm)->error);
+	EXPECT_STREQ("system: memory 100/100", rcmgr_last_error(rm)->message);
 	rcmgr_close(rm);
 }
 
