@@ -117,12 +117,18 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
 	return s;
 }
 
-/* An owner's handles by cookie (&rcmgr_owner.cookies). */
+/*
+ * An owner's handles by cookie (&rcmgr_owner.cookies).  32 buckets at
+ * least (256 bytes): the table grows above 75% and shrinks below 30%, to
+ * 66%, so a socket that opens a batch of handles and ends them, from
+ * none, would otherwise have it rehashed (grown twice, then shrunk) by a
+ * worker at every batch.  Batches of up to 24 handles never rehash it.
+ */
 const struct rhashtable_params rcmgr_cookie_params = {
 	.head_offset = offsetof(struct rcmgr_scope, cookie_node),
 	.key_offset = offsetof(struct rcmgr_scope, cookie),
 	.key_len = sizeof(u64),
-	.nelem_hint = 4,
+	.min_size = 32,
 	.automatic_shrinking = true,
 };
 

@@ -132,6 +132,8 @@ const struct rhashtable_params rcmgr_named_params = {
 	.hashfn = rcmgr_key_hashfn,
 	.obj_hashfn = named_obj_hashfn,
 	.obj_cmpfn = named_obj_cmpfn,
+	/* Not rehashed as a few protocol-peer scopes come and go. */
+	.min_size = 64,
 	.automatic_shrinking = true,
 };
 
