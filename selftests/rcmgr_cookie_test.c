@@ -203,6 +203,43 @@ TEST_F(cookie, cookies_are_the_sockets_own)
 	EXPECT_EQ(-ENOENT, id_of(&self->a, 7));
 }
 
+/*
+ * A socket's end forgets its handles' ids in batches, stepping from slot
+ * to slot where its ids follow each other: with another socket's ids
+ * between them, and across xarray leaves (64 ids each), only its own go.
+ * (An id left behind would trip the check at namespace exit.)
+ */
+TEST_F(cookie, close_forgets_only_its_own_ids)
+{
+	int64_t base = req_config(&self->b, RCMGR_A_CONFIG_HANDLES);
+	int64_t conn_a, conn_b, theirs[100];
+	int i, n = 0;
+
+	/* Spans: handles no unit limit refuses. */
+	conn_a = req_conn(&self->a, -1);
+	ASSERT_GT(conn_a, 0);
+	conn_b = req_conn(&self->b, -1);
+	ASSERT_GT(conn_b, 0);
+	for (i = 0; i < 300; i++) {
+		ASSERT_GT(req_span(&self->a, conn_a), 0);
+		if (i % 7 == 0 || (i > 100 && i < 140)) {
+			theirs[n] = req_span(&self->b, conn_b);
+			ASSERT_GT(theirs[n++], 0);
+		}
+	}
+	raw_close(&self->a);
+	EXPECT_EQ(base + 1 + n, req_config(&self->b, RCMGR_A_CONFIG_HANDLES));
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, req_mem(&self->b, theirs[i], 1))
+			TH_LOG("id %lld", (long long)theirs[i]);
+	EXPECT_EQ(n, system_use(&self->b, RCMGR_A_RESOURCES_MEMORY));
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, req_done(&self->b, theirs[i]));
+	ASSERT_EQ(0, req_done(&self->b, conn_b));
+	EXPECT_EQ(base, req_config(&self->b, RCMGR_A_CONFIG_HANDLES));
+	ASSERT_EQ(0, raw_open(&self->a));
+}
+
 TEST_F(cookie, malformed)
 {
 	struct req q;
