@@ -613,4 +613,180 @@ TEST_F_TIMEOUT(race, everything_at_once, RUN_CAP + 60)
 	raw_close(&r);
 }
 
+/*
+ * A dead socket's teardown under the readers that may still reach its
+ * handles: a holder of trees of spans on its own conns and streams (its
+ * conns bound to sockets that die just before it, so reapers may hold
+ * them), and of streams alone, is SIGKILLed while an admin dumps every
+ * scope (spans' parents, conns' bindings, under RCU alone), reaps, reads
+ * the counts, and listens to the events.  A tree's last span is let go by
+ * the teardown, its parents by their child's put; a lone stream by the
+ * teardown.
+ */
+#define TD_ROUNDS	8
+#define TD_TREES	20
+#define TD_DEPTH	9	/* spans on each root */
+#define TD_LONE		100	/* 300 handles a holder */
+
+/* Dump every scope; the spans seen, or -errno. */
+static int64_t dump_spans(struct raw_nl *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int64_t spans = 0;
+	struct req q;
+	int n;
+
+	req_new(&q, r, RCMGR_CMD_SCOPE_GET);
+	q.nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (mnl_socket_sendto(r->nl, q.nlh, q.nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *m = (struct nlmsghdr *)buf;
+
+		n = mnl_socket_recvfrom(r->nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		for (; mnl_nlmsg_ok(m, n); m = mnl_nlmsg_next(m, &n)) {
+			if (m->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)mnl_nlmsg_get_payload(m))->error;
+			if (m->nlmsg_type == NLMSG_DONE)
+				return spans;
+			if (raw_u64(m, RCMGR_A_SCOPE_KIND) == RCMGR_SCOPE_KIND_SPAN)
+				spans++;
+		}
+	}
+}
+
+/*
+ * Open the trees, say so, and wait to die.  The bound sockets are opened
+ * first: their lower descriptors are closed first when the holder dies, so
+ * reapers may find them dead, and hold their conns, during the teardown.
+ */
+static int td_holder(int ready)
+{
+	int udp[TD_TREES / 2], i, d;
+	int64_t id, root;
+	struct raw_nl r;
+	struct req q;
+
+	for (i = 0; i < TD_TREES / 2; i++)
+		udp[i] = socket(AF_INET, SOCK_DGRAM, 0);
+	if (raw_open(&r))
+		return 1;
+	for (i = 0; i < TD_TREES; i++) {
+		if (i % 2) {
+			root = req_stream(&r, peers[i % 6]);
+			if (root <= 0)
+				return 2;
+			req_new(&q, &r, RCMGR_CMD_STREAM_SET_PROTOCOL);
+			mnl_attr_put_u64(q.nlh, RCMGR_A_SCOPE_ID, root);
+			mnl_attr_put_strz(q.nlh, RCMGR_A_SCOPE_PROTOCOL, protos[i % 3]);
+			if (req_do(&q, &r))
+				return 3;
+		} else {
+			root = req_conn(&r, udp[i / 2]);
+			if (root <= 0)
+				return 4;
+		}
+		for (d = 0, id = root; d < TD_DEPTH; d++) {
+			id = req_span(&r, id);
+			if (id <= 0 || req_mem(&r, id, 1000))
+				return 5;
+		}
+	}
+	for (i = 0; i < TD_LONE; i++) {
+		id = req_stream(&r, peers[i % 6]);
+		if (id <= 0 || req_mem(&r, id, 1000))
+			return 6;
+	}
+	if (write(ready, "r", 1) != 1)
+		return 7;
+	for (;;)
+		pause();
+}
+
+/* Dump, reap, count and stat until told to stop: 0, or what failed. */
+static int td_reader(atomic_int *stop)
+{
+	struct raw_nl r, ev;
+	int dumps = 0;
+
+	if (raw_open(&r) || raw_open(&ev) || raw_join_events(&ev))
+		return 1;
+	while (!atomic_load(stop)) {
+		if (dump_spans(&r) < 0)
+			return 2;
+		if (req_config(&r, RCMGR_A_CONFIG_HANDLES) < 0 ||
+		    req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL,
+			      RCMGR_A_RESOURCES_MEMORY) < 0)
+			return 3;
+		dumps++;
+	}
+	return dumps ? 0 : 4;
+}
+
+TEST_F_TIMEOUT(race, teardown_under_readers, 240)
+{
+	int64_t handles, scopes, mem, conns, streams, fds;
+	atomic_int *stop;
+	struct raw_nl r;
+	pid_t reader, h;
+	int i, st, p[2];
+	char c;
+
+	stop = mmap(NULL, sizeof(*stop), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, stop);
+	ASSERT_EQ(0, raw_open(&r));
+	handles = req_config(&r, RCMGR_A_CONFIG_HANDLES);
+	scopes = req_config(&r, RCMGR_A_CONFIG_SCOPES);
+	mem = req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL, RCMGR_A_RESOURCES_MEMORY);
+	conns = req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL, RCMGR_A_RESOURCES_CONNS);
+	streams = req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL, RCMGR_A_RESOURCES_STREAMS);
+	fds = req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL, RCMGR_A_RESOURCES_FD);
+
+	reader = fork();
+	ASSERT_LE(0, reader);
+	if (!reader)
+		_exit(td_reader(stop));
+	for (i = 0; i < TD_ROUNDS; i++) {
+		ASSERT_EQ(0, pipe(p));
+		h = fork();
+		ASSERT_LE(0, h);
+		if (!h) {
+			close(p[0]);
+			_exit(td_holder(p[1]));
+		}
+		close(p[1]);
+		ASSERT_EQ(1, read(p[0], &c, 1)) {
+			waitpid(h, &st, 0);
+			TH_LOG("holder: exit %d", WEXITSTATUS(st));
+		}
+		close(p[0]);
+		/* Whole, and visible to dumps; killed under the reader's. */
+		EXPECT_LE(TD_TREES * TD_DEPTH, dump_spans(&r));
+		kill(h, SIGKILL);
+		ASSERT_EQ(h, waitpid(h, &st, 0));
+		EXPECT_TRUE(WIFSIGNALED(st));
+		/* Its close ran its teardown: the counts are back already. */
+		EXPECT_EQ(handles, req_config(&r, RCMGR_A_CONFIG_HANDLES));
+	}
+	atomic_store(stop, 1);
+	ASSERT_EQ(reader, waitpid(reader, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+
+	EXPECT_EQ(handles, req_config(&r, RCMGR_A_CONFIG_HANDLES));
+	EXPECT_EQ(scopes, req_config(&r, RCMGR_A_CONFIG_SCOPES));
+	EXPECT_EQ(mem, req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL,
+				 RCMGR_A_RESOURCES_MEMORY));
+	EXPECT_EQ(conns, req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL,
+				   RCMGR_A_RESOURCES_CONNS));
+	EXPECT_EQ(streams, req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL,
+				     RCMGR_A_RESOURCES_STREAMS));
+	EXPECT_EQ(fds, req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL,
+				 RCMGR_A_RESOURCES_FD));
+	raw_close(&r);
+}
+
 TEST_HARNESS_MAIN
