@@ -123,11 +123,15 @@ struct rcmgr_scope *rcmgr_handle_get(struct rcmgr_net *rn,
  * 66%, so a socket that opens a batch of handles and ends them, from
  * none, would otherwise have it rehashed (grown twice, then shrunk) by a
  * worker at every batch.  Batches of up to 24 handles never rehash it.
+ * It starts at 32 too (@nelem_hint): without a hint rhashtable_init()
+ * makes 64 buckets, which the first done shrinks to 32, a rehash per
+ * socket and twice the memory while it lasts.
  */
 const struct rhashtable_params rcmgr_cookie_params = {
 	.head_offset = offsetof(struct rcmgr_scope, cookie_node),
 	.key_offset = offsetof(struct rcmgr_scope, cookie),
 	.key_len = sizeof(u64),
+	.nelem_hint = 24,
 	.min_size = 32,
 	.automatic_shrinking = true,
 };
