@@ -228,6 +228,7 @@ err_named:
 static void __net_exit rcmgr_net_exit(struct net *net)
 {
 	struct rcmgr_net *rn = rcmgr_net(net);
+	unsigned long first = 0;
 
 	/*
 	 * Every socket of the namespace is gone, or the module is going:
@@ -248,9 +249,13 @@ static void __net_exit rcmgr_net_exit(struct net *net)
 	rcmgr_net_del(rn, &rn->system);
 	rcmgr_net_del(rn, &rn->allowlisted_transient);
 	rcmgr_net_del(rn, &rn->allowlisted_system);
-	/* The one reserved slot (rcmgr_net_add()). */
-	xa_release(&rn->scopes, rn->next_id + 1);
-	WARN_ON_ONCE(!xa_empty(&rn->scopes));
+	/*
+	 * No scope is left.  Not xa_empty(): the reserved slot
+	 * (rcmgr_net_add()) is no scope, and a reservation that failed
+	 * halfway through a tree two levels deeper (id 4096, ...) leaves
+	 * an empty node behind.  xa_destroy() frees both.
+	 */
+	WARN_ON_ONCE(xa_find(&rn->scopes, &first, ULONG_MAX, XA_PRESENT));
 	WARN_ON_ONCE(!xa_empty(&rn->users));
 	xa_destroy(&rn->scopes);
 	xa_destroy(&rn->owners);
