@@ -37,9 +37,10 @@
  * - A request whose failure nobody is told (done: the caller gets no
  *   result) is sent quiet and not read after at all: its failure, if
  *   any, is queued with its own sequence number, and the next request's
- *   reads skip it.  Every RCMGR_NL_UNTOLD_MAX-th such request in a row is
- *   read after, so that unread failures never fill the queue (where the
- *   kernel would drop a later request's answer for want of room).
+ *   reads skip it.  Once RCMGR_NL_UNTOLD_MAX such requests in a row went
+ *   unread, the next is read after, so that unread failures never fill
+ *   the queue (where the kernel would drop a later request's answer for
+ *   want of room).
  */
 #include <errno.h>
 #include <stdarg.h>

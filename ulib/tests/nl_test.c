@@ -647,8 +647,9 @@ static const struct rcmgr_io counted_io = {
 
 /*
  * Done has no result to give: sent quiet and not read after.  Its failure,
- * if any, is skipped by the next request; every RCMGR_NL_UNTOLD_MAX-th
- * done in a row is read after, so unread failures never fill the queue.
+ * if any, is skipped by the next request; after RCMGR_NL_UNTOLD_MAX
+ * unread dones in a row the next is read after, so unread failures never
+ * fill the queue.
  */
 TEST(done_is_not_waited_for)
 {
@@ -679,7 +680,7 @@ TEST(done_is_not_waited_for)
 	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s[1], 10, RCMGR_PRIO_ALWAYS));
 
 	/*
-	 * Dones in a row: one read after every RCMGR_NL_UNTOLD_MAX, here
+	 * Dones in a row: one read after RCMGR_NL_UNTOLD_MAX unread, here
 	 * finding that done's failure, which nobody is told.
 	 */
 	put_ack(next_chunk(&f), SEQ_CUR, -ENOENT, "no such handle");
