@@ -1083,30 +1083,6 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
 	handle_forget(s, true);
 }
 
-/* Handles a dead socket's teardown forgets at once. */
-#define RCMGR_DROP_BATCH	32
-
-/*
- * Forget the ids of @n done handles of a dead owner, then drop the ids'
- * references: a handle whose last one this is waits on @o->dead.  The
- * counts go down as the handles do, not all at the end.
- */
-static void drop_batch(struct rcmgr_owner *o, struct rcmgr_scope **s,
-		       unsigned int n)
-{
-	unsigned int i;
-
-	rcmgr_net_del_many(o->rn, s, n);
-	for (i = 0; i < n; i++) {
-		/* The last reference, unless a dump holds one. */
-		if (refcount_dec_and_test(&s[i]->ref)) {
-			handle_put_scopes(s[i]);
-			list_add_tail(&s[i]->owner_node, &o->dead);
-		}
-	}
-	handles_uncount(o, n);
-}
-
 /**
  * rcmgr_owner_drop_handles() - drop every handle of an owner that goes
  * @o: the owner, out of &rcmgr_net.owners
@@ -1126,7 +1102,6 @@ static void drop_batch(struct rcmgr_owner *o, struct rcmgr_scope **s,
  */
 void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
 {
-	struct rcmgr_scope *batch[RCMGR_DROP_BATCH];
 	struct rcmgr_scope *s, *tmp;
 	unsigned int n = 0;
 	LIST_HEAD(handles);
@@ -1137,13 +1112,21 @@ void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
 	list_for_each_entry_safe(s, tmp, &handles, owner_node) {
 		rcmgr_handle_done(s);
 		list_del_init(&s->owner_node);
-		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
-			batch[n++] = s;
-		if (n == RCMGR_DROP_BATCH) {
-			drop_batch(o, batch, n);
+		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags)) {
+			rcmgr_net_del(s->rn, s);
+			/* The id's reference: the last one, unless a dump's. */
+			if (refcount_dec_and_test(&s->ref)) {
+				handle_put_scopes(s);
+				list_add_tail(&s->owner_node, &o->dead);
+			}
+			n++;
+		}
+		/* The counts go down as the handles do, not all at the end. */
+		if (n == 64) {
+			handles_uncount(o, n);
 			n = 0;
 		}
 		cond_resched();
 	}
-	drop_batch(o, batch, n);
+	handles_uncount(o, n);
 }
