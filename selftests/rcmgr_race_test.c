@@ -628,33 +628,23 @@ TEST_F_TIMEOUT(race, everything_at_once, RUN_CAP + 60)
 #define TD_DEPTH	9	/* spans on each root */
 #define TD_LONE		100	/* 300 handles a holder */
 
+static void count_span(const struct nlmsghdr *m, void *arg)
+{
+	if (raw_u64(m, RCMGR_A_SCOPE_KIND) == RCMGR_SCOPE_KIND_SPAN)
+		++*(int64_t *)arg;
+}
+
 /* Dump every scope; the spans seen, or -errno. */
 static int64_t dump_spans(struct raw_nl *r)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int64_t spans = 0;
 	struct req q;
-	int n;
+	int ret;
 
 	req_new(&q, r, RCMGR_CMD_SCOPE_GET);
 	q.nlh->nlmsg_flags |= NLM_F_DUMP;
-	if (mnl_socket_sendto(r->nl, q.nlh, q.nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		struct nlmsghdr *m = (struct nlmsghdr *)buf;
-
-		n = mnl_socket_recvfrom(r->nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		for (; mnl_nlmsg_ok(m, n); m = mnl_nlmsg_next(m, &n)) {
-			if (m->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)mnl_nlmsg_get_payload(m))->error;
-			if (m->nlmsg_type == NLMSG_DONE)
-				return spans;
-			if (raw_u64(m, RCMGR_A_SCOPE_KIND) == RCMGR_SCOPE_KIND_SPAN)
-				spans++;
-		}
-	}
+	ret = raw_dump(r, q.nlh, count_span, &spans);
+	return ret ?: spans;
 }
 
 /*

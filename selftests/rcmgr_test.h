@@ -100,6 +100,35 @@ static inline int raw_talk(struct raw_nl *r, struct nlmsghdr *nlh,
 	}
 }
 
+/*
+ * Send the dump request @nlh and hand each message to @cb until
+ * NLMSG_DONE.  Return: 0, the kernel's error, or -errno.
+ */
+static inline int raw_dump(struct raw_nl *r, struct nlmsghdr *nlh,
+			   void (*cb)(const struct nlmsghdr *m, void *arg),
+			   void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int n;
+
+	if (mnl_socket_sendto(r->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *m = (struct nlmsghdr *)buf;
+
+		n = mnl_socket_recvfrom(r->nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		for (; mnl_nlmsg_ok(m, n); m = mnl_nlmsg_next(m, &n)) {
+			if (m->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)mnl_nlmsg_get_payload(m))->error;
+			if (m->nlmsg_type == NLMSG_DONE)
+				return 0;
+			cb(m, arg);
+		}
+	}
+}
+
 static int raw_family_attr(const struct nlattr *a, void *data)
 {
 	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
