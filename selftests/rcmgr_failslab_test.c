@@ -29,7 +29,10 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <rcmgr/rcmgr.h>
 
 #include "kselftest_harness.h"
 #include "rcmgr_net.h"
@@ -936,6 +939,135 @@ TEST_F_TIMEOUT(refusal_fault, every_allocation, 300)
 	TH_LOG("%d allocations failed; %llu refusals, %llu events, %llu dropped",
 	       faults, (unsigned long long)v[0], (unsigned long long)v[1],
 	       (unsigned long long)v[2]);
+}
+
+/*
+ * The slot of the next id is reserved as an id is handed out, without
+ * sleeping.  At id 4095 that reservation makes two levels of the xarray
+ * at once (4096 is past what a two-level tree holds): with the last
+ * allocation failing, the level above stays, empty.  The namespace exits
+ * with no scope left in it, and must not take that empty node for one
+ * (a WARN: the VM panics).  The open of 4095 is counted once, then, each
+ * in a fresh namespace with ids up to 4094 handed out and forgotten, made
+ * to fail at each of its last allocations (the reservation comes just
+ * before the reply).
+ */
+#define TOP_ID		4095	/* the last id a two-level xarray holds */
+#define COUNT_NTH	100000	/* fail-nth that counts, never injects */
+#define LAST_NTH	12	/* how far back from the last allocation */
+
+/*
+ * Open and end @n conns, in batches (each open and its done in the same
+ * send): @n ids are handed out and forgotten.
+ */
+static int burn_ids(int n)
+{
+	struct rcmgr_scope *s;
+	struct rcmgr_batch *b;
+	struct rcmgr *rm;
+	int i, k, ret;
+
+	if (rcmgr_open(&rm))
+		return -1;
+	ret = rcmgr_batch_new(rm, &b);
+	while (!ret && n > 0) {
+		k = n < 32 ? n : 32;
+		rcmgr_batch_reset(b);
+		for (i = 0; i < k && !ret; i++)
+			if (rcmgr_batch_open_connection(b, RCMGR_DIR_INBOUND,
+							false, NULL, &s) < 0 ||
+			    rcmgr_batch_done(b, s) < 0)
+				ret = -1;
+		if (!ret && rcmgr_batch_submit(b))
+			ret = -1;
+		n -= k;
+	}
+	if (b)
+		rcmgr_batch_free(b);
+	rcmgr_close(rm);
+	return ret;
+}
+
+/*
+ * In a new namespace: hand out and forget ids up to TOP_ID - 1, open
+ * TOP_ID with the @nth allocation failing.  Exit status: allocations left
+ * of @nth (0: injected), 255 if something else failed.
+ */
+static int walk_to_top_id(int nth)
+{
+	struct raw_nl r;
+	char num[16];
+	int64_t id;
+	int fd, n;
+
+	if (unshare(CLONE_NEWNET) || raw_open(&r))
+		return 255;
+	/* The first id of the namespace, then as many as it takes. */
+	id = open_conn(&r);
+	if (id <= 0 || id >= TOP_ID - 1 || by_id(&r, RCMGR_CMD_SCOPE_DONE, id) ||
+	    burn_ids(TOP_ID - 2 - id))
+		return 255;
+	id = open_conn(&r);
+	if (id != TOP_ID - 1 || by_id(&r, RCMGR_CMD_SCOPE_DONE, id))
+		return 255;
+	fd = open(FAIL_NTH, O_RDWR);
+	if (fd < 0)
+		return 255;
+	n = snprintf(num, sizeof(num), "%d", nth);
+	if (pwrite(fd, num, n, 0) != n)
+		return 255;
+	id = open_conn(&r);
+	n = pread(fd, num, sizeof(num) - 1, 0);
+	num[n > 0 ? n : 0] = '\0';
+	if (pwrite(fd, "0", 1, 0) != 1)
+		return 255;
+	if (nth == COUNT_NTH && id != TOP_ID)
+		return 255;
+	/* The socket goes, and the namespace with this process. */
+	return nth - atoi(num) < 255 ? nth - atoi(num) : 255;
+}
+
+/* walk_to_top_id() in a child; its exit status. */
+static int walk_in_child(int nth)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid)
+		_exit(walk_to_top_id(nth));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(reserved_slot) {};
+FIXTURE_SETUP(reserved_slot) {}
+FIXTURE_TEARDOWN(reserved_slot) {}
+
+TEST_F_TIMEOUT(reserved_slot, fault_at_exit, 300)
+{
+	char saved[ARRAY_SIZE(knobs)][32];
+	int nth, i, total, used;
+
+	if (access(FAIL_NTH, W_OK) || access(FAILSLAB "ignore-gfp-wait", W_OK))
+		SKIP(return, "no failslab and fail-nth (not the debug kernel)");
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		ASSERT_EQ(0, knob(knobs[i], setting[i], saved[i], sizeof(saved[i])));
+	/* How many allocations the open of TOP_ID makes, without a fault. */
+	total = walk_in_child(COUNT_NTH);
+	ASSERT_LT(0, total);
+	ASSERT_GT(255, total);
+	for (nth = total; nth > 0 && nth > total - LAST_NTH; nth--) {
+		used = walk_in_child(nth);
+		ASSERT_LE(0, used) TH_LOG("nth %d", nth);
+		ASSERT_NE(255, used) TH_LOG("nth %d", nth);
+	}
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		knob(knobs[i], saved[i], NULL, 0);
+	TH_LOG("%d allocations in the open of id %d, the last %d failed in turn",
+	       total, TOP_ID, total - nth);
 }
 
 TEST_HARNESS_MAIN
