@@ -585,18 +585,14 @@ int rcmgr_netlimit_reset(struct rcmgr *rm, enum rcmgr_netlimit table);
  * submitted.  After submit it is an open handle like any other if its
  * open succeeded; if not (or if the batch was freed or reset before
  * submit), it is dead: every call on it fails with ESTALE, and ops of the
- * batch that named it were not sent (ECANCELED).  Either way the object
+ * batch that named it did nothing (ECANCELED).  Either way the object
  * is the caller's, to end with rcmgr_scope_done().  rcmgr_scope_done() of
  * a pending object cancels its open and the batch's ops on it, and the
  * batch frees it.
  *
- * How many sends: the kernel names handles by ids it hands out when they
- * open, so an op on a handle opened earlier in the same batch cannot go in
- * the same send as that open: it starts the next send, once the id is
- * known.  Order is kept, so queue every open first, then what acts on the
- * new handles: one send more, not one per handle (interleaving open,
- * set-protocol, open, set-protocol... costs a send per open).  A
- * send also carries at most as many requests as the socket's receive
+ * How many sends: an open names its handle by a cookie the library chose,
+ * so the ops on a handle go in the same send as its open, in the order
+ * queued.  A send carries at most as many requests as the socket's receive
  * buffer holds the answers of (up to 64), so large batches take several.
  *
  * Threads: a batch and its pending objects belong to one thread until
