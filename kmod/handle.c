@@ -1083,13 +1083,38 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
 	handle_forget(s, true);
 }
 
+/* Handles a dead socket's teardown forgets at once. */
+#define RCMGR_DROP_BATCH	32
+
+/*
+ * Forget the ids of @n done handles of a dead owner, then drop the ids'
+ * references: a handle whose last one this is waits on @o->dead.  The
+ * counts go down as the handles do, not all at the end.
+ */
+static void drop_batch(struct rcmgr_owner *o, struct rcmgr_scope **s,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	rcmgr_net_del_many(o->rn, s, n);
+	for (i = 0; i < n; i++) {
+		/* The last reference, unless a dump holds one. */
+		if (refcount_dec_and_test(&s[i]->ref)) {
+			handle_put_scopes(s[i]);
+			list_add_tail(&s[i]->owner_node, &o->dead);
+		}
+	}
+	handles_uncount(o, n);
+}
+
 /**
  * rcmgr_owner_drop_handles() - drop every handle of an owner that goes
  * @o: the owner, out of &rcmgr_net.owners
  *
  * The owner's socket is gone, so no request of it drops a handle any
  * more: the handles are taken off @o in one go, not one lock round trip
- * each, and each is done and forgotten in the order it was opened.  Their
+ * each, and done in the order they were opened, then forgotten
+ * %RCMGR_DROP_BATCH at a time (rcmgr_net_del_many()).  Their
  * cookies stay in @o's table, which goes whole with @o (nothing looks a
  * cookie up in it any more).  Those whose last reference this drops wait
  * on @o->dead for the owner's free: one grace period for all of them.
@@ -1102,6 +1127,7 @@ void rcmgr_handle_drop(struct rcmgr_scope *s)
  */
 void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
 {
+	struct rcmgr_scope *batch[RCMGR_DROP_BATCH];
 	struct rcmgr_scope *s, *tmp;
 	unsigned int n = 0;
 	LIST_HEAD(handles);
@@ -1112,21 +1138,13 @@ void rcmgr_owner_drop_handles(struct rcmgr_owner *o)
 	list_for_each_entry_safe(s, tmp, &handles, owner_node) {
 		rcmgr_handle_done(s);
 		list_del_init(&s->owner_node);
-		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags)) {
-			rcmgr_net_del(s->rn, s);
-			/* The id's reference: the last one, unless a dump's. */
-			if (refcount_dec_and_test(&s->ref)) {
-				handle_put_scopes(s);
-				list_add_tail(&s->owner_node, &o->dead);
-			}
-			n++;
-		}
-		/* The counts go down as the handles do, not all at the end. */
-		if (n == 64) {
-			handles_uncount(o, n);
+		if (!test_and_set_bit(RCMGR_SCOPE_DROPPED, &s->flags))
+			batch[n++] = s;
+		if (n == RCMGR_DROP_BATCH) {
+			drop_batch(o, batch, n);
 			n = 0;
 		}
 		cond_resched();
 	}
-	handles_uncount(o, n);
+	drop_batch(o, batch, n);
 }

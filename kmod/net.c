@@ -118,6 +118,41 @@ void rcmgr_net_del(struct rcmgr_net *rn, struct rcmgr_scope *s)
 	atomic_inc(&rn->gen);
 }
 
+/**
+ * rcmgr_net_del_many() - make several handles' ids unknown at once
+ * @rn: the namespace state
+ * @s: the handles, in the order their ids were handed out
+ * @n: how many
+ *
+ * A dead socket's handles, in the order it opened them: one hold of the
+ * xarray's lock for all, and an id that follows the previous one is found
+ * by a step from its slot, not a walk down from the root (unless that
+ * erase freed the node the step would start from).
+ */
+void rcmgr_net_del_many(struct rcmgr_net *rn, struct rcmgr_scope **s,
+			unsigned int n)
+{
+	XA_STATE(xas, &rn->scopes, 0);
+	struct xa_node *node = NULL;
+	unsigned int i;
+
+	if (!n)
+		return;
+	xas_lock(&xas);
+	for (i = 0; i < n; i++) {
+		if (i && node && xas.xa_node == node &&
+		    s[i]->id == s[i - 1]->id + 1)
+			xas_next(&xas);
+		else
+			xas_set(&xas, s[i]->id);
+		xas_load(&xas);
+		node = xas.xa_node;
+		xas_store(&xas, NULL);
+	}
+	atomic_add(n, &rn->gen);
+	xas_unlock(&xas);
+}
+
 static int __net_init rcmgr_net_init(struct net *net)
 {
 	struct rcmgr_net *rn = rcmgr_net(net);

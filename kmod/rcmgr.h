@@ -863,6 +863,8 @@ extern struct pernet_operations rcmgr_net_ops;
 struct rcmgr_net *rcmgr_net(const struct net *net);
 int rcmgr_net_add(struct rcmgr_net *rn, struct rcmgr_scope *s);
 void rcmgr_net_del(struct rcmgr_net *rn, struct rcmgr_scope *s);
+void rcmgr_net_del_many(struct rcmgr_net *rn, struct rcmgr_scope **s,
+			unsigned int n);
 
 /* netlink.c */
 
