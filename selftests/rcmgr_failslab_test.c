@@ -947,14 +947,33 @@ TEST_F_TIMEOUT(refusal_fault, every_allocation, 300)
  * at once (4096 is past what a two-level tree holds): with the last
  * allocation failing, the level above stays, empty.  The namespace exits
  * with no scope left in it, and must not take that empty node for one
- * (a WARN: the VM panics).  The open of 4095 is counted once, then, each
- * in a fresh namespace with ids up to 4094 handed out and forgotten, made
- * to fail at each of its last allocations (the reservation comes just
- * before the reply).
+ * (a WARN: the VM panics).
+ *
+ * One failed allocation never leaves the reservation undone: the xarray
+ * makes one more allocation and tries again, which gets through.  So the
+ * open of 4095 is made to fail at one of its last allocations *and* at
+ * the one after it (failslab's times, for this task only), in a fresh
+ * namespace with ids up to 4094 handed out and forgotten.  That the slot
+ * of 4096 was left unreserved is seen, in another namespace walked the
+ * same way, from the open of 4096: it allocates then.
  */
 #define TOP_ID		4095	/* the last id a two-level xarray holds */
 #define COUNT_NTH	100000	/* fail-nth that counts, never injects */
 #define LAST_NTH	12	/* how far back from the last allocation */
+#define MAKE_IT_FAIL	"/proc/thread-self/make-it-fail"
+#define TIMES		FAILSLAB "times"
+
+/*
+ * Set in this order, restored in the reverse: probability goes to 100
+ * only once no task fails beyond fail-nth but one that asks, and none
+ * until told (times 0).
+ */
+static const char slot_knobs[][20] = {
+	"task-filter", "times", "ignore-gfp-wait", "verbose", "interval",
+	"space", "probability",
+};
+
+static const char slot_setting[][4] = { "Y", "0", "N", "0", "1", "0", "100" };
 
 /*
  * Open and end @n conns, in batches (each open and its done in the same
@@ -988,17 +1007,37 @@ static int burn_ids(int n)
 	return ret;
 }
 
+/* Allocations made by an open_conn(), or 255; the id it got in @id. */
+static int counted_open(struct raw_nl *r, int fd, int64_t *id)
+{
+	char num[16];
+	int n;
+
+	n = snprintf(num, sizeof(num), "%d", COUNT_NTH);
+	if (pwrite(fd, num, n, 0) != n)
+		return 255;
+	*id = open_conn(r);
+	n = pread(fd, num, sizeof(num) - 1, 0);
+	num[n > 0 ? n : 0] = '\0';
+	if (pwrite(fd, "0", 1, 0) != 1)
+		return 255;
+	n = COUNT_NTH - atoi(num);
+	return n > 0 && n < 255 ? n : 255;
+}
+
 /*
  * In a new namespace: hand out and forget ids up to TOP_ID - 1, open
- * TOP_ID with the @nth allocation failing.  Exit status: allocations left
- * of @nth (0: injected), 255 if something else failed.
+ * TOP_ID with allocations @nth and @nth + 1 failing (@nth COUNT_NTH: none).
+ * Exit status: with @next, what the open of TOP_ID + 1 then allocates
+ * (0: the faults left TOP_ID unused, no such open); else what the open of
+ * TOP_ID used of @nth (@nth: injected).  255 if something else failed.
  */
-static int walk_to_top_id(int nth)
+static int walk_to_top_id(int nth, bool next)
 {
+	int fd, tfd, mfd, n, used;
 	struct raw_nl r;
 	char num[16];
 	int64_t id;
-	int fd, n;
 
 	if (unshare(CLONE_NEWNET) || raw_open(&r))
 		return 255;
@@ -1011,24 +1050,44 @@ static int walk_to_top_id(int nth)
 	if (id != TOP_ID - 1 || by_id(&r, RCMGR_CMD_SCOPE_DONE, id))
 		return 255;
 	fd = open(FAIL_NTH, O_RDWR);
-	if (fd < 0)
+	tfd = open(TIMES, O_WRONLY);
+	mfd = open(MAKE_IT_FAIL, O_WRONLY);
+	if (fd < 0 || tfd < 0 || mfd < 0)
 		return 255;
-	n = snprintf(num, sizeof(num), "%d", nth);
-	if (pwrite(fd, num, n, 0) != n)
-		return 255;
-	id = open_conn(&r);
-	n = pread(fd, num, sizeof(num) - 1, 0);
-	num[n > 0 ? n : 0] = '\0';
-	if (pwrite(fd, "0", 1, 0) != 1)
-		return 255;
-	if (nth == COUNT_NTH && id != TOP_ID)
-		return 255;
+	if (nth == COUNT_NTH) {
+		used = counted_open(&r, fd, &id);
+		if (id != TOP_ID)
+			return 255;
+	} else {
+		/*
+		 * Nothing allocates between the write of times and that of
+		 * fail-nth.  times is a simple attribute: write(), no pwrite().
+		 */
+		if (pwrite(mfd, "1", 1, 0) != 1 || write(tfd, "2", 1) != 1)
+			return 255;
+		n = snprintf(num, sizeof(num), "%d", nth);
+		if (pwrite(fd, num, n, 0) != n)
+			return 255;
+		open_conn(&r);
+		n = pread(fd, num, sizeof(num) - 1, 0);
+		num[n > 0 ? n : 0] = '\0';
+		if (pwrite(fd, "0", 1, 0) != 1 || write(tfd, "0", 1) != 1 ||
+		    pwrite(mfd, "0", 1, 0) != 1)
+			return 255;
+		used = nth - atoi(num) < 255 ? nth - atoi(num) : 255;
+	}
+	if (next && used != 255) {
+		n = counted_open(&r, fd, &id);
+		if (id == TOP_ID)	/* the faults came before the id */
+			return 0;
+		return id == TOP_ID + 1 ? n : 255;
+	}
 	/* The socket goes, and the namespace with this process. */
-	return nth - atoi(num) < 255 ? nth - atoi(num) : 255;
+	return used;
 }
 
 /* walk_to_top_id() in a child; its exit status. */
-static int walk_in_child(int nth)
+static int walk_in_child(int nth, bool next)
 {
 	int status;
 	pid_t pid = fork();
@@ -1036,7 +1095,7 @@ static int walk_in_child(int nth)
 	if (pid < 0)
 		return -1;
 	if (!pid)
-		_exit(walk_to_top_id(nth));
+		_exit(walk_to_top_id(nth, next));
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
@@ -1046,28 +1105,40 @@ FIXTURE(reserved_slot) {};
 FIXTURE_SETUP(reserved_slot) {}
 FIXTURE_TEARDOWN(reserved_slot) {}
 
-TEST_F_TIMEOUT(reserved_slot, fault_at_exit, 300)
+TEST_F_TIMEOUT(reserved_slot, fault_at_exit, 600)
 {
-	char saved[ARRAY_SIZE(knobs)][32];
-	int nth, i, total, used;
+	char saved[ARRAY_SIZE(slot_knobs)][32];
+	int nth, i, total, base, after, undone = 0;
 
-	if (access(FAIL_NTH, W_OK) || access(FAILSLAB "ignore-gfp-wait", W_OK))
+	if (access(FAIL_NTH, W_OK) || access(FAILSLAB "task-filter", W_OK) ||
+	    access(MAKE_IT_FAIL, W_OK))
 		SKIP(return, "no failslab and fail-nth (not the debug kernel)");
-	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		ASSERT_EQ(0, knob(knobs[i], setting[i], saved[i], sizeof(saved[i])));
+	for (i = 0; i < ARRAY_SIZE(slot_knobs); i++)
+		ASSERT_EQ(0, knob(slot_knobs[i], slot_setting[i], saved[i],
+				  sizeof(saved[i]))) TH_LOG("%s", slot_knobs[i]);
 	/* How many allocations the open of TOP_ID makes, without a fault. */
-	total = walk_in_child(COUNT_NTH);
+	total = walk_in_child(COUNT_NTH, false);
 	ASSERT_LT(0, total);
 	ASSERT_GT(255, total);
+	/* And that of TOP_ID + 1 after it: its slot was reserved. */
+	base = walk_in_child(COUNT_NTH, true);
+	ASSERT_LT(0, base);
+	ASSERT_GT(255, base);
 	for (nth = total; nth > 0 && nth > total - LAST_NTH; nth--) {
-		used = walk_in_child(nth);
-		ASSERT_LE(0, used) TH_LOG("nth %d", nth);
-		ASSERT_NE(255, used) TH_LOG("nth %d", nth);
+		/* The namespace exits right after the faults. */
+		ASSERT_EQ(nth, walk_in_child(nth, false)) TH_LOG("nth %d", nth);
+		after = walk_in_child(nth, true);
+		ASSERT_LE(0, after) TH_LOG("nth %d", nth);
+		ASSERT_GT(255, after) TH_LOG("nth %d", nth);
+		if (after > base)
+			undone++;
 	}
-	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		knob(knobs[i], saved[i], NULL, 0);
-	TH_LOG("%d allocations in the open of id %d, the last %d failed in turn",
-	       total, TOP_ID, total - nth);
+	for (i = ARRAY_SIZE(slot_knobs) - 1; i >= 0; i--)
+		knob(slot_knobs[i], saved[i], NULL, 0);
+	/* Else this never left the slot of TOP_ID + 1 unreserved. */
+	ASSERT_LT(0, undone);
+	TH_LOG("%d allocations in the open of id %d (%d in the next), the last %d failed in turn with the one after, %d left the next slot unreserved",
+	       total, TOP_ID, base, total - nth, undone);
 }
 
 TEST_HARNESS_MAIN
