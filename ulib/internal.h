@@ -76,6 +76,13 @@ struct rcmgr_io {
 	ssize_t (*recv)(void *ctx, void *buf, size_t len);
 	/* Like @recv, but -1 with EAGAIN when nothing is queued; optional. */
 	ssize_t (*recv_nowait)(void *ctx, void *buf, size_t len);
+	/*
+	 * Whether a datagram is queued, without reading it and without
+	 * blocking: > 0 yes, 0 no, or -1 with errno (the socket's error,
+	 * which this consumes as a read would).  Optional; with
+	 * @recv_nowait.
+	 */
+	ssize_t (*queued)(void *ctx);
 };
 
 /* Receive buffers: the kernel fills dump batches up to 32 KiB. */

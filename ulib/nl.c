@@ -30,7 +30,9 @@
  *   done, moves, changes) goes without NLM_F_ACK as well ("quiet"): the
  *   kernel answers only a failure.  A netlink request to the kernel is
  *   carried out inside our send(), so once send() returns, a failure is
- *   queued or there is none: non-blocking reads tell which.  A failure
+ *   queued or there is none: non-blocking reads tell which, after a
+ *   peek that reads nothing says whether anything is queued at all (the
+ *   usual answer, no, costs the kernel less than a read).  A failure
  *   the kernel could not queue is ENOBUFS on the socket, unless someone
  *   set NETLINK_NO_ENOBUFS on it: then it is lost unsaid, as an ack would
  *   be, and only a refusal's details, if they came, still tell.
@@ -120,10 +122,27 @@ static ssize_t sock_recv_nowait(void *ctx, void *buf, size_t len)
 	return sock_recvmsg(ctx, buf, len, MSG_DONTWAIT);
 }
 
+/*
+ * A peek into no buffer, as iproute2 sizes its reads: recv(), not
+ * recvmsg(), so the kernel copies in no msghdr and no iovec, which is most
+ * of what a read that finds nothing costs.
+ */
+static ssize_t sock_queued(void *ctx)
+{
+	struct rcmgr_nl *nl = ctx;
+	ssize_t n;
+
+	n = recv(nl->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	return n < 0 ? n : 1;
+}
+
 const struct rcmgr_io rcmgr_socket_io = {
 	.send = sock_send,
 	.recv = sock_recv,
 	.recv_nowait = sock_recv_nowait,
+	.queued = sock_queued,
 };
 
 int rcmgr_nl_init(struct rcmgr_nl *nl, const struct rcmgr_io *io, void *ctx,
@@ -401,6 +420,23 @@ int rcmgr_nl_request(struct rcmgr_nl *nl, struct nlmsghdr *req,
 		goto out;
 	/* What was queued before our answer is read (skipped) before it. */
 	nl->untold = 0;
+	/*
+	 * A quiet request that succeeded left nothing queued, as is usual
+	 * when the queue was empty before it (rcmgr_nl_drain(), dones read
+	 * after at times): ask that first, at less than a read's cost.
+	 */
+	if (rep->quiet && nl->io->queued) {
+		do
+			n = nl->io->queued(nl->ctx);
+		while (n < 0 && errno == EINTR);
+		if (!n)
+			goto out;
+		if (n < 0) {
+			ret = -errno;
+			nl->drain = true;
+			goto out;
+		}
+	}
 	for (;;) {
 		n = nowait ? rcmgr_nl_recv_nowait(nl) : rcmgr_nl_recv(nl);
 		if (n == -EAGAIN && nowait) {

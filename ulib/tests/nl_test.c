@@ -645,6 +645,91 @@ static const struct rcmgr_io counted_io = {
 	.send = fake_send, .recv = fake_recv, .recv_nowait = fake_recv_counted,
 };
 
+/* The quiet io with a peek, as the socket's: counted, like its reads. */
+static int peeks;
+
+static ssize_t fake_queued(void *ctx)
+{
+	struct fake *f = ctx;
+	struct chunk *c;
+
+	peeks++;
+	if (f->next >= f->n)
+		return 0;
+	c = &f->chunk[f->next];
+	/* The socket's error: taken by the peek, as by a read. */
+	if (c->err) {
+		f->next++;
+		errno = c->err;
+		return -1;
+	}
+	return 1;
+}
+
+static const struct rcmgr_io peek_io = {
+	.send = fake_send, .recv = fake_recv, .recv_nowait = fake_recv_counted,
+	.queued = fake_queued,
+};
+
+/*
+ * A quiet request asks first whether anything is queued, without reading:
+ * no is success, read no further; yes is read as without the peek; the
+ * peek's own failure (the socket's error) is the result.
+ */
+TEST(quiet_requests_peek_first)
+{
+	const struct rcmgr_error *e;
+	struct rcmgr_scope *s, *t;
+	struct fake f = {};
+	struct rcmgr *rm;
+	struct chunk *c;
+	int p, r;
+
+	ASSERT_EQ(0, rcmgr_open_io(&rm, &peek_io, &f, PORTID, FAMILY));
+	e = rcmgr_last_error(rm);
+	p = peeks;
+	r = nowait_reads;
+	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &s));
+	EXPECT_EQ(0, fake_sent(&f)->nlmsg_flags & NLM_F_ACK);
+	EXPECT_EQ(p + 1, peeks);
+	EXPECT_EQ(r, nowait_reads);
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(p + 2, peeks);
+	EXPECT_EQ(r, nowait_reads);
+
+	/* Something queued: the refusal is read whole. */
+	c = next_chunk(&f);
+	put_refusal(c, SEQ_CUR);
+	put_ack(c, SEQ_CUR, -EDQUOT, "memory limit exceeded");
+	EXPECT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(100, e->limit);
+	EXPECT_EQ(f.n, f.next);
+	EXPECT_LT(r, nowait_reads);
+
+	/* An older request's left-over: read, skipped, success. */
+	put_ack(next_chunk(&f), SEQ_OLD, -EPERM, NULL);
+	EXPECT_EQ(0, rcmgr_scope_release_memory(s, 10));
+	EXPECT_EQ(f.n, f.next);
+
+	/* A signal during the peek: asked again. */
+	chunk_err(&f, EINTR);
+	EXPECT_EQ(0, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(f.n, f.next);
+
+	/* The socket's error is the result, and what is queued is drained. */
+	chunk_err(&f, ENOBUFS);
+	EXPECT_EQ(-ENOBUFS, rcmgr_scope_reserve_memory(s, 10, RCMGR_PRIO_ALWAYS));
+	EXPECT_EQ(ENOBUFS, e->error);
+	put_ack(next_chunk(&f), SEQ_OLD, -EPERM, NULL);
+	r = nowait_reads;
+	ASSERT_EQ(0, rcmgr_open_stream(rm, "p", RCMGR_DIR_INBOUND, &t));
+	EXPECT_LT(r, nowait_reads);
+	EXPECT_EQ(f.n, f.next);
+
+	EXPECT_EQ(0, f.overread);
+	rcmgr_close(rm);
+}
+
 /*
  * Done has no result to give: sent quiet and not read after.  Its failure,
  * if any, is skipped by the next request; after RCMGR_NL_UNTOLD_MAX
