@@ -149,6 +149,17 @@ static struct rcmgr *rm;
 static struct rcmgr_scope *conn;
 static unsigned long peer_seq;
 
+/*
+ * The 10 live peers' names, written once: formatting a name is the
+ * caller's work, which the floor does not do either.
+ */
+static char live_peer[10][32];
+
+static const char *next_live_peer(void)
+{
+	return live_peer[peer_seq++ % 10];
+}
+
 static void reserve_release(void)
 {
 	int ret = rcmgr_scope_reserve_memory(conn, 4096, RCMGR_PRIO_ALWAYS);
@@ -164,11 +175,9 @@ static void reserve_release(void)
 static void stream_life(void)
 {
 	struct rcmgr_scope *s;
-	char peer[32];
 	int ret;
 
-	snprintf(peer, sizeof(peer), "12D3KooWlive%07lu", peer_seq++ % 10);
-	ret = rcmgr_open_stream(rm, peer, RCMGR_DIR_OUTBOUND, &s);
+	ret = rcmgr_open_stream(rm, next_live_peer(), RCMGR_DIR_OUTBOUND, &s);
 	if (ret)
 		die("open stream", ret);
 	rcmgr_scope_done(s);
@@ -338,18 +347,15 @@ static void batch_reserve16(void)
 static void batch_streams(void)
 {
 	struct rcmgr_scope *s[64];
-	char peer[32];
 	int i, ret;
 
 	use(0);
 	rcmgr_batch_reset(batch);
 	bsize = 16;
-	for (i = 0; i < bsize; i++) {
-		snprintf(peer, sizeof(peer), "12D3KooWlive%07lu", peer_seq++ % 10);
-		if (rcmgr_batch_open_stream(batch, peer, RCMGR_DIR_INBOUND,
-					    &s[i]) < 0)
+	for (i = 0; i < bsize; i++)
+		if (rcmgr_batch_open_stream(batch, next_live_peer(),
+					    RCMGR_DIR_INBOUND, &s[i]) < 0)
 			die("batch queue", errno);
-	}
 	for (i = 0; i < bsize; i++)
 		if (rcmgr_batch_stream_set_protocol(batch, s[i], "/bench/1.0.0") < 0 ||
 		    rcmgr_batch_reserve_memory(batch, s[i], 4096,
@@ -809,6 +815,8 @@ int main(int argc, char **argv)
 	struct utsname u;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (k = 0; k < 10; k++)
+		snprintf(live_peer[k], sizeof(live_peer[k]), "12D3KooWlive%07d", k);
 	/*
 	 * Two namespaces alike but for their live peers: 10 in the first,
 	 * @peers in the second, each set held by a manager of its own.  Ops
