@@ -83,28 +83,45 @@ struct rcmgr_net *rcmgr_net(const struct net *net)
  * outlives @s, and the next add fills the slot without allocating.  At
  * most one slot is reserved, that of @rn->next_id + 1: an id is handed
  * out and the next one reserved in one hold of the xarray's lock (the
- * reservation does not sleep, so the lock is not dropped between).
+ * reservation does not sleep, so the lock is not dropped between).  The
+ * next slot is nearly always in @s's leaf: reserved by a step from @s's
+ * slot, not by a second walk down from the root.
  *
  * Return: 0 or -ENOMEM.
  */
 int rcmgr_net_add(struct rcmgr_net *rn, struct rcmgr_scope *s)
 {
-	int ret;
+	XA_STATE(xas, &rn->scopes, 0);
+	bool numbered = false;
 
-	xa_lock(&rn->scopes);
-	s->id = ++rn->next_id;
-	/* May drop the lock to allocate, when the slot was not reserved. */
-	ret = xa_err(__xa_store(&rn->scopes, s->id, s, GFP_KERNEL_ACCOUNT));
-	/* Best effort: without it, the next add allocates. */
-	if (!ret && rn->next_id == s->id)
-		__xa_cmpxchg(&rn->scopes, s->id + 1, NULL, XA_ZERO_ENTRY,
-			     GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
-	xa_unlock(&rn->scopes);
+	do {
+		xas_lock(&xas);
+		/* Once: a retry after an allocation stores the same id. */
+		if (!numbered) {
+			s->id = ++rn->next_id;
+			xas_set(&xas, s->id);
+			numbered = true;
+		}
+		/* Allocates only when the slot was not reserved. */
+		xas_store(&xas, s);
+		/* Best effort: without it, the next add allocates. */
+		if (!xas_error(&xas) && rn->next_id == s->id) {
+			if ((s->id + 1) & XA_CHUNK_MASK) {
+				if (!xas_next(&xas))
+					xas_store(&xas, XA_ZERO_ENTRY);
+			} else {
+				__xa_cmpxchg(&rn->scopes, s->id + 1, NULL,
+					     XA_ZERO_ENTRY, GFP_NOWAIT |
+					     __GFP_ACCOUNT | __GFP_NOWARN);
+			}
+		}
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
 	/*
 	 * No generation bump: a new id is above every id a dump has passed,
 	 * so the dump still shows one state, the later one.
 	 */
-	return ret;
+	return xas_error(&xas);
 }
 
 /**
