@@ -32,6 +32,7 @@
 #define ITERS	256
 #define SLAB_N	10000		/* objects per slab measurement */
 #define HOLD_N	20000		/* handles of the SIGKILLed holder */
+#define KILLS	5		/* SIGKILLed holders: the best counts */
 #define TWO_N	20000		/* round trips per process, two-process row */
 #define PAIRS	3000		/* calls in turn in 10- and many-peer namespaces */
 #define MILLION	1000000		/* live handles of the scale row */
@@ -805,8 +806,8 @@ int main(int argc, char **argv)
 {
 	int peers = argc > 1 ? atoi(argv[1]) : 100000;
 	double fl, rr, st, rr_many, st_many, rr_few, st_few, kill_ns, b1, b4, b16;
-	double bs16, slab[5], two_rr, two_floor, t, ctrl, r1;
-	double m_open, m_close, rr_m, st_m, rr_m0, st_m0;
+	double bs16, slab[5], two_rr, two_floor, ctrl, r1;
+	double m_open, m_close, rr_m, st_m, rr_m0, st_m0, kills[KILLS];
 	char caches[5][512], label[64];
 	int one = 1, ret, k, ns0, ns1;
 	struct rcmgr *holder;
@@ -905,11 +906,15 @@ int main(int argc, char **argv)
 			     &b, SLAB_N);
 	}
 
-	/* The best of two: one holder's teardown is one sample. */
-	kill_ns = kill_holder();
-	t = kill_holder();
-	if (t < kill_ns)
-		kill_ns = t;
+	/*
+	 * One holder's teardown is one sample, and one kill varies from one
+	 * to the next by up to 2x on this host: the best of KILLS, as the
+	 * floor is the best of its rounds, and their median beside it.
+	 */
+	for (k = 0; k < KILLS; k++)
+		kills[k] = kill_holder();
+	qsort(kills, KILLS, sizeof(kills[0]), cmp_double);
+	kill_ns = kills[0];
 	two_rr = two_vs_one(reserve_release);
 	two_floor = two_vs_one(floor_once);
 
@@ -931,6 +936,8 @@ int main(int argc, char **argv)
 	    "ns", kill_ns / HOLD_N / fl, "<=", 0.15);
 	printf("%-44s %9.1f ms\n", "  (all released after the kill)",
 	       kill_ns / 1e6);
+	printf("%-44s %9.0f ns     %6.2fx\n", "  (the median of the kills)",
+	       kills[KILLS / 2] / HOLD_N, kills[KILLS / 2] / HOLD_N / fl);
 	/* Against 10 peers, call by call. */
 	snprintf(label, sizeof(label), "stream open + done, %d peers vs 10",
 		 peers);
