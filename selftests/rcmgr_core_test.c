@@ -6,6 +6,8 @@
  * live, unused scopes freed, and sharing across processes.  Each test runs
  * in a network namespace of its own, so it starts from an empty DAG.
  */
+#include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -13,7 +15,7 @@
 #include <rcmgr/rcmgr.h>
 
 #include "kselftest_harness.h"
-#include "rcmgr_test.h"
+#include "rcmgr_req.h"
 
 #define P1 "12D3KooWPeerOne"
 #define P2 "12D3KooWPeerTwo"
@@ -1097,6 +1099,116 @@ TEST_F(core, handle_bounds)
 	ASSERT_EQ(0, rcmgr_open_connection(self->rm, RCMGR_DIR_OUTBOUND, false, NULL, &c[2]));
 	rcmgr_scope_done(c[1]);
 	rcmgr_scope_done(c[2]);
+}
+
+static int nr_namespaces(void)
+{
+	char buf[32] = "";
+	int fd = open("/sys/module/rcmgr/parameters/namespaces", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return atoi(buf);
+}
+
+/* In a child: 0, or the line of the first check that failed. */
+#define WALK_CHECK(c) do {						\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: child: %s\n", __FILE__, __LINE__, #c); \
+		return __LINE__;					\
+	}								\
+} while (0)
+
+/*
+ * In a namespace of its own: open conns one by one up to id 4097, keep
+ * those at the ends of xarray leaves and levels, end the others at once.
+ */
+static int walk_ids(void)
+{
+	static const int64_t keep[] = { 63, 64, 127, 128, 4095, 4096, 4097 };
+	const int n = sizeof(keep) / sizeof(keep[0]);
+	struct rcmgr_stat st;
+	int64_t id, prev = 0;
+	struct raw_nl r;
+	struct rcmgr *rm;
+	int i, k = 0;
+
+	WALK_CHECK(!unshare(CLONE_NEWNET));
+	WALK_CHECK(!rcmgr_open(&rm));
+	WALK_CHECK(!raw_open(&r));
+	while (prev < keep[n - 1]) {
+		id = req_conn(&r, -1);
+		WALK_CHECK(id > 0);
+		/* One by one: none skipped, none given twice. */
+		WALK_CHECK(!prev || id == prev + 1);
+		prev = id;
+		if (k < n && id == keep[k])
+			k++;
+		else
+			WALK_CHECK(!req_done(&r, id));
+	}
+	WALK_CHECK(k == n);
+	/* Each kept handle is found by its id. */
+	for (i = 0; i < n; i++) {
+		WALK_CHECK(!req_mem(&r, keep[i], 100));
+		WALK_CHECK(!req_mem(&r, keep[i], -100));
+	}
+	/* The next id's slot is reserved, and nobody's; so are ended ids. */
+	WALK_CHECK(req_mem(&r, prev + 1, 100) == -ENOENT);
+	WALK_CHECK(req_done(&r, prev + 1) == -ENOENT);
+	WALK_CHECK(req_done(&r, keep[0] + 2) == -ENOENT);
+	/* A dump walks past it: the four fixed scopes and the conns. */
+	WALK_CHECK(find(rm, RCMGR_KIND_CONN, NULL, NULL, NULL) == n);
+	WALK_CHECK(find(rm, 0, NULL, NULL, NULL) == 4 + n);
+	WALK_CHECK(!rcmgr_view_system(rm, stat_cb, &st));
+	WALK_CHECK(st.num_conns_inbound == n && st.num_fd == n);
+	/* The socket goes: its ids erased in one walk, across leaves. */
+	raw_close(&r);
+	WALK_CHECK(!rcmgr_view_system(rm, stat_cb, &st));
+	WALK_CHECK(!st.num_conns_inbound && !st.num_fd);
+	WALK_CHECK(find(rm, 0, NULL, NULL, NULL) == 4);
+	/* Numbering goes on after the reserved slot. */
+	WALK_CHECK(!raw_open(&r));
+	WALK_CHECK(req_conn(&r, -1) == prev + 1);
+	raw_close(&r);
+	rcmgr_close(rm);
+	return 0;
+}
+
+/*
+ * Ids are handed out one by one, and the slot of the next one is reserved
+ * as each is: a step in the same xarray leaf, or a walk where the next id
+ * starts a new leaf or a new level (64, 128, 4096).  Handles that live
+ * across those ends are found by id, the reserved slot is nobody's, a
+ * dump walks past it, a closed socket's handles go in one walk that steps
+ * across leaves; and the namespace exits, under panic_on_warn, without
+ * finding a scope left (rcmgr_net_exit()).
+ */
+TEST_F_TIMEOUT(core, ids_across_xarray_leaves_and_levels, 120)
+{
+	int status, before, i;
+	pid_t pid;
+
+	/* Namespaces of earlier tests die on a workqueue: let them go. */
+	for (i = 0; i < 300 && nr_namespaces() > 2; i++)
+		usleep(100 * 1000);
+	before = nr_namespaces();
+	if (before != 2)
+		SKIP(return, "other namespaces live on this host (%d)", before);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(walk_ids() ? 1 : 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Its cleanup runs on a workqueue after its last user: up to 30 s. */
+	for (i = 0; i < 300 && nr_namespaces() != before; i++)
+		usleep(100 * 1000);
+	EXPECT_EQ(before, nr_namespaces());
 }
 
 TEST_HARNESS_MAIN
