@@ -1101,19 +1101,6 @@ TEST_F(core, handle_bounds)
 	rcmgr_scope_done(c[2]);
 }
 
-static int nr_namespaces(void)
-{
-	char buf[32] = "";
-	int fd = open("/sys/module/rcmgr/parameters/namespaces", O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return atoi(buf);
-}
-
 /* In a child: 0, or the line of the first check that failed. */
 #define WALK_CHECK(c) do {						\
 	if (!(c)) {							\

@@ -468,19 +468,6 @@ TEST_F(sock, servers_share_budget_sigkill)
 	close(ready);
 }
 
-static int nr_namespaces(void)
-{
-	char buf[32] = "";
-	int fd = open("/sys/module/rcmgr/parameters/namespaces", O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return atoi(buf);
-}
-
 TEST_F_TIMEOUT(sock, namespaces_apart_and_gone, 60)
 {
 	struct rcmgr_scope *c;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
@@ -396,5 +397,19 @@ static inline struct maddr *ma_p2p(struct maddr *m)
 
 /* Its text, as the kernel must render it. */
 #define MA_P2P_TEXT	"QmNLfbof5rLekrACjeuLk9JmGZD2HDBHCU4z16iYKmx5SE"
+
+/* Namespaces the module holds state for, or -1 if it says nothing. */
+static inline int nr_namespaces(void)
+{
+	char buf[32] = "";
+	int fd = open("/sys/module/rcmgr/parameters/namespaces", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return atoi(buf);
+}
 
 #endif /* _RCMGR_TEST_H */
