@@ -2,16 +2,23 @@
 /*
  * Named scopes: service, protocol, peer, protocol-peer and service-peer,
  * found by kind and names in an RCU hash table, created on first use and
- * freed as soon as nothing uses them and they hold nothing.
+ * gone as soon as nothing uses them and they hold nothing.
  *
  * A named scope's refcount counts users (conns and streams charging it,
  * spans on it, sockets' reservations on it, requests on it), so a scope
- * that holds usage is always in use.  The scope is freed by whoever drops
- * the last use, under &rcmgr_net.lock, and a lookup takes a use only while
- * the count is not zero (or revives a scope at zero under the same lock),
- * so a scope is never freed while anything can still charge it.  Readers
- * that hold no use (dumps) read it under RCU: it is freed after a grace
- * period.
+ * that holds usage is always in use.  Whoever drops the last use does so
+ * under &rcmgr_net.lock, and a lookup takes a use only while the count is
+ * not zero (or revives a scope at zero under the same lock), so a scope is
+ * never freed while anything can still charge it.  Readers that hold no
+ * use (dumps) read it under RCU: it is freed after a grace period.
+ *
+ * A scope left unused and empty goes *idle*: out of every view at once
+ * (dumps, lookups that do not create, the namespace's count against
+ * max-scopes), but kept in the table, with its id, for a second, so that
+ * a protocol or peer that comes and goes with every stream is not made
+ * and freed each time.  One that is asked for again in that second comes
+ * back as if new: same id, peaks and refusal counts restarted.  At most
+ * %RCMGR_IDLE_MAX are kept; beyond, the oldest is freed at once.
  *
  * A named scope counts against no user itself: every live one is kept by
  * handles (bounded per user by max-user-handles; a stream keeps at most
@@ -22,6 +29,10 @@
 #include <linux/slab.h>
 
 #include "rcmgr.h"
+
+/* How long an idle named scope is kept, and how many at most. */
+#define RCMGR_IDLE_KEEP		HZ
+#define RCMGR_IDLE_MAX		1024
 
 /* Named scopes, whole; their names are allocated apart, to their size. */
 static struct kmem_cache *named_cache __read_mostly;
@@ -171,6 +182,16 @@ static const struct rcmgr_limit *resolve_limit(struct rcmgr_net *rn,
 	return l ?: &rn->class_limit[class];
 }
 
+/* Room for one more live named scope (an idle one counts as none). */
+static int named_room(struct rcmgr_net *rn, struct netlink_ext_ack *extack)
+{
+	if (atomic_read(&rn->nr_scopes) >= READ_ONCE(rn->bounds.max_scopes)) {
+		NL_SET_ERR_MSG(extack, "too many named scopes in this namespace (max-scopes)");
+		return -EDQUOT;
+	}
+	return 0;
+}
+
 static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 				       const struct rcmgr_key *k,
 				       struct netlink_ext_ack *extack)
@@ -179,10 +200,9 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	int ret;
 
 	lockdep_assert_held(&rn->lock);
-	if (atomic_read(&rn->nr_scopes) >= READ_ONCE(rn->bounds.max_scopes)) {
-		NL_SET_ERR_MSG(extack, "too many named scopes in this namespace (max-scopes)");
-		return ERR_PTR(-EDQUOT);
-	}
+	ret = named_room(rn, extack);
+	if (ret)
+		return ERR_PTR(ret);
 	s = kmem_cache_zalloc(named_cache, GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
@@ -240,10 +260,94 @@ static void named_free(struct rcmgr_scope *s)
 	lockdep_assert_held(&rn->lock);
 	rhashtable_remove_fast(&rn->named, &s->key.node, rcmgr_named_params);
 	rcmgr_net_del(rn, s);
-	atomic_dec(&rn->nr_scopes);
+	if (test_bit(RCMGR_SCOPE_IDLE, &s->flags)) {
+		list_del(&s->idle_node);
+		rn->nr_idle--;
+	} else {
+		atomic_dec(&rn->nr_scopes);
+	}
 	pr_debug("rcmgr: scope %llu (%s) destroyed\n", s->id,
 		 rcmgr_kind_name(s->kind));
 	call_rcu(&s->rcu, named_free_rcu);
+}
+
+/*
+ * Its last use went and it holds nothing: out of every view now, freed a
+ * second from now unless it comes back first.
+ */
+static void named_idle(struct rcmgr_scope *s)
+{
+	struct rcmgr_net *rn = s->rn;
+
+	lockdep_assert_held(&rn->lock);
+	s->idle_since = jiffies;
+	list_add_tail(&s->idle_node, &rn->idle);
+	set_bit(RCMGR_SCOPE_IDLE, &s->flags);
+	atomic_dec(&rn->nr_scopes);
+	/* Gone, for a dump walking past it. */
+	atomic_inc(&rn->gen);
+	if (++rn->nr_idle > RCMGR_IDLE_MAX)
+		named_free(list_first_entry(&rn->idle, struct rcmgr_scope,
+					    idle_node));
+	/* Pending already, unless this is the only one. */
+	queue_delayed_work(system_wq, &rn->gc, RCMGR_IDLE_KEEP);
+}
+
+/*
+ * Found at zero uses, under the lock: use it again; an idle one as if it
+ * were made now, so only if the namespace has room for it.
+ */
+static int named_revive(struct rcmgr_scope *s, struct netlink_ext_ack *extack)
+{
+	struct rcmgr_net *rn = s->rn;
+	int r;
+
+	lockdep_assert_held(&rn->lock);
+	if (test_bit(RCMGR_SCOPE_IDLE, &s->flags)) {
+		r = named_room(rn, extack);
+		if (r)
+			return r;
+		list_del(&s->idle_node);
+		rn->nr_idle--;
+		atomic_inc(&rn->nr_scopes);
+		for (r = 0; r < RCMGR_NR_RES; r++) {
+			atomic64_set(&s->res[r].peak, 0);
+			atomic64_set(&s->res[r].failcnt, 0);
+		}
+		clear_bit(RCMGR_SCOPE_IDLE, &s->flags);
+	}
+	refcount_set(&s->ref, 1);
+	return 0;
+}
+
+static void named_gc(struct work_struct *work)
+{
+	struct rcmgr_net *rn = container_of(to_delayed_work(work),
+					    struct rcmgr_net, gc);
+	struct rcmgr_scope *s, *tmp;
+
+	mutex_lock(&rn->lock);
+	list_for_each_entry_safe(s, tmp, &rn->idle, idle_node) {
+		if (time_before(jiffies, s->idle_since + RCMGR_IDLE_KEEP)) {
+			queue_delayed_work(system_wq, &rn->gc,
+					   s->idle_since + RCMGR_IDLE_KEEP -
+					   jiffies);
+			break;
+		}
+		named_free(s);
+	}
+	mutex_unlock(&rn->lock);
+}
+
+/**
+ * rcmgr_named_init_net() - set up a namespace's idle named scopes
+ * @rn: the namespace state
+ */
+void rcmgr_named_init_net(struct rcmgr_net *rn)
+{
+	INIT_LIST_HEAD(&rn->idle);
+	rn->nr_idle = 0;
+	INIT_DELAYED_WORK(&rn->gc, named_gc);
 }
 
 /* The lockless fast path: a scope in use, referenced; @found if any. */
@@ -278,11 +382,13 @@ struct rcmgr_scope *rcmgr_named_find(struct rcmgr_net *rn,
 	s = lookup_get(rn, k, &found);
 	if (s || !found)
 		return s;
-	/* Being freed, or unused: decide under the lock. */
+	/* Idle, or unused but holding memory: decide under the lock. */
 	mutex_lock(&rn->lock);
 	s = rhashtable_lookup_fast(&rn->named, k, rcmgr_named_params);
-	if (s && !refcount_inc_not_zero(&s->ref))
-		refcount_set(&s->ref, 1);
+	if (s && test_bit(RCMGR_SCOPE_IDLE, &s->flags))
+		s = NULL;
+	else if (s && !refcount_inc_not_zero(&s->ref))
+		named_revive(s, NULL);
 	mutex_unlock(&rn->lock);
 	return s;
 }
@@ -311,9 +417,9 @@ struct rcmgr_scope *rcmgr_named_get(struct rcmgr_net *rn,
 	mutex_lock(&rn->lock);
 	s = rhashtable_lookup_fast(&rn->named, k, rcmgr_named_params);
 	if (s) {
-		/* Its last user is freeing it, and waits for the lock. */
-		if (!refcount_inc_not_zero(&s->ref))
-			refcount_set(&s->ref, 1);
+		/* Idle, or unused but holding memory. */
+		if (!refcount_inc_not_zero(&s->ref) && named_revive(s, extack))
+			s = ERR_PTR(-EDQUOT);
 	} else {
 		s = named_alloc(rn, k, extack);
 	}
@@ -332,7 +438,8 @@ void rcmgr_scope_get(struct rcmgr_scope *s)
 }
 
 /**
- * rcmgr_scope_put() - drop a reference; free what nothing uses any more
+ * rcmgr_scope_put() - drop a reference; a handle nothing references is
+ *	freed, a named scope nothing uses and that holds nothing goes idle
  * @s: the scope
  *
  * Context: process; may take &rcmgr_net.lock.
@@ -357,7 +464,7 @@ void rcmgr_scope_put(struct rcmgr_scope *s)
 	if (!refcount_dec_and_mutex_lock(&s->ref, &rn->lock))
 		return;
 	if (rcmgr_scope_empty(s))
-		named_free(s);
+		named_idle(s);
 	mutex_unlock(&rn->lock);
 }
 
@@ -392,8 +499,10 @@ void rcmgr_named_flush(struct rcmgr_net *rn)
 	struct rcmgr_scope *s;
 	unsigned long id;
 
+	/* Nothing can go idle any more: every owner and handle is gone. */
+	cancel_delayed_work_sync(&rn->gc);
 	mutex_lock(&rn->lock);
-	/* Every owner and handle is gone: nothing uses or holds any. */
+	/* Nothing uses or holds any. */
 	xa_for_each_marked(&rn->scopes, id, s, RCMGR_SCOPE_NAMED) {
 		WARN_ON_ONCE(refcount_read(&s->ref) || !rcmgr_scope_empty(s));
 		named_free(s);

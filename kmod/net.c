@@ -180,6 +180,7 @@ static int __net_init rcmgr_net_init(struct net *net)
 	xa_init(&rn->scopes);
 	xa_init(&rn->owners);
 	xa_init(&rn->users);
+	rcmgr_named_init_net(rn);
 	rn->next_id = 0;
 	/* Never 0: nl_dump_check_consistent() ignores a previous seq of 0. */
 	atomic_set(&rn->gen, 1);

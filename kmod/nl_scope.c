@@ -471,6 +471,9 @@ int rcmgr_nl_scope_get_dumpit(struct sk_buff *skb,
 	xa_for_each_start(&rn->scopes, id, s, ctx->next_id) {
 		if (ctx->kind && s->kind != ctx->kind)
 			continue;
+		/* Gone but for its memory (named.c). */
+		if (test_bit(RCMGR_SCOPE_IDLE, &s->flags))
+			continue;
 		if (!ctx->admin && !dump_visible(s, sk))
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,

@@ -229,6 +229,7 @@ struct rcmgr_refusal {
 enum {
 	RCMGR_SCOPE_DONE,	/* flags: released everything, takes nothing */
 	RCMGR_SCOPE_ALLOWLISTED, /* flags: a conn in the allowlisted scopes */
+	RCMGR_SCOPE_IDLE,	/* flags: a named scope unused, kept a while */
 	RCMGR_SCOPE_NR_FLAGS,
 };
 
@@ -240,7 +241,8 @@ enum {
  * @id: never reused within the namespace; the handle of conns, streams
  *	and spans; index in &rcmgr_net.scopes.
  * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
- *	tree lock, read locklessly by dumps).
+ *	tree lock, read locklessly by dumps); %RCMGR_SCOPE_IDLE (changed
+ *	under &rcmgr_net.lock, read locklessly by dumps).
  * @rn: the namespace state.
  * @rcu: frees the scope.
  *
@@ -274,6 +276,9 @@ enum {
  * @key: kind and names; in &rcmgr_net.named for named scopes.
  * @limit: the limits that apply (RCU).  Changed under &rcmgr_net.lock.
  * @res: one counter per &enum rcmgr_res.
+ * @idle_node: in &rcmgr_net.idle while %RCMGR_SCOPE_IDLE (under
+ *	&rcmgr_net.lock).
+ * @idle_since: jiffies when it went idle.
  * @names: storage of the names of a named scope, allocated apart so
  *	a scope's size does not depend on them.
  *
@@ -326,6 +331,8 @@ struct rcmgr_scope {
 			struct rcmgr_key key;
 			const struct rcmgr_limit __rcu *limit;
 			struct rcmgr_counter res[RCMGR_NR_RES];
+			struct list_head idle_node;
+			unsigned long idle_since;
 			u8 *names;
 		};
 	};
@@ -393,6 +400,7 @@ struct rcmgr_scope *rcmgr_named_find(struct rcmgr_net *rn,
 void rcmgr_scope_get(struct rcmgr_scope *s);
 void rcmgr_scope_put(struct rcmgr_scope *s);
 void rcmgr_named_relimit(struct rcmgr_net *rn);
+void rcmgr_named_init_net(struct rcmgr_net *rn);
 void rcmgr_named_flush(struct rcmgr_net *rn);
 int __init rcmgr_named_init(void);
 void rcmgr_named_exit(void);
@@ -784,8 +792,8 @@ extern struct rcmgr_bounds rcmgr_ceiling;
 
 /**
  * struct rcmgr_net - the per network namespace state
- * @lock: serialises creating and freeing named scopes and users, and
- *	changes of limits, bounds and the allowlist.
+ * @lock: serialises creating, idling and freeing named scopes and users,
+ *	and changes of limits, bounds and the allowlist.
  * @system: the root scope.
  * @transient: where conns and streams wait for a peer or protocol.
  * @allowlisted_system: the root of conns from allowlisted addresses that
@@ -805,7 +813,11 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @gen: bumped whenever a scope goes (or per-name limits change); dumps
  *	flag what they showed going meanwhile.
  * @nr_handles: live conns, streams and spans.
- * @nr_scopes: live named scopes.
+ * @nr_scopes: live named scopes (not the idle ones).
+ * @idle: named scopes nothing uses and that hold nothing, kept a while
+ *	in case they come back, the oldest first (under @lock).
+ * @nr_idle: entries in @idle (under @lock).
+ * @gc: frees the idle scopes a second after they went idle.
  * @bounds: on @nr_handles, @nr_scopes, an owner's and a user's counts.
  * @autoscale: what @class_limit was scaled from (under @lock).
  * @stats: refusal counts.
@@ -840,6 +852,9 @@ struct rcmgr_net {
 	atomic_t gen;
 	atomic_t nr_handles;
 	atomic_t nr_scopes;
+	struct list_head idle;
+	unsigned int nr_idle;
+	struct delayed_work gc;
 	struct rcmgr_bounds bounds;
 	struct rcmgr_autoscale autoscale;
 	struct rcmgr_stats stats;

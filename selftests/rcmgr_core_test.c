@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <rcmgr/rcmgr.h>
@@ -809,6 +810,169 @@ TEST_F(core, unused_scopes_freed)
 		(rcmgr_view_fn)rcmgr_scope_limit, &got_l));
 	EXPECT_EQ(12345, got_l.memory);
 	SHARED(self->rm, rcmgr_view_system, none);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A stream on @peer with protocol @proto, done; the protocol scope's id. */
+static uint64_t proto_come_and_go(struct __test_metadata *_metadata,
+				  struct rcmgr *rm, const char *peer,
+				  const char *proto)
+{
+	struct rcmgr_scope_info i;
+	struct rcmgr_scope *s;
+
+	if (rcmgr_open_stream(rm, peer, RCMGR_DIR_INBOUND, &s))
+		return 0;
+	if (rcmgr_stream_set_protocol(s, proto) ||
+	    find(rm, RCMGR_KIND_PROTOCOL, proto, NULL, &i) != 1)
+		i.id = 0;
+	rcmgr_scope_done(s);
+	return i.id;
+}
+
+/*
+ * A named scope that went unused comes back as new: nothing held, no
+ * peak, no refusal.  Within the second it is kept, it is the same scope
+ * (its id), not a new one.
+ */
+TEST_F(core, idle_scope_comes_back_as_new)
+{
+	struct rcmgr_limit l = all(RCMGR_LIMIT_UNLIMITED);
+	struct rcmgr_config cfg;
+	struct rcmgr_scope_info i;
+	struct rcmgr_scope *s;
+	double gone;
+	uint64_t id;
+
+	l.memory = 100;
+	set_limit(_metadata, self->rm, RCMGR_LIMIT_PROTOCOL, X, l);
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, rcmgr_stream_set_protocol(s, X));
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(s, 60, RCMGR_PRIO_ALWAYS));
+	ASSERT_EQ(-EDQUOT, rcmgr_scope_reserve_memory(s, 60, RCMGR_PRIO_ALWAYS));
+	ASSERT_EQ(1, find(self->rm, RCMGR_KIND_PROTOCOL, X, NULL, &i));
+	EXPECT_EQ(60, i.peak.memory);
+	EXPECT_EQ(1, i.blocked.memory);
+	id = i.id;
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	EXPECT_EQ(3, cfg.scopes);	/* peer, protocol, protocol-peer */
+	rcmgr_scope_done(s);
+	gone = now_s();
+	EXPECT_EQ(0, find(self->rm, RCMGR_KIND_PROTOCOL, X, NULL, NULL));
+	EXPECT_EQ(0, find(self->rm, RCMGR_KIND_PEER, NULL, P1, NULL));
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	EXPECT_EQ(0, cfg.scopes);
+
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_OUTBOUND, &s));
+	ASSERT_EQ(0, rcmgr_stream_set_protocol(s, X));
+	ASSERT_EQ(1, find(self->rm, RCMGR_KIND_PROTOCOL, X, NULL, &i));
+	if (now_s() - gone < 0.5) {
+		EXPECT_EQ(id, i.id);
+	} else {
+		TH_LOG("%.2f s between done and open: id not checked",
+		       now_s() - gone);
+	}
+	EXPECT_EQ(0, i.peak.memory);
+	EXPECT_EQ(0, i.blocked.memory);
+	EXPECT_EQ(0, i.usage.memory);
+	EXPECT_EQ(1, i.usage.streams_outbound);
+	EXPECT_EQ(0, i.usage.streams_inbound);
+	EXPECT_EQ(100, i.limit.memory);
+	PAIR(self->rm, RCMGR_KIND_PROTOCOL_PEER, X, P1,
+	     ((struct want){ .sout = 1 }));
+	ASSERT_EQ(1, find(self->rm, RCMGR_KIND_PROTOCOL_PEER, X, P1, &i));
+	EXPECT_EQ(0, i.peak.memory);
+	EXPECT_EQ(1, i.peak.streams_outbound);
+	EXPECT_EQ(0, i.peak.streams_inbound);
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	EXPECT_EQ(3, cfg.scopes);
+	ASSERT_EQ(0, rcmgr_scope_reserve_memory(s, 100, RCMGR_PRIO_ALWAYS));
+	rcmgr_scope_done(s);
+	SHARED(self->rm, rcmgr_view_system, none);
+}
+
+/*
+ * An idle scope is freed a second after it went idle: one asked for after
+ * that is a new scope, with a new id.  The wait is what is tested.
+ */
+TEST_F(core, idle_scope_freed_after_a_second)
+{
+	uint64_t a, b;
+
+	a = proto_come_and_go(_metadata, self->rm, P1, X);
+	ASSERT_NE(0, a);
+	sleep(3);
+	b = proto_come_and_go(_metadata, self->rm, P1, X);
+	ASSERT_NE(0, b);
+	EXPECT_GT(b, a);
+}
+
+/* At most 1024 idle scopes are kept: beyond, the oldest go at once. */
+TEST_F(core, idle_scopes_kept_at_most_1024)
+{
+	uint64_t first, last, again;
+	struct rcmgr_scope *pin;
+	char name[32];
+	double t;
+	int k;
+
+	/* The peer stays in use: each stream idles a protocol and a pair. */
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &pin));
+	first = proto_come_and_go(_metadata, self->rm, P1, "/p/0");
+	ASSERT_NE(0, first);
+	for (k = 1; k < 520; k++) {
+		snprintf(name, sizeof(name), "/p/%d", k);
+		ASSERT_NE(0, proto_come_and_go(_metadata, self->rm, P1, name));
+	}
+	/* 1040 idle, the first two of them freed. */
+	t = now_s();
+	last = proto_come_and_go(_metadata, self->rm, P1, "/p/520");
+	ASSERT_NE(0, last);
+	again = proto_come_and_go(_metadata, self->rm, P1, "/p/0");
+	EXPECT_GT(again, last);
+	again = proto_come_and_go(_metadata, self->rm, P1, "/p/520");
+	if (now_s() - t < 0.5) {
+		EXPECT_EQ(last, again);
+	}
+	rcmgr_scope_done(pin);
+}
+
+/* Idle scopes do not count against max-scopes. */
+TEST_F(core, idle_scopes_not_counted_in_max_scopes)
+{
+	struct rcmgr_scope *s, *t;
+	struct rcmgr_config cfg;
+
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	cfg.max_scopes = 3;
+	ASSERT_EQ(0, rcmgr_config_set(self->rm, &cfg));
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, rcmgr_stream_set_protocol(s, X));
+	EXPECT_EQ(-EDQUOT, rcmgr_open_stream(self->rm, P2, RCMGR_DIR_INBOUND, &t));
+	EXPECT_STREQ("too many named scopes in this namespace (max-scopes)",
+		     rcmgr_last_error(self->rm)->message);
+	rcmgr_scope_done(s);
+	/* Three idle now: three new ones fit, and the old ones stay gone. */
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P2, RCMGR_DIR_INBOUND, &t));
+	ASSERT_EQ(0, rcmgr_stream_set_protocol(t, Y));
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	EXPECT_EQ(3, cfg.scopes);
+	EXPECT_EQ(0, find(self->rm, RCMGR_KIND_PEER, NULL, P1, NULL));
+	EXPECT_EQ(1, find(self->rm, RCMGR_KIND_PEER, NULL, P2, NULL));
+	/* An idle one coming back counts again. */
+	EXPECT_EQ(-EDQUOT, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &s));
+	rcmgr_scope_done(t);
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	EXPECT_EQ(1, cfg.scopes);
+	rcmgr_scope_done(s);
 }
 
 /* Child processes report over a pipe and wait to be told or killed. */
