@@ -14,11 +14,13 @@
  *
  * A scope left unused and empty goes *idle*: out of every view at once
  * (dumps, lookups that do not create, the namespace's count against
- * max-scopes), but kept in the table, with its id, for a second, so that
- * a protocol or peer that comes and goes with every stream is not made
- * and freed each time.  One that is asked for again in that second comes
- * back as if new: same id, peaks and refusal counts restarted.  At most
- * %RCMGR_IDLE_MAX are kept; beyond, the oldest is freed at once.
+ * max-scopes), but kept in the table, with its id, for one to two seconds
+ * (a sweep every second frees those it already found idle the time
+ * before), so that a protocol or peer that comes and goes with every
+ * stream is not made and freed each time.  One that is asked for again
+ * meanwhile comes back as if new, if the namespace has room for one: same
+ * id, peaks and refusal counts restarted.  At most %RCMGR_IDLE_MAX are
+ * kept; beyond, the oldest is freed at once.
  *
  * A named scope counts against no user itself: every live one is kept by
  * handles (bounded per user by max-user-handles; a stream keeps at most
@@ -30,8 +32,8 @@
 
 #include "rcmgr.h"
 
-/* How long an idle named scope is kept, and how many at most. */
-#define RCMGR_IDLE_KEEP		HZ
+/* How often idle named scopes are swept, and how many are kept at most. */
+#define RCMGR_IDLE_SWEEP	HZ
 #define RCMGR_IDLE_MAX		1024
 
 /* Named scopes, whole; their names are allocated apart, to their size. */
@@ -261,6 +263,7 @@ static void named_free(struct rcmgr_scope *s)
 	rhashtable_remove_fast(&rn->named, &s->key.node, rcmgr_named_params);
 	rcmgr_net_del(rn, s);
 	if (test_bit(RCMGR_SCOPE_IDLE, &s->flags)) {
+		/* Before call_rcu(), which reuses its room. */
 		list_del(&s->idle_node);
 		rn->nr_idle--;
 	} else {
@@ -272,15 +275,14 @@ static void named_free(struct rcmgr_scope *s)
 }
 
 /*
- * Its last use went and it holds nothing: out of every view now, freed a
- * second from now unless it comes back first.
+ * Its last use went and it holds nothing: out of every view now, freed by
+ * the second sweep from now unless it comes back first.
  */
 static void named_idle(struct rcmgr_scope *s)
 {
 	struct rcmgr_net *rn = s->rn;
 
 	lockdep_assert_held(&rn->lock);
-	s->idle_since = jiffies;
 	list_add_tail(&s->idle_node, &rn->idle);
 	set_bit(RCMGR_SCOPE_IDLE, &s->flags);
 	atomic_dec(&rn->nr_scopes);
@@ -290,7 +292,7 @@ static void named_idle(struct rcmgr_scope *s)
 		named_free(list_first_entry(&rn->idle, struct rcmgr_scope,
 					    idle_node));
 	/* Pending already, unless this is the only one. */
-	queue_delayed_work(system_wq, &rn->gc, RCMGR_IDLE_KEEP);
+	queue_delayed_work(system_wq, &rn->gc, RCMGR_IDLE_SWEEP);
 }
 
 /*
@@ -314,6 +316,7 @@ static int named_revive(struct rcmgr_scope *s, struct netlink_ext_ack *extack)
 			atomic64_set(&s->res[r].peak, 0);
 			atomic64_set(&s->res[r].failcnt, 0);
 		}
+		clear_bit(RCMGR_SCOPE_IDLE_OLD, &s->flags);
 		clear_bit(RCMGR_SCOPE_IDLE, &s->flags);
 	}
 	refcount_set(&s->ref, 1);
@@ -327,15 +330,15 @@ static void named_gc(struct work_struct *work)
 	struct rcmgr_scope *s, *tmp;
 
 	mutex_lock(&rn->lock);
+	/* Free what was idle last time; what is new is, next time. */
 	list_for_each_entry_safe(s, tmp, &rn->idle, idle_node) {
-		if (time_before(jiffies, s->idle_since + RCMGR_IDLE_KEEP)) {
-			queue_delayed_work(system_wq, &rn->gc,
-					   s->idle_since + RCMGR_IDLE_KEEP -
-					   jiffies);
-			break;
-		}
-		named_free(s);
+		if (test_bit(RCMGR_SCOPE_IDLE_OLD, &s->flags))
+			named_free(s);
+		else
+			set_bit(RCMGR_SCOPE_IDLE_OLD, &s->flags);
 	}
+	if (rn->nr_idle)
+		queue_delayed_work(system_wq, &rn->gc, RCMGR_IDLE_SWEEP);
 	mutex_unlock(&rn->lock);
 }
 

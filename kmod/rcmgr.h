@@ -230,6 +230,7 @@ enum {
 	RCMGR_SCOPE_DONE,	/* flags: released everything, takes nothing */
 	RCMGR_SCOPE_ALLOWLISTED, /* flags: a conn in the allowlisted scopes */
 	RCMGR_SCOPE_IDLE,	/* flags: a named scope unused, kept a while */
+	RCMGR_SCOPE_IDLE_OLD,	/* flags: idle when the last idle sweep ran */
 	RCMGR_SCOPE_NR_FLAGS,
 };
 
@@ -242,9 +243,13 @@ enum {
  *	and spans; index in &rcmgr_net.scopes.
  * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
  *	tree lock, read locklessly by dumps); %RCMGR_SCOPE_IDLE (changed
- *	under &rcmgr_net.lock, read locklessly by dumps).
+ *	under &rcmgr_net.lock, read locklessly by dumps);
+ *	%RCMGR_SCOPE_IDLE_OLD (under &rcmgr_net.lock).
  * @rn: the namespace state.
  * @rcu: frees the scope.
+ * @idle_node: a named scope while %RCMGR_SCOPE_IDLE: in &rcmgr_net.idle
+ *	(under &rcmgr_net.lock).  Shares @rcu's room, which only freeing
+ *	uses, after the scope left the list.
  *
  * Conns, streams and spans (handles) only:
  * @owner: the owner of the handle.
@@ -276,9 +281,6 @@ enum {
  * @key: kind and names; in &rcmgr_net.named for named scopes.
  * @limit: the limits that apply (RCU).  Changed under &rcmgr_net.lock.
  * @res: one counter per &enum rcmgr_res.
- * @idle_node: in &rcmgr_net.idle while %RCMGR_SCOPE_IDLE (under
- *	&rcmgr_net.lock).
- * @idle_since: jiffies when it went idle.
  * @names: storage of the names of a named scope, allocated apart so
  *	a scope's size does not depend on them.
  *
@@ -299,7 +301,10 @@ struct rcmgr_scope {
 	u64 id;
 	unsigned long flags;
 	struct rcmgr_net *rn;
-	struct rcu_head rcu;
+	union {
+		struct rcu_head rcu;
+		struct list_head idle_node;
+	};
 	union {
 		struct {
 			struct rcmgr_owner *owner;
@@ -331,8 +336,6 @@ struct rcmgr_scope {
 			struct rcmgr_key key;
 			const struct rcmgr_limit __rcu *limit;
 			struct rcmgr_counter res[RCMGR_NR_RES];
-			struct list_head idle_node;
-			unsigned long idle_since;
 			u8 *names;
 		};
 	};
@@ -817,7 +820,7 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @idle: named scopes nothing uses and that hold nothing, kept a while
  *	in case they come back, the oldest first (under @lock).
  * @nr_idle: entries in @idle (under @lock).
- * @gc: frees the idle scopes a second after they went idle.
+ * @gc: frees the idle scopes, one to two seconds after they went idle.
  * @bounds: on @nr_handles, @nr_scopes, an owner's and a user's counts.
  * @autoscale: what @class_limit was scaled from (under @lock).
  * @stats: refusal counts.
