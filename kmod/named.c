@@ -318,6 +318,11 @@ static int named_revive(struct rcmgr_scope *s, struct netlink_ext_ack *extack)
 		}
 		clear_bit(RCMGR_SCOPE_IDLE_OLD, &s->flags);
 		clear_bit(RCMGR_SCOPE_IDLE, &s->flags);
+		/*
+		 * Back under an id a dump may have passed already (unlike a
+		 * new scope's, above all it has passed): flag the dump.
+		 */
+		atomic_inc(&rn->gen);
 	}
 	refcount_set(&s->ref, 1);
 	return 0;

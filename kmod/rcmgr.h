@@ -813,8 +813,8 @@ extern struct rcmgr_bounds rcmgr_ceiling;
  * @owners: &struct rcmgr_owner by port id.
  * @next_id: the last id handed out (under @scopes' lock); the slot of the
  *	next one is reserved in @scopes (rcmgr_net_add()).
- * @gen: bumped whenever a scope goes (or per-name limits change); dumps
- *	flag what they showed going meanwhile.
+ * @gen: bumped whenever a scope goes, an idle one comes back under its old
+ *	id, or per-name limits change; dumps flag what changed meanwhile.
  * @nr_handles: live conns, streams and spans.
  * @nr_scopes: live named scopes (not the idle ones).
  * @idle: named scopes nothing uses and that hold nothing, kept a while

@@ -1242,6 +1242,97 @@ TEST_F(core, dump_resumes_and_flags_changes)
 	SHARED(self->rm, rcmgr_view_system, none);
 }
 
+/* A peer scope's id, asked for while something keeps it live. */
+static int64_t peer_id(struct raw_nl *r, const char *peer)
+{
+	struct req q;
+	int ret;
+
+	req_new(&q, r, RCMGR_CMD_SCOPE_GET);
+	req_scope(q.nlh, RCMGR_SCOPE_KIND_PEER, peer);
+	ret = req_do(&q, r);
+	return ret ?: (int64_t)raw_reply_u64(&q.ans, RCMGR_A_SCOPE_ID);
+}
+
+/*
+ * An idle scope that comes back does so under its old id, which a dump
+ * may have passed already (hidden, as idle).  A scope made after it has a
+ * new id, which the dump has yet to reach: a dump that shows the new one
+ * but not the one that came back first shows a state that never was, and
+ * must be flagged NLM_F_DUMP_INTR.
+ */
+TEST_F(core, dump_flags_idle_scope_coming_back)
+{
+	struct mem m = { 1, RCMGR_PRIO_ALWAYS };
+	int n, batches = 0, intr = 0, done = 0;
+	int seen_idle = 0, seen_late = 0;
+	int64_t idle_id, late_id = 0;
+	static char buf[32768];
+	struct raw_nl d, o;
+	struct nlmsghdr *nlh;
+	char name[32];
+	int i;
+
+	ASSERT_EQ(0, raw_open(&o));
+	/* The lowest named id, idle: hidden from the dump's first batch. */
+	ASSERT_EQ(0, req_kind_mem(&o, RCMGR_SCOPE_KIND_PEER, "peer-idle", 1));
+	idle_id = peer_id(&o, "peer-idle");
+	ASSERT_GT(idle_id, 0);
+	ASSERT_EQ(0, req_kind_mem(&o, RCMGR_SCOPE_KIND_PEER, "peer-idle", -1));
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "peer-%03d", i);
+		ASSERT_EQ(0, rcmgr_view_peer(self->rm, name, reserve_cb, &m));
+	}
+
+	ASSERT_EQ(0, raw_open(&d));
+	nlh = raw_start(&d, buf, d.family, RCMGR_CMD_SCOPE_GET);
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ASSERT_LT(0, mnl_socket_sendto(d.nl, nlh, nlh->nlmsg_len));
+	while (!done) {
+		n = mnl_socket_recvfrom(d.nl, buf, sizeof(buf));
+		ASSERT_LT(0, n);
+		if (!batches++) {
+			/* Back (its id passed), then a new one (ahead). */
+			ASSERT_EQ(0, req_kind_mem(&o, RCMGR_SCOPE_KIND_PEER,
+						  "peer-idle", 1));
+			ASSERT_EQ(idle_id, peer_id(&o, "peer-idle"));
+			ASSERT_EQ(0, req_kind_mem(&o, RCMGR_SCOPE_KIND_PEER,
+						  "peer-late", 1));
+			late_id = peer_id(&o, "peer-late");
+			ASSERT_GT(late_id, idle_id);
+		}
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, n);
+		     nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = 1;
+			if (nlh->nlmsg_type == NLMSG_DONE ||
+			    nlh->nlmsg_type == NLMSG_ERROR) {
+				done = 1;
+				continue;
+			}
+			if (raw_u64(nlh, RCMGR_A_SCOPE_ID) == (uint64_t)idle_id)
+				seen_idle = 1;
+			if (raw_u64(nlh, RCMGR_A_SCOPE_ID) == (uint64_t)late_id)
+				seen_late = 1;
+		}
+	}
+	raw_close(&d);
+	/* The dump had not reached the new scope yet. */
+	ASSERT_EQ(1, seen_late);
+	EXPECT_TRUE(seen_idle || intr)
+		TH_LOG("dump shows scope %lld, made after %lld came back, without it, unflagged",
+		       (long long)late_id, (long long)idle_id);
+
+	ASSERT_EQ(0, req_kind_mem(&o, RCMGR_SCOPE_KIND_PEER, "peer-idle", -1));
+	ASSERT_EQ(0, req_kind_mem(&o, RCMGR_SCOPE_KIND_PEER, "peer-late", -1));
+	raw_close(&o);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "peer-%03d", i);
+		ASSERT_EQ(0, rcmgr_view_peer(self->rm, name, release_cb, &m));
+	}
+	SHARED(self->rm, rcmgr_view_system, none);
+}
+
 TEST_F(core, handle_bounds)
 {
 	struct rcmgr_config cfg;
