@@ -779,4 +779,171 @@ TEST_F_TIMEOUT(race, teardown_under_readers, 240)
 	raw_close(&r);
 }
 
+/*
+ * Named scopes going idle and coming back while the idle list is kept at
+ * its cap (each new idle scope frees the oldest at once), the sweep runs,
+ * dumps walk them and per-name limits come and go over them (an idle scope
+ * keeps its limits pointer: a limit freed under it would be read when it
+ * comes back).  Nothing may splat, and at the end nothing is held and no
+ * scope is counted.
+ */
+struct idle_run {
+	atomic_int stop;
+	atomic_long revived, evicted, dumps, relimits;
+};
+
+static int proto_req(struct raw_nl *r, int cmd, const char *proto, int64_t size)
+{
+	struct req q;
+
+	req_new(&q, r, cmd);
+	mnl_attr_put_u32(q.nlh, RCMGR_A_SCOPE_KIND, RCMGR_SCOPE_KIND_PROTOCOL);
+	mnl_attr_put(q.nlh, RCMGR_A_SCOPE_PROTOCOL, strlen(proto), proto);
+	if (cmd == RCMGR_CMD_SCOPE_GET)
+		return req_do(&q, r);
+	return req_mem_do(&q, r, size);
+}
+
+/* A few hot names, reserved on and released: idle, back, idle... */
+static void *idle_hot(void *arg)
+{
+	struct idle_run *run = arg;
+	char name[16];
+	struct raw_nl r;
+	long i;
+
+	if (raw_open(&r))
+		return (void *)1;
+	for (i = 0; !atomic_load(&run->stop); i++) {
+		snprintf(name, sizeof(name), "/hot/%ld", i % 4);
+		if (proto_req(&r, RCMGR_CMD_SCOPE_RESERVE, name, 1) ||
+		    proto_req(&r, RCMGR_CMD_SCOPE_RELEASE, name, -1)) {
+			raw_close(&r);
+			return (void *)1;
+		}
+		atomic_fetch_add(&run->revived, 1);
+	}
+	raw_close(&r);
+	return NULL;
+}
+
+/* Ever new names, each made and left idle: the oldest idle one goes. */
+static void *idle_cold(void *arg)
+{
+	struct idle_run *run = arg;
+	char name[32];
+	struct raw_nl r;
+	long i;
+
+	if (raw_open(&r))
+		return (void *)1;
+	for (i = 0; !atomic_load(&run->stop); i++) {
+		snprintf(name, sizeof(name), "/cold/%ld", i);
+		if (proto_req(&r, RCMGR_CMD_SCOPE_GET, name, 0)) {
+			raw_close(&r);
+			return (void *)1;
+		}
+		atomic_fetch_add(&run->evicted, 1);
+	}
+	raw_close(&r);
+	return NULL;
+}
+
+static void *idle_dumper(void *arg)
+{
+	struct idle_run *run = arg;
+	static char buf[32768];
+	struct nlmsghdr *nlh;
+	struct raw_nl r;
+	int n, done;
+
+	if (raw_open(&r))
+		return (void *)1;
+	while (!atomic_load(&run->stop)) {
+		nlh = raw_start(&r, buf, r.family, RCMGR_CMD_SCOPE_GET);
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		if (mnl_socket_sendto(r.nl, nlh, nlh->nlmsg_len) < 0)
+			break;
+		for (done = 0; !done;) {
+			n = mnl_socket_recvfrom(r.nl, buf, sizeof(buf));
+			if (n <= 0)
+				goto out;
+			for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, n);
+			     nlh = mnl_nlmsg_next(nlh, &n))
+				if (nlh->nlmsg_type == NLMSG_DONE ||
+				    nlh->nlmsg_type == NLMSG_ERROR)
+					done = 1;
+		}
+		atomic_fetch_add(&run->dumps, 1);
+	}
+out:
+	raw_close(&r);
+	return NULL;
+}
+
+/* A hot name's own limit, set and deleted: every named scope relimited. */
+static void *idle_relimit(void *arg)
+{
+	struct idle_run *run = arg;
+	struct raw_nl r;
+	struct req q;
+
+	if (raw_open(&r))
+		return (void *)1;
+	while (!atomic_load(&run->stop)) {
+		if (req_limit(&r, RCMGR_CLASS_PROTOCOL, "/hot/1",
+			      RCMGR_A_RESOURCES_MEMORY, 1 << 20))
+			break;
+		req_new(&q, &r, RCMGR_CMD_LIMIT_DEL);
+		mnl_attr_put_u32(q.nlh, RCMGR_A_LIMIT_CLASS, RCMGR_CLASS_PROTOCOL);
+		mnl_attr_put(q.nlh, RCMGR_A_LIMIT_NAME, 6, "/hot/1");
+		if (req_do(&q, &r))
+			break;
+		atomic_fetch_add(&run->relimits, 1);
+	}
+	raw_close(&r);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, idle_scopes_at_the_cap, 240)
+{
+	void *(*fn[])(void *) = {
+		idle_hot, idle_hot, idle_cold, idle_dumper, idle_relimit,
+	};
+	pthread_t t[ARRAY_SIZE(fn)];
+	struct idle_run run = {};
+	time_t start;
+	struct raw_nl r;
+	void *ret;
+	int i;
+
+	if (geteuid())
+		SKIP(return, "needs root (limits)");
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	for (i = 0; i < (int)ARRAY_SIZE(fn); i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, fn[i], &run));
+	/* Three sweeps at least, and enough of each op on a slow kernel. */
+	start = time(NULL);
+	while (time(NULL) - start < 4 ||
+	       ((atomic_load(&run.evicted) < 2048 ||
+		 atomic_load(&run.revived) < 500) &&
+		time(NULL) - start < 180))
+		usleep(100000);
+	atomic_store(&run.stop, 1);
+	for (i = 0; i < (int)ARRAY_SIZE(fn); i++) {
+		ASSERT_EQ(0, pthread_join(t[i], &ret));
+		EXPECT_EQ(NULL, ret) TH_LOG("thread %d failed", i);
+	}
+	TH_LOG("%ld revived, %ld made idle, %ld dumps, %ld relimits",
+	       atomic_load(&run.revived), atomic_load(&run.evicted),
+	       atomic_load(&run.dumps), atomic_load(&run.relimits));
+	EXPECT_LE(2048, atomic_load(&run.evicted));
+	ASSERT_EQ(0, raw_open(&r));
+	EXPECT_EQ(0, req_config(&r, RCMGR_A_CONFIG_SCOPES));
+	EXPECT_EQ(0, req_usage(&r, RCMGR_SCOPE_KIND_SYSTEM, NULL,
+			       RCMGR_A_RESOURCES_MEMORY));
+	raw_close(&r);
+	/* The namespace goes with the sweep pending and 1024 idle scopes. */
+}
+
 TEST_HARNESS_MAIN
