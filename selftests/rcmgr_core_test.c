@@ -915,6 +915,65 @@ TEST_F(core, idle_scope_freed_by_the_sweep)
 	EXPECT_GT(b, a);
 }
 
+/*
+ * The protocol scope's memory limit, through a dump (0 if it is not
+ * there); whether it is the scope of id @idle, brought back.
+ */
+static int64_t proto_limit(struct __test_metadata *_metadata, struct rcmgr *rm,
+			   const char *proto, uint64_t idle, double since)
+{
+	struct rcmgr_scope_info i;
+
+	if (find(rm, RCMGR_KIND_PROTOCOL, proto, NULL, &i) != 1)
+		return 0;
+	if (now_s() - since < 0.5) {
+		EXPECT_EQ(idle, i.id);
+	} else {
+		TH_LOG("%.2f s since it went idle: id not checked",
+		       now_s() - since);
+	}
+	return i.limit.memory;
+}
+
+/*
+ * A per-name limit set or deleted while its scope is idle applies when
+ * the scope comes back: idle scopes are relimited like the live ones (an
+ * idle scope left pointing at a deleted limit would read freed memory).
+ */
+TEST_F(core, idle_scope_takes_limits_changed_meanwhile)
+{
+	struct rcmgr_limit l = all(RCMGR_LIMIT_UNLIMITED), got_l;
+	struct rcmgr_scope *pin, *s;
+	int64_t class_mem;
+	uint64_t id;
+	double t;
+
+	ASSERT_EQ(0, rcmgr_limit_get(self->rm, RCMGR_LIMIT_PROTOCOL, NULL, &got_l));
+	class_mem = got_l.memory;
+	ASSERT_NE(777, class_mem);
+	/* The peer stays in use: the protocol and its pair go idle. */
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &pin));
+	t = now_s();
+	id = proto_come_and_go(_metadata, self->rm, P1, X);
+	ASSERT_NE(0, id);
+
+	l.memory = 777;
+	set_limit(_metadata, self->rm, RCMGR_LIMIT_PROTOCOL, X, l);
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, rcmgr_stream_set_protocol(s, X));
+	EXPECT_EQ(777, proto_limit(_metadata, self->rm, X, id, t));
+	t = now_s();
+	rcmgr_scope_done(s);
+
+	ASSERT_EQ(0, rcmgr_limit_delete(self->rm, RCMGR_LIMIT_PROTOCOL, X));
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, rcmgr_stream_set_protocol(s, X));
+	EXPECT_EQ(class_mem, proto_limit(_metadata, self->rm, X, id, t));
+	rcmgr_scope_done(s);
+	rcmgr_scope_done(pin);
+	SHARED(self->rm, rcmgr_view_system, none);
+}
+
 /* At most 1024 idle scopes are kept: beyond, the oldest go at once. */
 TEST_F(core, idle_scopes_kept_at_most_1024)
 {
