@@ -20,7 +20,8 @@
  * stream is not made and freed each time.  One that is asked for again
  * meanwhile comes back as if new, if the namespace has room for one: same
  * id, peaks and refusal counts restarted.  At most %RCMGR_IDLE_MAX are
- * kept; beyond, the oldest is freed at once.
+ * kept, and only within max-scopes, live and idle together (a new live
+ * scope takes an idle one's room); beyond, the oldest go at once.
  *
  * A named scope counts against no user itself: every live one is kept by
  * handles (bounded per user by max-user-handles; a stream keeps at most
@@ -194,6 +195,28 @@ static int named_room(struct rcmgr_net *rn, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+static void named_free(struct rcmgr_scope *s);
+
+/*
+ * Free the oldest idle scopes until the namespace holds, live and idle,
+ * no more than max-scopes named scopes and one more live one fits
+ * (@live_to_come), and at most %RCMGR_IDLE_MAX idle.  Idle scopes are
+ * kept within the bound, not beside it: the bound (whose ceiling is the
+ * host's) is what sizes the slab a namespace holds.
+ */
+static void named_trim(struct rcmgr_net *rn, unsigned int live_to_come)
+{
+	unsigned int max = READ_ONCE(rn->bounds.max_scopes);
+	unsigned int live = atomic_read(&rn->nr_scopes) + live_to_come;
+	unsigned int keep = max > live ? max - live : 0;
+
+	lockdep_assert_held(&rn->lock);
+	keep = min_t(unsigned int, keep, RCMGR_IDLE_MAX);
+	while (rn->nr_idle > keep)
+		named_free(list_first_entry(&rn->idle, struct rcmgr_scope,
+					    idle_node));
+}
+
 static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 				       const struct rcmgr_key *k,
 				       struct netlink_ext_ack *extack)
@@ -205,6 +228,8 @@ static struct rcmgr_scope *named_alloc(struct rcmgr_net *rn,
 	ret = named_room(rn, extack);
 	if (ret)
 		return ERR_PTR(ret);
+	/* Idle ones give way to it. */
+	named_trim(rn, 1);
 	s = kmem_cache_zalloc(named_cache, GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
@@ -288,9 +313,9 @@ static void named_idle(struct rcmgr_scope *s)
 	atomic_dec(&rn->nr_scopes);
 	/* Gone, for a dump walking past it. */
 	atomic_inc(&rn->gen);
-	if (++rn->nr_idle > RCMGR_IDLE_MAX)
-		named_free(list_first_entry(&rn->idle, struct rcmgr_scope,
-					    idle_node));
+	rn->nr_idle++;
+	/* The oldest beyond the bounds go now (this one, if none is left). */
+	named_trim(rn, 0);
 	/* Pending already, unless this is the only one. */
 	queue_delayed_work(system_wq, &rn->gc, RCMGR_IDLE_SWEEP);
 }

@@ -1004,6 +1004,45 @@ TEST_F(core, idle_scopes_kept_at_most_1024)
 	rcmgr_scope_done(pin);
 }
 
+/*
+ * Idle scopes are kept within max-scopes, not beside it: the bound (its
+ * ceiling the host's) sizes what a namespace holds, and anyone may leave
+ * scopes idle (a scope-get of a new name is enough).  With room for 4
+ * and a peer in use, at most 3 are idle; the oldest went long before the
+ * 8th protocol came and went, the newest is still there.
+ */
+TEST_F(core, idle_scopes_kept_within_max_scopes)
+{
+	uint64_t last, again;
+	struct rcmgr_config cfg;
+	struct rcmgr_scope *pin;
+	char name[16];
+	double t;
+	int k;
+
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	cfg.max_scopes = 4;
+	ASSERT_EQ(0, rcmgr_config_set(self->rm, &cfg));
+	ASSERT_EQ(0, rcmgr_open_stream(self->rm, P1, RCMGR_DIR_INBOUND, &pin));
+	t = now_s();
+	for (k = 0; k < 8; k++) {
+		snprintf(name, sizeof(name), "/q/%d", k);
+		last = proto_come_and_go(_metadata, self->rm, P1, name);
+		ASSERT_NE(0, last);
+	}
+	ASSERT_EQ(0, rcmgr_config_get(self->rm, &cfg));
+	EXPECT_EQ(1, cfg.scopes);
+	again = proto_come_and_go(_metadata, self->rm, P1, "/q/7");
+	if (now_s() - t < 0.5) {
+		EXPECT_EQ(last, again);
+	} else {
+		TH_LOG("%.2f s: idle ids not checked", now_s() - t);
+	}
+	again = proto_come_and_go(_metadata, self->rm, P1, "/q/0");
+	EXPECT_GT(again, last) TH_LOG("/q/0 kept idle after %.2f s", now_s() - t);
+	rcmgr_scope_done(pin);
+}
+
 /* Idle scopes do not count against max-scopes. */
 TEST_F(core, idle_scopes_not_counted_in_max_scopes)
 {
