@@ -239,8 +239,9 @@ enum {
  * @kind: &enum rcmgr_scope_kind.
  * @ref: references; for named scopes a count of users: handles charging
  *	it, spans on it, owners' reservations on it, requests on it.
- * @id: never reused within the namespace; the handle of conns, streams
- *	and spans; index in &rcmgr_net.scopes.
+ * @id: never another scope's within the namespace (an idle named scope
+ *	that comes back keeps its own); the handle of conns, streams and
+ *	spans; index in &rcmgr_net.scopes.
  * @flags: %RCMGR_SCOPE_DONE; %RCMGR_SCOPE_ALLOWLISTED (changed under the
  *	tree lock, read locklessly by dumps); %RCMGR_SCOPE_IDLE (changed
  *	under &rcmgr_net.lock, read locklessly by dumps);
