@@ -316,8 +316,12 @@ static void named_idle(struct rcmgr_scope *s)
 	rn->nr_idle++;
 	/* The oldest beyond the bounds go now (this one, if none is left). */
 	named_trim(rn, 0);
-	/* Pending already, unless this is the only one. */
-	queue_delayed_work(system_wq, &rn->gc, RCMGR_IDLE_SWEEP);
+	/*
+	 * Pending already, unless this is the only one: a running sweep
+	 * requeues itself under the lock while any is idle.
+	 */
+	if (!delayed_work_pending(&rn->gc))
+		queue_delayed_work(system_wq, &rn->gc, RCMGR_IDLE_SWEEP);
 }
 
 /*
