@@ -550,7 +550,7 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 	uint32_t first;
 	size_t len = 0;
 	ssize_t n;
-	bool sent = false, dropped = false;
+	bool sent = false, dropped = false, answered = false;
 	int ret = 0;
 
 	pthread_mutex_lock(&b->rm->lock);
@@ -580,7 +580,21 @@ static void send_chunk(struct rcmgr_batch *b, const unsigned int *idx,
 		ret = -EIO;
 	else
 		sent = true;
-	while (!ret) {
+	/*
+	 * Every op succeeded, as is usual, when nothing is queued: a peek
+	 * says so at less than a read's cost (rcmgr_nl_request()).  Its
+	 * failure is the socket's, as a read's would be.
+	 */
+	if (sent && nowait && nl->io->queued) {
+		do
+			n = nl->io->queued(nl->ctx);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			ret = -errno;
+		else if (!n)
+			answered = true;
+	}
+	while (!ret && !answered) {
 		n = nowait ? rcmgr_nl_recv_nowait(nl) : rcmgr_nl_recv(nl);
 		if (n == -EAGAIN && nowait)
 			break;	/* every answer is in */

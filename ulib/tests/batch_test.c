@@ -39,6 +39,7 @@ struct fake {
 	char sent[8][4096];	/* what each send carried */
 	size_t sent_len[8];
 	int overread;
+	int peeks, nowait_reads;
 };
 
 static ssize_t fake_send(void *ctx, const void *buf, size_t len)
@@ -107,13 +108,35 @@ static ssize_t fake_recv(void *ctx, void *buf, size_t len)
 
 static ssize_t fake_recv_nowait(void *ctx, void *buf, size_t len)
 {
+	((struct fake *)ctx)->nowait_reads++;
 	return fake_recv_flags(ctx, buf, len, false);
+}
+
+/* The socket's peek: what a read would find, or its error, taken. */
+static ssize_t fake_queued(void *ctx)
+{
+	struct fake *f = ctx;
+	struct chunk *c;
+
+	f->peeks++;
+	while (f->next < f->n && f->chunk[f->next].dropped)
+		f->next++;
+	if (f->next >= f->n || f->chunk[f->next].after > f->sends)
+		return 0;
+	c = &f->chunk[f->next];
+	if (c->err) {
+		f->next++;
+		errno = c->err;
+		return -1;
+	}
+	return 1;
 }
 
 static const struct rcmgr_io fake_io = {
 	.send = fake_send,
 	.recv = fake_recv,
 	.recv_nowait = fake_recv_nowait,
+	.queued = fake_queued,
 };
 
 /* The answers to the next send. */
@@ -861,6 +884,53 @@ TEST_F(batch, reads_interrupted_are_retried)
 	EXPECT_EQ(2, self->f.sends);
 	EXPECT_EQ(0, self->f.overread);
 	EXPECT_EQ(self->f.n, self->f.next);
+	rcmgr_scope_done(s);
+}
+
+/*
+ * A send whose ops all succeeded leaves nothing queued: one peek says so
+ * and nothing is read; anything queued is read as before; the peek's own
+ * failure (the socket's error) fails what it did not answer.
+ */
+TEST_F(batch, peek_first)
+{
+	struct rcmgr_scope *s, *t;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	EXPECT_EQ(0, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(1, self->f.peeks);
+	EXPECT_EQ(0, self->f.nowait_reads);
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 1));
+
+	/* A refusal queued: read whole, after the peek. */
+	rcmgr_batch_reset(self->b);
+	ASSERT_EQ(0, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	put_refusal(next_chunk(&self->f), SEQ_OP | 0);
+	put_ack(next_chunk(&self->f), SEQ_OP | 0, -EDQUOT, NULL);
+	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(2, self->f.peeks);
+	EXPECT_LT(0, self->f.nowait_reads);
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 0)->limit);
+	EXPECT_EQ(self->f.n, self->f.next);
+
+	/*
+	 * The socket's error at the peek: the answers are lost, so every op
+	 * failed as far as anyone can tell, and the open that may have
+	 * happened is ended by its cookie.
+	 */
+	rcmgr_batch_reset(self->b);
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "q", RCMGR_DIR_INBOUND, &t));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
+	next_chunk(&self->f)->err = ENOBUFS;
+	EXPECT_EQ(2, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(self->f.n, self->f.next);
+	EXPECT_EQ(0, self->f.overread);
+	rcmgr_scope_done(t);
 	rcmgr_scope_done(s);
 }
 
