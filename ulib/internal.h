@@ -145,7 +145,7 @@ struct rcmgr_scope {
 	bool handle;			/* a conn, stream or span we own */
 	uint64_t cookie;		/* handles: our name for it, 0: none */
 	uint64_t id;			/* handles: learned lazily (atomic) */
-	char *name;			/* named scopes: their name */
+	char *name;			/* named scopes: their name, after it */
 	char label[32];			/* what rcmgr_scope_name() returns */
 	struct rcmgr_scope *peer;	/* conns and streams: borrowed views */
 	struct rcmgr_scope *protocol;

@@ -70,7 +70,6 @@ void rcmgr_scope_free(struct rcmgr_scope *s)
 	rcmgr_scope_free(s->peer);
 	rcmgr_scope_free(s->protocol);
 	rcmgr_scope_free(s->service);
-	free(s->name);
 	free(s);
 }
 
@@ -261,22 +260,23 @@ void rcmgr_tell(struct rcmgr *rm, struct nlmsghdr *nlh)
 	pthread_mutex_unlock(&rm->lock);
 }
 
-/* A scope object for a named scope: a view, or a conn's or stream's peer. */
+/*
+ * A scope object: a handle's, or a named scope's (a view, or a conn's or
+ * stream's peer), its name after it in one allocation.
+ */
 struct rcmgr_scope *rcmgr_scope_new(struct rcmgr *rm, enum rcmgr_kind kind,
 				    const char *name)
 {
-	struct rcmgr_scope *s = calloc(1, sizeof(*s));
+	size_t len = name ? strlen(name) + 1 : 0;
+	struct rcmgr_scope *s = calloc(1, sizeof(*s) + len);
 
 	if (!s)
 		return NULL;
 	s->rm = rm;
 	s->kind = kind;
 	if (name) {
-		s->name = strdup(name);
-		if (!s->name) {
-			free(s);
-			return NULL;
-		}
+		s->name = (char *)(s + 1);
+		memcpy(s->name, name, len);
 	}
 	return s;
 }
