@@ -934,6 +934,91 @@ TEST_F(batch, peek_first)
 	rcmgr_scope_done(s);
 }
 
+/*
+ * The socket's error at the peek, with an answer of the send still queued
+ * behind it: the peek took the error, not the answer, so what is queued is
+ * still read (salvage()) and goes to its op; the others' answers are lost,
+ * and the open among them is ended by its cookie.
+ */
+TEST_F(batch, peek_error_keeps_what_is_queued)
+{
+	struct rcmgr_scope *s, *t;
+	struct chunk *c;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(0, rcmgr_batch_submit(self->b));
+	ASSERT_EQ(1, self->f.sends);
+
+	rcmgr_batch_reset(self->b);
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "q", RCMGR_DIR_INBOUND, &t));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	next_chunk(&self->f)->err = ENOBUFS;
+	c = next_chunk(&self->f);
+	put_refusal(c, SEQ_OP | 1);
+	put_ack(c, SEQ_OP | 1, -EDQUOT, NULL);
+	EXPECT_EQ(2, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	EXPECT_EQ(-EDQUOT, rcmgr_batch_result(self->b, 1));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 1));
+	EXPECT_EQ(100, rcmgr_batch_error(self->b, 1)->limit);
+	EXPECT_EQ(-ENOBUFS, rcmgr_batch_result(self->b, 0));
+	ASSERT_NE(NULL, rcmgr_batch_error(self->b, 0));
+	EXPECT_NE(NULL, strstr(rcmgr_batch_error(self->b, 0)->message, "lost"));
+	/* The open that may have happened: one quiet done by its cookie. */
+	ASSERT_EQ(3, self->f.sends);
+	EXPECT_TRUE(sent_done(&self->f, 2, sent_new_cookie(&self->f, 1, 0)));
+	EXPECT_EQ(-ESTALE, rcmgr_scope_reserve_memory(t, 1, 0));
+
+	/* The next send starts clean: nothing stale is read as its answer. */
+	rcmgr_batch_reset(self->b);
+	ASSERT_EQ(0, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
+	EXPECT_EQ(0, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	rcmgr_scope_done(t);
+	rcmgr_scope_done(s);
+}
+
+/*
+ * A signal at the peek loses nothing: it is asked again, and an empty
+ * queue is still every op's success; one peek per send of a split batch.
+ */
+TEST_F(batch, peek_interrupted_is_retried)
+{
+	struct rcmgr_scope *s;
+	int i;
+
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, "p", RCMGR_DIR_INBOUND, &s));
+	ASSERT_EQ(1, rcmgr_batch_reserve_memory(self->b, s, 1000, 0));
+	next_chunk(&self->f)->err = EINTR;
+	EXPECT_EQ(0, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(2, self->f.peeks);
+	EXPECT_EQ(0, self->f.nowait_reads);
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 0));
+	EXPECT_EQ(0, rcmgr_batch_result(self->b, 1));
+	EXPECT_EQ(self->f.n, self->f.next);
+
+	/* Three sends, the second's op refused: each send peeked once. */
+	rcmgr_batch_reset(self->b);
+	self->rm->nl.batch_ops = 2;
+	for (i = 0; i < 6; i++)
+		ASSERT_EQ(i, rcmgr_batch_reserve_memory(self->b, s, 1, 0));
+	self->f.peeks = 0;
+	self->f.nowait_reads = 0;
+	/* The second send's answers: queued once two sends were made. */
+	self->f.chunk[self->f.n].after = self->f.sends + 2;
+	put_ack(&self->f.chunk[self->f.n++], SEQ_OP | 1, -EDQUOT, NULL);
+	EXPECT_EQ(1, rcmgr_batch_submit(self->b));
+	EXPECT_EQ(3, self->f.peeks);
+	for (i = 0; i < 6; i++)
+		EXPECT_EQ(i == 3 ? -EDQUOT : 0, rcmgr_batch_result(self->b, i));
+	EXPECT_EQ(0, self->f.overread);
+	EXPECT_EQ(self->f.n, self->f.next);
+	rcmgr_scope_done(s);
+}
+
 static const struct rcmgr_io blocking_io = {
 	.send = fake_send,
 	.recv = fake_recv,
