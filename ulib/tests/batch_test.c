@@ -1019,6 +1019,58 @@ TEST_F(batch, peek_interrupted_is_retried)
 	rcmgr_scope_done(s);
 }
 
+/*
+ * A named scope's name is the library's copy, stored with its object: the
+ * caller's buffer may change or go; an empty name is "", a 512-byte one
+ * whole; a view replaced, or its handle done, frees it with its object.
+ */
+TEST_F(batch, view_names_are_copied_whole)
+{
+	struct rcmgr_scope *s, *c;
+	char name[513], buf[16];
+
+	memset(name, 'n', 512);
+	name[512] = '\0';
+	strcpy(buf, "peer-a");
+	ASSERT_EQ(0, rcmgr_batch_open_stream(self->b, buf, RCMGR_DIR_INBOUND, &s));
+	strcpy(buf, "/proto");
+	ASSERT_EQ(1, rcmgr_batch_stream_set_protocol(self->b, s, buf));
+	ASSERT_EQ(2, rcmgr_batch_stream_set_service(self->b, s, name));
+	ASSERT_EQ(3, rcmgr_batch_open_connection(self->b, RCMGR_DIR_OUTBOUND,
+						 false, NULL, &c));
+	ASSERT_EQ(4, rcmgr_batch_conn_set_peer(self->b, c, ""));
+	strcpy(buf, "XXXXXXXXXXXXXXX");
+	memset(name, 'x', 512);
+	EXPECT_EQ(0, rcmgr_batch_submit(self->b));
+	EXPECT_STREQ("peer-a", rcmgr_scope_name(rcmgr_stream_peer_scope(s)));
+	EXPECT_STREQ("/proto", rcmgr_scope_name(rcmgr_stream_protocol_scope(s)));
+	EXPECT_EQ(512, strlen(rcmgr_scope_name(rcmgr_stream_service_scope(s))));
+	EXPECT_EQ(0, strspn(rcmgr_scope_name(rcmgr_stream_service_scope(s)),
+			    "x"));
+	ASSERT_NE(NULL, rcmgr_conn_peer_scope(c));
+	EXPECT_STREQ("", rcmgr_scope_name(rcmgr_conn_peer_scope(c)));
+
+	/* Replaced, outside a batch and in one: the new name, whole. */
+	strcpy(buf, "/p2");
+	ASSERT_EQ(0, rcmgr_stream_set_protocol(s, buf));
+	strcpy(buf, "XXX");
+	EXPECT_STREQ("/p2", rcmgr_scope_name(rcmgr_stream_protocol_scope(s)));
+	rcmgr_batch_reset(self->b);
+	ASSERT_EQ(0, rcmgr_batch_stream_set_protocol(self->b, s, "/p3"));
+	ASSERT_EQ(1, rcmgr_batch_conn_set_peer(self->b, c, name));
+	/* Reset before the send: the views are freed, the old ones stay. */
+	rcmgr_batch_reset(self->b);
+	EXPECT_STREQ("/p2", rcmgr_scope_name(rcmgr_stream_protocol_scope(s)));
+	ASSERT_EQ(0, rcmgr_batch_stream_set_protocol(self->b, s, "/p3"));
+	EXPECT_EQ(0, rcmgr_batch_submit(self->b));
+	EXPECT_STREQ("/p3", rcmgr_scope_name(rcmgr_stream_protocol_scope(s)));
+	EXPECT_EQ(RCMGR_KIND_PROTOCOL,
+		  rcmgr_scope_kind(rcmgr_stream_protocol_scope(s)));
+	EXPECT_EQ(0, self->f.overread);
+	rcmgr_scope_done(c);
+	rcmgr_scope_done(s);
+}
+
 static const struct rcmgr_io blocking_io = {
 	.send = fake_send,
 	.recv = fake_recv,
