@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
@@ -1028,6 +1029,93 @@ TEST_F(mon, enobufs_counted_and_survived)
 	EXPECT_EQ(-EAGAIN, rcmgr_monitor_read(self->mon, &ev));
 	EXPECT_EQ(1, rcmgr_monitor_lost(self->mon));
 	EXPECT_EQ(0, self->f.overread);
+}
+
+/* A quiet request of nothing: no answer, not even an ack. */
+static struct nlmsghdr *put_noop(void *buf, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = NLMSG_NOOP;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	return nlh;
+}
+
+/*
+ * The socket io's own peek, on a real generic netlink socket talking to
+ * nlctrl (no module needed): what quiet requests and batches rely on.
+ * Nothing queued is 0, not an error; a quiet request's failure is queued
+ * by the time send() returns, and the peek leaves it to be read; another
+ * process's datagram is seen but never read as the kernel's; the socket's
+ * error is reported once, consumed, the answers queued before it kept.
+ */
+TEST(socket_peek)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], many[4096];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct rcmgr_reply rep;
+	struct rcmgr_nl nl;
+	struct nlmsghdr *nlh;
+	size_t len = 0;
+	int other, size = 4096, i;
+	ssize_t n;
+
+	if (rcmgr_nl_open(&nl))
+		SKIP(return, "no generic netlink socket here");
+	ASSERT_EQ(&rcmgr_socket_io, nl.io);
+	ASSERT_NE(NULL, nl.io->queued);
+	EXPECT_EQ(0, nl.io->queued(nl.ctx));
+
+	rcmgr_reply_init(&rep);
+	rep.quiet = true;
+	nlh = rcmgr_msg_getfamily(buf, 0, "rcmgr-nosuch");
+	EXPECT_EQ(-ENOENT, rcmgr_nl_request(&nl, nlh, &rep));
+	rcmgr_reply_free(&rep);
+	EXPECT_EQ(0, nl.io->queued(nl.ctx));
+
+	rep.quiet = true;
+	EXPECT_EQ(0, rcmgr_nl_request(&nl, put_noop(buf, 0), &rep));
+	rcmgr_reply_free(&rep);
+	EXPECT_EQ(0, nl.io->queued(nl.ctx));
+
+	other = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, bind(other, (struct sockaddr *)&sa, sizeof(sa)));
+	sa.nl_pid = nl.portid;
+	nlh = put_noop(buf, 1);
+	ASSERT_EQ(nlh->nlmsg_len, sendto(other, nlh, nlh->nlmsg_len, 0,
+					 (struct sockaddr *)&sa, sizeof(sa)));
+	EXPECT_LT(0, nl.io->queued(nl.ctx));
+	errno = 0;
+	EXPECT_EQ(-1, nl.io->recv_nowait(nl.ctx, nl.buf, RCMGR_NL_BUFSIZE));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, nl.io->queued(nl.ctx));
+	close(other);
+
+	/* Failing requests in one send, more answers than a small queue holds. */
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUF, &size,
+				sizeof(size)));
+	for (i = 0; i < 64; i++) {
+		nlh = rcmgr_msg_getfamily(many + len, 100 + i,
+					  "rcmgr-nosuch");
+		nlh->nlmsg_flags &= ~NLM_F_ACK;
+		len += NLMSG_ALIGN(nlh->nlmsg_len);
+		ASSERT_GT(sizeof(many) - 64, len);
+	}
+	ASSERT_EQ(len, nl.io->send(nl.ctx, many, len));
+	errno = 0;
+	EXPECT_EQ(-1, nl.io->queued(nl.ctx));
+	EXPECT_EQ(ENOBUFS, errno);
+	EXPECT_LT(0, nl.io->queued(nl.ctx));
+	n = nl.io->recv_nowait(nl.ctx, nl.buf, RCMGR_NL_BUFSIZE);
+	ASSERT_LT(0, n);
+	EXPECT_EQ(NLMSG_ERROR, ((struct nlmsghdr *)nl.buf)->nlmsg_type);
+	EXPECT_EQ(100, ((struct nlmsghdr *)nl.buf)->nlmsg_seq);
+	nl.drain = true;
+	rcmgr_nl_drain(&nl);
+	EXPECT_EQ(0, nl.io->queued(nl.ctx));
+	rcmgr_nl_close(&nl);
 }
 
 TEST(null_manager)
