@@ -14,6 +14,9 @@
  *   a dump's cb_mutex (netlink core) -> &rcmgr_net.reap_lock
  *   the netlink notifier chain's rwsem (URELEASE) -> all of the above
  * No two tree locks nest, and nothing reaps holding a tree or owner lock.
+ * The idle sweep (&rcmgr_net.gc, a work on system_wq) takes &rcmgr_net.lock
+ * alone; it is cancelled (and waited for) only by namespace exit, which
+ * holds no lock then.
  * A handle tree's lock is rcmgr_scope_tree(): one of a pool of mutexes,
  * picked by the address of the tree's root, that unrelated trees may share
  * (so no tree lock is ever taken under another).  Counters are
