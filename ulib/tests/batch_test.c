@@ -1039,7 +1039,8 @@ TEST_F(batch, view_names_are_copied_whole)
 	ASSERT_EQ(3, rcmgr_batch_open_connection(self->b, RCMGR_DIR_OUTBOUND,
 						 false, NULL, &c));
 	ASSERT_EQ(4, rcmgr_batch_conn_set_peer(self->b, c, ""));
-	strcpy(buf, "XXXXXXXXXXXXXXX");
+	/* The caller's buffers change before the send: the copies do not. */
+	strcpy(buf, "overwritten");
 	memset(name, 'x', 512);
 	EXPECT_EQ(0, rcmgr_batch_submit(self->b));
 	EXPECT_STREQ("peer-a", rcmgr_scope_name(rcmgr_stream_peer_scope(s)));
@@ -1053,7 +1054,7 @@ TEST_F(batch, view_names_are_copied_whole)
 	/* Replaced, outside a batch and in one: the new name, whole. */
 	strcpy(buf, "/p2");
 	ASSERT_EQ(0, rcmgr_stream_set_protocol(s, buf));
-	strcpy(buf, "XXX");
+	strcpy(buf, "overwritten");
 	EXPECT_STREQ("/p2", rcmgr_scope_name(rcmgr_stream_protocol_scope(s)));
 	rcmgr_batch_reset(self->b);
 	ASSERT_EQ(0, rcmgr_batch_stream_set_protocol(self->b, s, "/p3"));
